@@ -1,0 +1,33 @@
+// Scenes compiled into the plugin (shaders/*.frag) and resolution of scene=NAME-or-PATH.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace shaderflow::render {
+
+struct BuiltinScene {
+  const char* name;
+  const char* description;
+  const char* code;
+};
+
+extern const BuiltinScene builtin_scene_table[];
+extern const std::size_t builtin_scene_count;
+
+inline constexpr const char* kDefaultScene = "plasma";
+
+const BuiltinScene* find_builtin_scene(const std::string& name);
+std::string builtin_scene_names();  // "gradient, plasma, ..." for messages and docs
+
+// GLSL code plus the name errors use for it.
+struct SceneSource {
+  std::string name;  // "plasma.frag" (built-in), the file path, or "fragment" (inline)
+  std::string code;
+};
+
+// scene: a built-in name or a path to a .frag/.glsl file. Throws Error(SceneNotFound) naming the
+// file or listing the built-in scenes.
+SceneSource load_scene(const std::string& scene);
+
+}  // namespace shaderflow::render

@@ -1,0 +1,353 @@
+#include "render/context.h"
+
+#include <glad/egl.h>
+#include <glad/gl.h>
+
+#include <map>
+#include <vector>
+
+#include "render/devices.h"
+#include "render/egl_internal.h"
+#include "render/error.h"
+
+namespace shaderflow::render {
+
+namespace {
+
+// EGL displays are per process and eglTerminate is not reference counted (EGL_KHR_display_reference
+// is rare), so every Context on one display shares one initialisation and the last one terminates it.
+class DisplayRef {
+ public:
+  static std::shared_ptr<DisplayRef> open(EGLenum platform, void* native, std::string& failure) {
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    EGLDisplay display = EGL_NO_DISPLAY;
+    if (platform == 0) {
+      display = eglGetDisplay(EGL_DEFAULT_DISPLAY);
+    } else if (eglGetPlatformDisplayEXT) {
+      display = eglGetPlatformDisplayEXT(platform, native, nullptr);
+    }
+    if (display == EGL_NO_DISPLAY) {
+      failure = "no display (" + egl_error_name(eglGetError()) + ")";
+      return nullptr;
+    }
+    auto& registry = displays();
+    if (auto it = registry.find(display); it != registry.end()) {
+      if (auto alive = it->second.lock()) {
+        return alive;
+      }
+    }
+    EGLint major = 0, minor = 0;
+    if (!eglInitialize(display, &major, &minor)) {
+      failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
+      return nullptr;
+    }
+    load_egl_for_display(display);
+    auto ref = std::shared_ptr<DisplayRef>(new DisplayRef(display));
+    registry[display] = ref;
+    return ref;
+  }
+
+  ~DisplayRef() {
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    auto& registry = displays();
+    auto it = registry.find(display_);
+    // A new DisplayRef for the same display may already be registered if this one was being destroyed
+    // while another thread opened it; only the registered, expired entry owns the termination.
+    if (it != registry.end() && it->second.expired()) {
+      registry.erase(it);
+      eglTerminate(display_);
+    }
+  }
+
+  EGLDisplay get() const { return display_; }
+
+ private:
+  explicit DisplayRef(EGLDisplay display) : display_(display) {}
+  static std::mutex& registry_mutex() {
+    static std::mutex mutex;
+    return mutex;
+  }
+  static std::map<EGLDisplay, std::weak_ptr<DisplayRef>>& displays() {
+    static std::map<EGLDisplay, std::weak_ptr<DisplayRef>> map;
+    return map;
+  }
+  EGLDisplay display_;
+};
+
+struct Candidate {
+  EGLenum platform = 0;  // 0: eglGetDisplay(EGL_DEFAULT_DISPLAY)
+  void* native = nullptr;
+  std::string description;
+  int device_index = -1;
+  bool software_device = false;
+};
+
+std::mutex gl_load_mutex;
+
+bool renderer_is_software(const std::string& renderer) {
+  for (const char* marker : {"llvmpipe", "softpipe", "Software Rasterizer", "SWR", "Microsoft Basic Render"}) {
+    if (renderer.find(marker) != std::string::npos) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string gl_string(GLenum name) {
+  const GLubyte* text = glGetString(name);
+  return text ? reinterpret_cast<const char*>(text) : "";
+}
+
+}  // namespace
+
+struct Context::Impl {
+  std::shared_ptr<DisplayRef> display;
+  EGLContext context = EGL_NO_CONTEXT;
+  EGLSurface surface = EGL_NO_SURFACE;  // 1x1 pbuffer, only without EGL_KHR_surfaceless_context
+  EGLenum api = EGL_OPENGL_API;
+
+  ~Impl() {
+    if (!display) {
+      return;
+    }
+    if (context != EGL_NO_CONTEXT) {
+      eglDestroyContext(display->get(), context);
+    }
+    if (surface != EGL_NO_SURFACE) {
+      eglDestroySurface(display->get(), surface);
+    }
+  }
+
+  // Tries desktop OpenGL 3.3 core, then OpenGL ES 3.0. Returns false with the reason in failure.
+  bool create_context(std::string& failure) {
+    const EGLDisplay dpy = display->get();
+    const char* extensions_text = eglQueryString(dpy, EGL_EXTENSIONS);
+    const std::string extensions = extensions_text ? extensions_text : "";
+    const bool surfaceless = has_extension(extensions, "EGL_KHR_surfaceless_context");
+
+    struct Attempt {
+      EGLenum api;
+      EGLint renderable;
+      EGLint major, minor;
+      bool core;
+    };
+    const Attempt attempts[] = {{EGL_OPENGL_API, EGL_OPENGL_BIT, 3, 3, true},
+                                {EGL_OPENGL_ES_API, EGL_OPENGL_ES3_BIT, 3, 0, false}};
+    for (const Attempt& attempt : attempts) {
+      if (!eglBindAPI(attempt.api)) {
+        failure += (attempt.core ? " OpenGL" : " OpenGL ES") + std::string(": API not supported;");
+        continue;
+      }
+      const EGLint config_attribs[] = {EGL_SURFACE_TYPE, surfaceless ? EGL_DONT_CARE : EGL_PBUFFER_BIT,
+                                       EGL_RENDERABLE_TYPE, attempt.renderable,
+                                       EGL_RED_SIZE, 8, EGL_GREEN_SIZE, 8, EGL_BLUE_SIZE, 8,
+                                       EGL_ALPHA_SIZE, 8, EGL_NONE};
+      EGLConfig config = nullptr;
+      EGLint count = 0;
+      if (!eglChooseConfig(dpy, config_attribs, &config, 1, &count) || count < 1) {
+        failure += (attempt.core ? " OpenGL" : " OpenGL ES") + std::string(": no matching EGLConfig;");
+        continue;
+      }
+      std::vector<EGLint> context_attribs = {EGL_CONTEXT_MAJOR_VERSION, attempt.major,
+                                             EGL_CONTEXT_MINOR_VERSION, attempt.minor};
+      if (attempt.core) {
+        context_attribs.insert(context_attribs.end(),
+                               {EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT});
+      }
+      context_attribs.push_back(EGL_NONE);
+      EGLContext created = eglCreateContext(dpy, config, EGL_NO_CONTEXT, context_attribs.data());
+      if (created == EGL_NO_CONTEXT) {
+        failure += (attempt.core ? " OpenGL 3.3 core" : " OpenGL ES 3.0") + std::string(": eglCreateContext ") +
+                   egl_error_name(eglGetError()) + ";";
+        continue;
+      }
+      if (!surfaceless) {
+        const EGLint pbuffer_attribs[] = {EGL_WIDTH, 1, EGL_HEIGHT, 1, EGL_NONE};
+        surface = eglCreatePbufferSurface(dpy, config, pbuffer_attribs);
+        if (surface == EGL_NO_SURFACE) {
+          eglDestroyContext(dpy, created);
+          failure += " no surfaceless context and no pbuffer (" + egl_error_name(eglGetError()) + ");";
+          continue;
+        }
+      }
+      context = created;
+      api = attempt.api;
+      return true;
+    }
+    return false;
+  }
+};
+
+Context::Context(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Context::~Context() {
+  impl_.reset();
+}
+
+std::unique_ptr<Context> Context::create(const std::string& device) {
+  load_egl();
+  const DeviceChoice choice = DeviceChoice::parse(device);
+  const std::string client = egl_client_extensions();
+  const std::vector<EGLDeviceEXT> devices = query_egl_devices();
+  const std::vector<DeviceInfo> infos = list_devices();
+  const bool device_platform = has_extension(client, "EGL_EXT_platform_device") && eglGetPlatformDisplayEXT;
+
+  auto device_candidate = [&](std::size_t i) {
+    Candidate c;
+    c.platform = EGL_PLATFORM_DEVICE_EXT;
+    c.native = devices[i];
+    c.device_index = static_cast<int>(i);
+    c.software_device = infos[i].software;
+    c.description = "EGL device " + std::to_string(i);
+    const std::string& node = !infos[i].render_node.empty() ? infos[i].render_node : infos[i].drm_node;
+    if (!node.empty()) {
+      c.description += " (" + node + ")";
+    } else if (infos[i].software) {
+      c.description += " (Mesa software device)";
+    }
+    return c;
+  };
+
+  std::vector<Candidate> candidates;
+  switch (choice.kind) {
+    case DeviceChoice::Kind::Auto:
+      // Hardware devices first; Mesa surfaceless and the default display may still reach a GPU;
+      // the software device only when nothing else works.
+      if (device_platform) {
+        for (std::size_t i = 0; i < devices.size(); ++i) {
+          if (!infos[i].software) candidates.push_back(device_candidate(i));
+        }
+      }
+      if (has_extension(client, "EGL_MESA_platform_surfaceless") && eglGetPlatformDisplayEXT) {
+        candidates.push_back({EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, "Mesa surfaceless platform"});
+      }
+      candidates.push_back({0, nullptr, "default EGL display"});
+      if (device_platform) {
+        for (std::size_t i = 0; i < devices.size(); ++i) {
+          if (infos[i].software) candidates.push_back(device_candidate(i));
+        }
+      }
+      break;
+    case DeviceChoice::Kind::Software:
+      for (std::size_t i = 0; device_platform && i < devices.size(); ++i) {
+        if (infos[i].software) candidates.push_back(device_candidate(i));
+      }
+      if (candidates.empty()) {
+        throw Error(ErrorKind::NoDevice, "device=software: no EGL device advertises EGL_MESA_device_software",
+                    "Install Mesa's EGL (libegl-mesa0) for the llvmpipe software renderer.");
+      }
+      break;
+    case DeviceChoice::Kind::Index:
+      if (!device_platform || choice.number >= static_cast<int>(devices.size())) {
+        throw Error(ErrorKind::NoDevice,
+                    "device=" + device + ": there is no EGL device " + std::to_string(choice.number) + " (" +
+                        std::to_string(devices.size()) + " found)",
+                    "Run shaderflow-info to list the EGL devices, or use device=auto.");
+      }
+      candidates.push_back(device_candidate(static_cast<std::size_t>(choice.number)));
+      break;
+    case DeviceChoice::Kind::DrmNode:
+    case DeviceChoice::Kind::Cuda:
+      for (std::size_t i = 0; device_platform && i < devices.size(); ++i) {
+        const bool match = choice.kind == DeviceChoice::Kind::Cuda
+                               ? infos[i].cuda_index == choice.number
+                               : (infos[i].drm_node == choice.path || infos[i].render_node == choice.path);
+        if (match) candidates.push_back(device_candidate(i));
+      }
+      if (candidates.empty()) {
+        throw Error(ErrorKind::NoDevice, "device=" + device + ": no EGL device matches",
+                    "Run shaderflow-info to list the EGL devices with their DRM nodes and CUDA indices. " +
+                        std::string(kGpuAccessHint));
+      }
+      break;
+  }
+
+  std::string failures;
+  for (const Candidate& candidate : candidates) {
+    std::string failure;
+    auto impl = std::make_unique<Impl>();
+    impl->display = DisplayRef::open(candidate.platform, candidate.native, failure);
+    if (!impl->display || !impl->create_context(failure)) {
+      failures += "\n  " + candidate.description + ": " + failure;
+      continue;
+    }
+    std::unique_ptr<Context> context(new Context(std::move(impl)));
+    RendererInfo& info = context->info_;
+    Caps& caps = context->caps_;
+    {
+      Current current(*context);
+      std::lock_guard<std::mutex> lock(gl_load_mutex);
+      const int version = context->impl_->api == EGL_OPENGL_API
+                              ? gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress))
+                              : gladLoadGLES2(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
+      if (version == 0) {
+        failures += "\n  " + candidate.description + ": could not load OpenGL entry points";
+        continue;
+      }
+      info.vendor = gl_string(GL_VENDOR);
+      info.renderer = gl_string(GL_RENDERER);
+      info.version = gl_string(GL_VERSION);
+      info.glsl_version = gl_string(GL_SHADING_LANGUAGE_VERSION);
+      glGetIntegerv(GL_MAX_TEXTURE_SIZE, &caps.max_texture_size);
+      caps.gles = context->impl_->api == EGL_OPENGL_ES_API;
+      caps.buffer_storage = (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
+                            GLAD_GL_ARB_buffer_storage || GLAD_GL_EXT_buffer_storage;
+      caps.debug_output = GLAD_GL_KHR_debug;
+    }
+    info.display = candidate.description;
+    info.device_index = candidate.device_index;
+    info.gles = caps.gles;
+    info.max_texture_size = caps.max_texture_size;
+    info.software = candidate.software_device || renderer_is_software(info.renderer);
+    return context;
+  }
+
+  if (candidates.size() == 1 && choice.kind != DeviceChoice::Kind::Auto) {
+    throw Error(ErrorKind::NoContext, "device=" + device + ": could not create an OpenGL context:" + failures,
+                "Run shaderflow-info to see what EGL finds, or use device=auto.");
+  }
+  throw Error(ErrorKind::NoEgl,
+              "no usable EGL display: no OpenGL 3.3 core or OpenGL ES 3.0 context could be created on any of:" +
+                  failures,
+              "Install an EGL vendor (libegl-mesa0 and libgl1-mesa-dri for Mesa/llvmpipe, or the NVIDIA driver) "
+              "and check __EGL_VENDOR_LIBRARY_FILENAMES/__EGL_VENDOR_LIBRARY_DIRS. " +
+                  std::string(kGpuAccessHint));
+}
+
+Context::Current::Current(const Context& context) : context_(context), lock_(context.mutex_) {
+  const Impl& impl = *context.impl_;
+  const EGLContext current = eglGetCurrentContext();
+  if (current == impl.context) {
+    return;  // nested use on the same thread: already current
+  }
+  previous_display_ = eglGetCurrentDisplay();
+  previous_draw_ = eglGetCurrentSurface(EGL_DRAW);
+  previous_read_ = eglGetCurrentSurface(EGL_READ);
+  previous_context_ = current;
+  previous_api_ = eglQueryAPI();
+  // The current context is tracked per client API and per thread: bind ours before making it current.
+  eglBindAPI(impl.api);
+  if (!eglMakeCurrent(impl.display->get(), impl.surface, impl.surface, impl.context)) {
+    const EGLint code = eglGetError();
+    eglBindAPI(previous_api_);
+    throw Error(ErrorKind::NoContext, "eglMakeCurrent failed (" + egl_error_name(code) + ")",
+                "The GPU context was lost or is in use elsewhere; restart the pipeline.");
+  }
+  switched_ = true;
+}
+
+Context::Current::~Current() {
+  if (!switched_) {
+    return;
+  }
+  const Impl& impl = *context_.impl_;
+  if (previous_context_ != EGL_NO_CONTEXT && previous_display_ != EGL_NO_DISPLAY) {
+    eglBindAPI(previous_api_);
+    eglMakeCurrent(previous_display_, previous_draw_, previous_read_, previous_context_);
+  } else {
+    eglMakeCurrent(impl.display->get(), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
+    eglBindAPI(previous_api_);
+  }
+}
+
+}  // namespace shaderflow::render

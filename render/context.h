@@ -1,0 +1,74 @@
+// A headless OpenGL context on an EGL display chosen from a device string (see DeviceChoice).
+// One owner (RAII) for the EGL display reference, context and, where needed, the 1x1 pbuffer.
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace shaderflow::render {
+
+// What the user needs to know about the renderer that is really in use.
+struct RendererInfo {
+  std::string vendor;        // GL_VENDOR
+  std::string renderer;      // GL_RENDERER
+  std::string version;       // GL_VERSION
+  std::string glsl_version;  // GL_SHADING_LANGUAGE_VERSION
+  std::string display;       // how the display was reached, e.g. "EGL device 0 (/dev/dri/renderD128)"
+  int device_index = -1;     // EGL device index when the device platform was used
+  bool gles = false;         // OpenGL ES 3.0 instead of OpenGL 3.3 core
+  bool software = false;     // llvmpipe/softpipe/WARP or an EGL_MESA_device_software device
+  int max_texture_size = 0;
+};
+
+// Capabilities read once at context creation; the hot path branches on these fields, never on strings.
+struct Caps {
+  bool gles = false;
+  bool buffer_storage = false;  // GL 4.4 / ARB_buffer_storage / EXT_buffer_storage
+  bool debug_output = false;    // KHR_debug
+  int max_texture_size = 0;
+};
+
+class Context {
+ public:
+  // device: auto | software | N | /dev/dri/renderD128 | cuda:N. Throws Error on failure.
+  static std::unique_ptr<Context> create(const std::string& device);
+  ~Context();
+  Context(const Context&) = delete;
+  Context& operator=(const Context&) = delete;
+
+  const RendererInfo& info() const { return info_; }
+  const Caps& caps() const { return caps_; }
+
+  // Makes the context current on the calling thread for the guard's lifetime, then restores whatever
+  // was current before. GStreamer may call from different threads (streaming thread, application),
+  // so the context is never left current; the mutex keeps two threads from using it at once.
+  class Current {
+   public:
+    explicit Current(const Context& context);
+    ~Current();
+    Current(const Current&) = delete;
+    Current& operator=(const Current&) = delete;
+
+   private:
+    const Context& context_;
+    std::unique_lock<std::recursive_mutex> lock_;
+    void* previous_display_ = nullptr;
+    void* previous_draw_ = nullptr;
+    void* previous_read_ = nullptr;
+    void* previous_context_ = nullptr;
+    unsigned previous_api_ = 0;
+    bool switched_ = false;
+  };
+
+  struct Impl;
+
+ private:
+  explicit Context(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  RendererInfo info_;
+  Caps caps_;
+  mutable std::recursive_mutex mutex_;
+};
+
+}  // namespace shaderflow::render
