@@ -1,0 +1,16 @@
+// The shaderflow plugin: registers every element.
+#include <gst/gst.h>
+
+#include "gst/shaderflowsrc.h"
+
+#ifndef PACKAGE
+#define PACKAGE "shaderflow"
+#endif
+
+static gboolean plugin_init(GstPlugin* plugin) {
+  return GST_ELEMENT_REGISTER(shaderflowsrc, plugin);
+}
+
+GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, shaderflow,
+                  "GLSL scenes and effects rendered on the GPU through headless EGL", plugin_init,
+                  SHADERFLOW_VERSION, "LGPL", "shaderflow", "https://example.invalid/shaderflow")

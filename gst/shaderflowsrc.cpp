@@ -1,0 +1,483 @@
+/**
+ * SECTION:element-shaderflowsrc
+ * @title: shaderflowsrc
+ *
+ * Renders a GLSL scene on the GPU in a headless EGL context (no X server, no window) and outputs the
+ * frames as raw video. Shadertoy code runs unchanged: a source that defines
+ * `void mainImage(out vec4 fragColor, in vec2 fragCoord)` gets a main() wrapper; otherwise its own
+ * main() writes `fragColor`.
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 shaderflowsrc scene=plasma num-buffers=300 ! \
+ *     video/x-raw,width=1280,height=720,framerate=30/1 ! videoconvert ! x264enc ! mp4mux ! \
+ *     filesink location=out.mp4
+ * ]|
+ *
+ * ## Shader contract
+ * Uniforms declared for every scene: `vec3 iResolution` (width, height, 1), `float iTime` (buffer PTS in
+ * seconds), `float iTimeDelta` (1/fps), `float iFrameRate`, `int iFrame` (buffer index from 0),
+ * `vec4 iMouse` (0, or the `uniforms` value), `vec4 iDate` (year, month-1, day, seconds),
+ * `float iSampleRate` (44100), `sampler2D iChannel0..3`, `vec3 iChannelResolution[4]`,
+ * `float iChannelTime[4]`. `fragCoord` is in pixels with the origin at the bottom-left of the picture,
+ * as on Shadertoy. The scene's own `uniform` declarations are set through the `uniforms` property.
+ */
+#include "gst/shaderflowsrc.h"
+
+#include <gst/video/video.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "gst/element_errors.h"
+#include "gst/formats.h"
+#include "gst/uniforms_property.h"
+#include "render/builtin_scenes.h"
+#include "render/error.h"
+#include "render/renderer.h"
+
+GST_DEBUG_CATEGORY_STATIC(shaderflowsrc_debug);
+#define GST_CAT_DEFAULT shaderflowsrc_debug
+
+using namespace shaderflow;
+
+enum { PROP_0, PROP_SCENE, PROP_FRAGMENT, PROP_UNIFORMS, PROP_DEVICE, PROP_RENDERER, PROP_IS_LIVE };
+
+#define DEFAULT_DEVICE "auto"
+#define DEFAULT_IS_LIVE FALSE
+#define DEFAULT_WIDTH 1920
+#define DEFAULT_HEIGHT 1080
+#define DEFAULT_FPS_N 60
+
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS,
+    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_OUTPUT_FORMATS ", "
+                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
+                    "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
+                    "pixel-aspect-ratio = (fraction) 1/1"));
+
+namespace {
+
+// Property values: written by the application thread, read by the streaming thread as a snapshot.
+struct Settings {
+  std::string scene = render::kDefaultScene;
+  std::string fragment;
+  std::string uniforms;
+  std::string device = DEFAULT_DEVICE;
+  bool is_live = DEFAULT_IS_LIVE;
+};
+
+// Runtime objects: created in start(), dropped in stop(), touched only by the element's own vfuncs.
+struct State {
+  std::unique_ptr<render::Renderer> renderer;
+  GstVideoInfo info;
+  bool negotiated = false;
+  guint64 frame_index = 0;  // k: the next buffer's index, PTS = k * fps_d / fps_n
+};
+
+struct Private {
+  std::mutex settings_mutex;
+  Settings settings;
+  bool uniforms_changed = false;
+  std::string renderer_name;  // for the read-only property; guarded by settings_mutex
+  State state;
+};
+
+}  // namespace
+
+struct _GstShaderflowSrc {
+  GstPushSrc parent;
+  Private* priv;
+};
+
+G_DEFINE_TYPE(GstShaderflowSrc, gst_shaderflow_src, GST_TYPE_PUSH_SRC)
+GST_ELEMENT_REGISTER_DEFINE(shaderflowsrc, "shaderflowsrc", GST_RANK_NONE, GST_TYPE_SHADERFLOW_SRC)
+
+namespace {
+
+Settings snapshot(GstShaderflowSrc* self) {
+  std::lock_guard<std::mutex> lock(self->priv->settings_mutex);
+  return self->priv->settings;
+}
+
+void post_warnings(GstShaderflowSrc* self, const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) {
+    GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS, ("%s", warning.c_str()),
+                        ("check the uniforms property against the scene's uniform declarations"));
+  }
+}
+
+// Parses the uniforms string and hands it to the renderer. A string that does not parse is an error
+// at start (returns false) and a warning while playing (the previous values stay).
+bool apply_uniforms(GstShaderflowSrc* self, const std::string& text, bool playing) {
+  gstglue::ParsedUniforms parsed = gstglue::parse_uniforms(text);
+  if (!parsed.ok) {
+    if (playing) {
+      GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS, ("%s; keeping the previous uniform values", parsed.error.c_str()),
+                          (nullptr));
+      return true;
+    }
+    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("%s", parsed.error.c_str()), (nullptr));
+    return false;
+  }
+  post_warnings(self, parsed.warnings);
+  post_warnings(self, self->priv->state.renderer->set_uniforms(parsed.values));
+  return true;
+}
+
+}  // namespace
+
+static void gst_shaderflow_src_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
+  auto* self = GST_SHADERFLOW_SRC(object);
+  Private& priv = *self->priv;
+  std::lock_guard<std::mutex> lock(priv.settings_mutex);
+  const char* text = nullptr;
+  switch (prop_id) {
+    case PROP_SCENE:
+      text = g_value_get_string(value);
+      priv.settings.scene = text && *text ? text : render::kDefaultScene;
+      break;
+    case PROP_FRAGMENT:
+      text = g_value_get_string(value);
+      priv.settings.fragment = text ? text : "";
+      break;
+    case PROP_UNIFORMS:
+      text = g_value_get_string(value);
+      priv.settings.uniforms = text ? text : "";
+      priv.uniforms_changed = true;
+      break;
+    case PROP_DEVICE:
+      text = g_value_get_string(value);
+      priv.settings.device = text && *text ? text : DEFAULT_DEVICE;
+      break;
+    case PROP_IS_LIVE:
+      priv.settings.is_live = g_value_get_boolean(value);
+      gst_base_src_set_live(GST_BASE_SRC(self), priv.settings.is_live);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+      break;
+  }
+}
+
+static void gst_shaderflow_src_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
+  auto* self = GST_SHADERFLOW_SRC(object);
+  Private& priv = *self->priv;
+  std::lock_guard<std::mutex> lock(priv.settings_mutex);
+  switch (prop_id) {
+    case PROP_SCENE: g_value_set_string(value, priv.settings.scene.c_str()); break;
+    case PROP_FRAGMENT:
+      g_value_set_string(value, priv.settings.fragment.empty() ? nullptr : priv.settings.fragment.c_str());
+      break;
+    case PROP_UNIFORMS:
+      g_value_set_string(value, priv.settings.uniforms.empty() ? nullptr : priv.settings.uniforms.c_str());
+      break;
+    case PROP_DEVICE: g_value_set_string(value, priv.settings.device.c_str()); break;
+    case PROP_RENDERER:
+      g_value_set_string(value, priv.renderer_name.empty() ? nullptr : priv.renderer_name.c_str());
+      break;
+    case PROP_IS_LIVE: g_value_set_boolean(value, priv.settings.is_live); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
+  }
+}
+
+static gboolean gst_shaderflow_src_start(GstBaseSrc* base) {
+  auto* self = GST_SHADERFLOW_SRC(base);
+  Private& priv = *self->priv;
+  const Settings settings = snapshot(self);
+  std::string uniforms;
+  {
+    std::lock_guard<std::mutex> lock(priv.settings_mutex);
+    priv.uniforms_changed = false;
+    uniforms = priv.settings.uniforms;
+  }
+  try {
+    // Scene first: a typo in its name should not wait for (or be hidden behind) GPU start-up.
+    const render::SceneSource scene = settings.fragment.empty() ? render::load_scene(settings.scene)
+                                                                : render::SceneSource{"fragment", settings.fragment};
+    priv.state.renderer = render::Renderer::create(settings.device);
+    const render::RendererInfo& info = priv.state.renderer->info();
+    GST_INFO_OBJECT(self, "renderer: %s | %s | %s | %s%s", info.vendor.c_str(), info.renderer.c_str(),
+                    info.version.c_str(), info.display.c_str(), info.software ? " | SOFTWARE" : "");
+    if (info.software && settings.device == "auto") {
+      GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND,
+                          ("No GPU found: rendering on the SOFTWARE renderer '%s' (%s); expect low frame rates.",
+                           info.renderer.c_str(), info.display.c_str()),
+                          ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
+    }
+    post_warnings(self, priv.state.renderer->set_scene(scene));
+  } catch (const render::Error& error) {
+    priv.state.renderer.reset();
+    gstglue::post_error(GST_ELEMENT(self), error, "scene=" + settings.scene + " device=" + settings.device);
+    return FALSE;
+  }
+  if (!apply_uniforms(self, uniforms, false)) {
+    priv.state.renderer.reset();
+    return FALSE;
+  }
+  {
+    std::lock_guard<std::mutex> lock(priv.settings_mutex);
+    priv.renderer_name = priv.state.renderer->info().renderer;
+  }
+  g_object_notify(G_OBJECT(self), "renderer");
+  priv.state.frame_index = 0;
+  priv.state.negotiated = false;
+  return TRUE;
+}
+
+static gboolean gst_shaderflow_src_stop(GstBaseSrc* base) {
+  auto* self = GST_SHADERFLOW_SRC(base);
+  self->priv->state.renderer.reset();
+  self->priv->state.negotiated = false;
+  return TRUE;
+}
+
+static GstCaps* gst_shaderflow_src_fixate(GstBaseSrc* base, GstCaps* caps) {
+  caps = gst_caps_make_writable(caps);
+  GstStructure* structure = gst_caps_get_structure(caps, 0);
+  gst_structure_fixate_field_nearest_int(structure, "width", DEFAULT_WIDTH);
+  gst_structure_fixate_field_nearest_int(structure, "height", DEFAULT_HEIGHT);
+  gst_structure_fixate_field_nearest_fraction(structure, "framerate", DEFAULT_FPS_N, 1);
+  return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->fixate(base, caps);
+}
+
+static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
+  auto* self = GST_SHADERFLOW_SRC(base);
+  State& state = self->priv->state;
+  GstVideoInfo info;
+  if (!gst_video_info_from_caps(&info, caps) || GST_VIDEO_INFO_FPS_N(&info) <= 0) {
+    gchar* text = gst_caps_to_string(caps);
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("cannot render caps %s", text),
+                      ("need video/x-raw with a format, width, height and a framerate above 0"));
+    g_free(text);
+    return FALSE;
+  }
+  const auto format = gstglue::output_format_for(GST_VIDEO_INFO_FORMAT(&info));
+  if (!format || !state.renderer) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("unsupported format %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
+                      ("supported: " SHADERFLOW_OUTPUT_FORMATS));
+    return FALSE;
+  }
+  try {
+    state.renderer->set_output(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), *format);
+  } catch (const render::Error& error) {
+    gstglue::post_error(GST_ELEMENT(self), error);
+    return FALSE;
+  }
+  GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
+  state.info = info;
+  state.negotiated = true;
+  return TRUE;
+}
+
+static gboolean gst_shaderflow_src_decide_allocation(GstBaseSrc* base, GstQuery* query) {
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  GstVideoInfo info;
+  if (!caps || !gst_video_info_from_caps(&info, caps)) return FALSE;
+
+  GstBufferPool* pool = nullptr;
+  guint size = static_cast<guint>(info.size), min = 0, max = 0;
+  const bool update = gst_query_get_n_allocation_pools(query) > 0;
+  if (update) {
+    gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
+    size = MAX(size, static_cast<guint>(info.size));
+  }
+  if (!pool) pool = gst_video_buffer_pool_new();
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  gst_buffer_pool_config_set_params(config, caps, size, min, max);
+  if (gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr)) {
+    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  }
+  gst_buffer_pool_set_config(pool, config);
+  if (update) gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
+  else gst_query_add_allocation_pool(query, pool, size, min, max);
+  gst_object_unref(pool);
+  return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->decide_allocation(base, query);
+}
+
+static gboolean gst_shaderflow_src_is_seekable(GstBaseSrc* base) {
+  return !gst_base_src_is_live(base);
+}
+
+static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment) {
+  auto* self = GST_SHADERFLOW_SRC(base);
+  State& state = self->priv->state;
+  if (segment->format != GST_FORMAT_TIME) return FALSE;
+  if (!state.negotiated) {
+    state.frame_index = 0;
+    return segment->position == 0;
+  }
+  // The first frame at or after the seek position (buffer k starts at k * fps_d / fps_n seconds).
+  const guint64 fps_n = static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info));
+  const guint64 fps_d = static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info));
+  state.frame_index = gst_util_uint64_scale_ceil(segment->position, fps_n, fps_d * GST_SECOND);
+  segment->time = segment->start;
+  return TRUE;
+}
+
+static void gst_shaderflow_src_get_times(GstBaseSrc* base, GstBuffer* buffer, GstClockTime* start, GstClockTime* end) {
+  // Live: let GstBaseSrc wait on the clock until each frame's time. Offline: render as fast as possible.
+  if (gst_base_src_is_live(base)) {
+    *start = GST_BUFFER_PTS(buffer);
+    *end = GST_BUFFER_DURATION_IS_VALID(buffer) ? *start + GST_BUFFER_DURATION(buffer) : GST_CLOCK_TIME_NONE;
+  } else {
+    *start = *end = GST_CLOCK_TIME_NONE;
+  }
+}
+
+static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
+  auto* self = GST_SHADERFLOW_SRC(base);
+  State& state = self->priv->state;
+  if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && state.negotiated && gst_base_src_is_live(base)) {
+    // A frame is produced at the end of its own interval: one frame of latency.
+    const GstClockTime frame = gst_util_uint64_scale(GST_SECOND, GST_VIDEO_INFO_FPS_D(&state.info),
+                                                     GST_VIDEO_INFO_FPS_N(&state.info));
+    gst_query_set_latency(query, TRUE, frame, frame);
+    return TRUE;
+  }
+  return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->query(base, query);
+}
+
+static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer) {
+  auto* self = GST_SHADERFLOW_SRC(push);
+  Private& priv = *self->priv;
+  State& state = priv.state;
+  if (!state.negotiated || !state.renderer) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("no format negotiated before the first frame"), (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  std::string uniforms;
+  bool uniforms_changed = false;
+  {
+    std::lock_guard<std::mutex> lock(priv.settings_mutex);
+    std::swap(uniforms_changed, priv.uniforms_changed);
+    if (uniforms_changed) uniforms = priv.settings.uniforms;
+  }
+  if (uniforms_changed) apply_uniforms(self, uniforms, true);
+
+  const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
+  const gint fps_d = GST_VIDEO_INFO_FPS_D(&state.info);
+  const guint64 k = state.frame_index;
+  const GstClockTime pts = gst_util_uint64_scale(k * GST_SECOND, static_cast<guint64>(fps_d), static_cast<guint64>(fps_n));
+  const GstClockTime next = gst_util_uint64_scale((k + 1) * GST_SECOND, static_cast<guint64>(fps_d), static_cast<guint64>(fps_n));
+
+  render::FrameUniforms frame;
+  frame.time = static_cast<double>(pts) / GST_SECOND;
+  frame.time_delta = static_cast<double>(fps_d) / fps_n;
+  frame.frame_rate = static_cast<double>(fps_n) / fps_d;
+  frame.frame = static_cast<int>(k);
+  render::current_date(frame.date);
+
+  GstVideoFrame video_frame;
+  if (!gst_video_frame_map(&video_frame, &state.info, buffer, GST_MAP_WRITE)) {
+    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("could not map the output buffer for writing"), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  try {
+    state.renderer->render(frame, static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video_frame, 0)),
+                           static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)));
+  } catch (const render::Error& error) {
+    gst_video_frame_unmap(&video_frame);
+    gstglue::post_error(GST_ELEMENT(self), error);
+    return GST_FLOW_ERROR;
+  }
+  gst_video_frame_unmap(&video_frame);
+
+  GST_BUFFER_PTS(buffer) = pts;
+  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buffer) = next - pts;
+  GST_BUFFER_OFFSET(buffer) = k;
+  GST_BUFFER_OFFSET_END(buffer) = k + 1;
+  if (k == 0) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  state.frame_index = k + 1;
+  return GST_FLOW_OK;
+}
+
+static void gst_shaderflow_src_finalize(GObject* object) {
+  auto* self = GST_SHADERFLOW_SRC(object);
+  delete self->priv;
+  self->priv = nullptr;
+  G_OBJECT_CLASS(gst_shaderflow_src_parent_class)->finalize(object);
+}
+
+static void gst_shaderflow_src_init(GstShaderflowSrc* self) {
+  self->priv = new Private();
+  gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
+  gst_base_src_set_live(GST_BASE_SRC(self), DEFAULT_IS_LIVE);
+}
+
+static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
+  GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
+  GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
+  GstBaseSrcClass* base_class = GST_BASE_SRC_CLASS(klass);
+  GstPushSrcClass* push_class = GST_PUSH_SRC_CLASS(klass);
+
+  gobject_class->set_property = gst_shaderflow_src_set_property;
+  gobject_class->get_property = gst_shaderflow_src_get_property;
+  gobject_class->finalize = gst_shaderflow_src_finalize;
+
+  const std::string scene_blurb =
+      "Built-in scene name (" + render::builtin_scene_names() +
+      ") or path to a GLSL fragment shader file (.frag/.glsl). Ignored when 'fragment' is set";
+  g_object_class_install_property(
+      gobject_class, PROP_SCENE,
+      g_param_spec_string("scene", "Scene", g_intern_string(scene_blurb.c_str()), render::kDefaultScene,
+                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_FRAGMENT,
+      g_param_spec_string("fragment", "Fragment shader",
+                          "Inline GLSL fragment shader source; wins over 'scene'. Shadertoy style (mainImage) or a "
+                          "main() that writes fragColor. Errors are reported as fragment:LINE",
+                          nullptr,
+                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_UNIFORMS,
+      g_param_spec_string("uniforms", "Uniforms",
+                          "Values for the scene's own uniforms as a GstStructure, e.g. "
+                          "\"u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>\" (iMouse may be set too). "
+                          "Values are converted to the declared type; unknown names and mismatches give a "
+                          "warning. May change while PLAYING (applied from the next frame)",
+                          nullptr,
+                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property(
+      gobject_class, PROP_DEVICE,
+      g_param_spec_string("device", "Device",
+                          "GPU to render on: auto (first hardware EGL device, else software with a warning), "
+                          "software (Mesa llvmpipe), an EGL device index (0, 1, ...), a DRM node "
+                          "(/dev/dri/renderD128) or cuda:N. shaderflow-info lists them",
+                          DEFAULT_DEVICE,
+                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property(
+      gobject_class, PROP_RENDERER,
+      g_param_spec_string("renderer", "Renderer",
+                          "GL_RENDERER of the context in use (set once the element is started, e.g. in PAUSED)",
+                          nullptr, static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  g_object_class_install_property(
+      gobject_class, PROP_IS_LIVE,
+      g_param_spec_boolean("is-live", "Is live",
+                           "Act as a live source: frames are paced by the pipeline clock. When false, frames "
+                           "are rendered as fast as the GPU allows",
+                           DEFAULT_IS_LIVE,
+                           static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+
+  gst_element_class_set_static_metadata(element_class, "Shaderflow GLSL scene source", "Source/Video",
+                                        "Renders Shadertoy-compatible GLSL scenes on the GPU through headless EGL",
+                                        "shaderflow developers");
+  gst_element_class_add_static_pad_template(element_class, &src_template);
+
+  base_class->start = gst_shaderflow_src_start;
+  base_class->stop = gst_shaderflow_src_stop;
+  base_class->fixate = gst_shaderflow_src_fixate;
+  base_class->set_caps = gst_shaderflow_src_set_caps;
+  base_class->decide_allocation = gst_shaderflow_src_decide_allocation;
+  base_class->is_seekable = gst_shaderflow_src_is_seekable;
+  base_class->do_seek = gst_shaderflow_src_do_seek;
+  base_class->get_times = gst_shaderflow_src_get_times;
+  base_class->query = gst_shaderflow_src_query;
+  push_class->fill = gst_shaderflow_src_fill;
+
+  GST_DEBUG_CATEGORY_INIT(shaderflowsrc_debug, "shaderflowsrc", 0, "shaderflow GLSL scene source");
+}
