@@ -1,0 +1,22 @@
+#!/bin/sh
+# shaderflow-info: --json is valid JSON, --require-gpu agrees with the "accelerated" verdict, and no
+# EGL vendor at all is a failure with a message, not a crash.
+set -u
+info=$1
+fail=0
+json=$("$info" --json) || { echo "FAIL: --json exited $?"; fail=1; }
+echo "$json" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["context"]["renderer"]' \
+  || { echo "FAIL: --json output is not valid or lacks the renderer"; fail=1; }
+accelerated=$(echo "$json" | python3 -c 'import json,sys; print(json.load(sys.stdin)["accelerated"])')
+"$info" --require-gpu >/dev/null 2>&1
+rc=$?
+if [ "$accelerated" = "True" ] && [ $rc -ne 0 ]; then echo "FAIL: accelerated but --require-gpu exited $rc"; fail=1; fi
+if [ "$accelerated" = "False" ] && [ $rc -ne 1 ]; then echo "FAIL: software only but --require-gpu exited $rc"; fail=1; fi
+"$info" | grep -q "accelerated:" || { echo "FAIL: text output lacks the accelerated line"; fail=1; }
+out=$(__EGL_VENDOR_LIBRARY_FILENAMES=/nonexistent.json "$info" 2>&1)
+rc=$?
+[ $rc -eq 1 ] || { echo "FAIL: without EGL vendors expected exit 1, got $rc"; fail=1; }
+echo "$out" | grep -q "no usable EGL display" || { echo "FAIL: without EGL vendors the message is missing: $out"; fail=1; }
+"$info" --bogus >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: unknown argument should exit 2"; fail=1; }
+[ $fail -eq 0 ] && echo "shaderflow-info: all checks passed"
+exit $fail

@@ -1,0 +1,342 @@
+// Engine tests on the real renderer (llvmpipe here): every expected value is computed in the test from
+// the uniform values and the pixel position, never read back from an earlier run.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "render/devices.h"
+#include "render/error.h"
+#include "render/renderer.h"
+
+using namespace shaderflow::render;
+
+namespace {
+
+struct Image {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> bytes;
+  const std::uint8_t* at(int x, int row) const { return &bytes[static_cast<std::size_t>((row * width + x) * 4)]; }
+};
+
+Image render_one(Renderer& renderer, int width, int height, OutputFormat format = {}, FrameUniforms frame = {}) {
+  renderer.set_output(width, height, format);
+  Image image;
+  image.width = width;
+  image.height = height;
+  image.bytes.assign(static_cast<std::size_t>(width * height * 4), 0xAB);
+  renderer.render(frame, image.bytes.data(), static_cast<std::size_t>(width) * 4);
+  return image;
+}
+
+int unorm8(double v) { return static_cast<int>(std::lround(std::min(1.0, std::max(0.0, v)) * 255.0)); }
+
+std::unique_ptr<Renderer> make_renderer(const std::string& code) {
+  auto renderer = Renderer::create("auto");
+  renderer->set_scene({"test.frag", code});
+  return renderer;
+}
+
+const char kSolid[] = "void mainImage(out vec4 c, in vec2 p) { c = vec4(0.2, 0.4, 0.6, 0.8); }\n";
+
+}  // namespace
+
+TEST(Renderer, ReportsTheRendererInUse) {
+  auto renderer = Renderer::create("auto");
+  const RendererInfo& info = renderer->info();
+  EXPECT_FALSE(info.renderer.empty());
+  EXPECT_FALSE(info.version.empty());
+  EXPECT_FALSE(info.display.empty());
+  EXPECT_GE(info.max_texture_size, 2048);
+  if (info.renderer.find("llvmpipe") != std::string::npos) {
+    EXPECT_TRUE(info.software) << "llvmpipe must be flagged as software";
+  }
+}
+
+TEST(Renderer, SolidColourAtManySizes) {
+  auto renderer = make_renderer(kSolid);
+  for (auto [w, h] : std::vector<std::pair<int, int>>{{1, 1}, {7, 5}, {64, 33}, {641, 361}}) {
+    const Image image = render_one(*renderer, w, h);
+    for (int row = 0; row < h; ++row) {
+      for (int x = 0; x < w; ++x) {
+        const std::uint8_t* p = image.at(x, row);
+        ASSERT_EQ(p[0], unorm8(0.2)) << w << "x" << h << " at " << x << "," << row;
+        ASSERT_EQ(p[1], unorm8(0.4));
+        ASSERT_EQ(p[2], unorm8(0.6));
+        ASSERT_EQ(p[3], unorm8(0.8));
+      }
+    }
+  }
+}
+
+TEST(Renderer, OriginIsBottomLeftAndFirstRowIsTheTop) {
+  auto renderer = make_renderer(
+      "void mainImage(out vec4 c, in vec2 p) { c = vec4(p.x / iResolution.x, p.y / iResolution.y, 0.0, 1.0); }");
+  for (auto [w, h] : std::vector<std::pair<int, int>>{{16, 9}, {31, 17}, {3, 2}, {250, 101}}) {
+    const Image image = render_one(*renderer, w, h);
+    for (int row = 0; row < h; ++row) {
+      for (int x = 0; x < w; ++x) {
+        // Memory row 0 is the top of the picture: fragCoord.y = height - 0.5 there.
+        const double frag_y = h - row - 0.5;
+        const std::uint8_t* p = image.at(x, row);
+        ASSERT_NEAR(p[0], unorm8((x + 0.5) / w), 1) << w << "x" << h << " x=" << x;
+        ASSERT_NEAR(p[1], unorm8(frag_y / h), 1) << w << "x" << h << " row=" << row;
+      }
+    }
+  }
+}
+
+TEST(Renderer, FrameUniformsReachTheShader) {
+  auto renderer = make_renderer(
+      "void mainImage(out vec4 c, in vec2 p) {\n"
+      "  c = vec4(float(iFrame % 256) / 255.0, mod(floor(iTime * 1000.0 + 0.5), 256.0) / 255.0,\n"
+      "           mod(floor(iTimeDelta * 10000.0 + 0.5), 256.0) / 255.0, iFrameRate / 255.0);\n"
+      "}\n");
+  for (int k : {0, 1, 7, 300}) {
+    FrameUniforms frame;
+    frame.frame = k;
+    frame.time = k / 24.0;
+    frame.time_delta = 1 / 24.0;
+    frame.frame_rate = 24.0;
+    const Image image = render_one(*renderer, 5, 3, {}, frame);
+    const std::uint8_t* p = image.at(2, 1);
+    EXPECT_EQ(p[0], k % 256);
+    EXPECT_EQ(p[1], static_cast<int>(std::lround(k / 24.0 * 1000.0)) % 256) << "iTime at frame " << k;
+    EXPECT_EQ(p[2], static_cast<int>(std::lround(10000.0 / 24.0)) % 256);
+    EXPECT_EQ(p[3], 24);
+  }
+}
+
+TEST(Renderer, ResolutionAndDateAndSampleRate) {
+  auto renderer = make_renderer(
+      "void mainImage(out vec4 c, in vec2 p) {\n"
+      "  c = vec4(iResolution.x / 255.0, iResolution.y / 255.0, iResolution.z, iSampleRate / 44100.0 * 0.5);\n"
+      "}\n");
+  const Image image = render_one(*renderer, 37, 21);
+  const std::uint8_t* p = image.at(0, 0);
+  EXPECT_EQ(p[0], 37);
+  EXPECT_EQ(p[1], 21);
+  EXPECT_EQ(p[2], 255);
+  EXPECT_EQ(p[3], unorm8(0.5));
+}
+
+TEST(Renderer, PixelOrders) {
+  auto renderer = make_renderer(kSolid);
+  const int r = unorm8(0.2), g = unorm8(0.4), b = unorm8(0.6), a = unorm8(0.8);
+  struct Case {
+    OutputFormat format;
+    std::array<int, 4> expected;
+  };
+  const Case cases[] = {
+      {{PixelOrder::RGBA, false}, {r, g, b, a}}, {{PixelOrder::BGRA, false}, {b, g, r, a}},
+      {{PixelOrder::ARGB, false}, {a, r, g, b}}, {{PixelOrder::ABGR, false}, {a, b, g, r}},
+      {{PixelOrder::RGBA, true}, {r, g, b, 255}}, {{PixelOrder::BGRA, true}, {b, g, r, 255}},
+      {{PixelOrder::ARGB, true}, {255, r, g, b}}, {{PixelOrder::ABGR, true}, {255, b, g, r}},
+  };
+  for (const Case& c : cases) {
+    const Image image = render_one(*renderer, 9, 4, c.format);
+    const std::uint8_t* p = image.at(8, 3);
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(p[i], c.expected[static_cast<std::size_t>(i)])
+          << "order " << static_cast<int>(c.format.order) << " opaque " << c.format.opaque << " byte " << i;
+    }
+  }
+}
+
+TEST(Renderer, RowStrideLargerThanTheRowIsRespected) {
+  auto renderer = make_renderer(kSolid);
+  renderer->set_output(5, 3, {});
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(32 * 3), 0xAB);
+  renderer->render({}, bytes.data(), 32);
+  for (int row = 0; row < 3; ++row) {
+    EXPECT_EQ(bytes[static_cast<std::size_t>(row * 32)], unorm8(0.2));
+    EXPECT_EQ(bytes[static_cast<std::size_t>(row * 32 + 20)], 0xAB) << "padding must stay untouched";
+  }
+}
+
+TEST(Renderer, CustomUniformsAreCoercedAndReset) {
+  auto renderer = make_renderer(
+      "uniform vec3 tint;\nuniform int count;\nuniform bool on;\nuniform float gain;\n"
+      "void mainImage(out vec4 c, in vec2 p) {\n"
+      "  c = vec4(tint * gain, on ? float(count) / 255.0 : 1.0);\n"
+      "}\n");
+  auto warnings = renderer->set_uniforms({{"tint", UniformValue::of_float({1.0, 0.5, 0.25})},
+                                          {"count", UniformValue::of_int({7})},
+                                          {"on", UniformValue::of_bool(true)},
+                                          {"gain", UniformValue::of_int({1})}});
+  EXPECT_TRUE(warnings.empty()) << warnings.front();
+  Image image = render_one(*renderer, 4, 4);
+  EXPECT_EQ(image.at(1, 1)[0], 255);
+  EXPECT_EQ(image.at(1, 1)[1], unorm8(0.5));
+  EXPECT_EQ(image.at(1, 1)[2], unorm8(0.25));
+  EXPECT_EQ(image.at(1, 1)[3], 7);
+
+  // Dropping a uniform from the set puts it back to zero.
+  warnings = renderer->set_uniforms({{"tint", UniformValue::of_float({1.0, 1.0, 1.0})}});
+  EXPECT_TRUE(warnings.empty());
+  image = render_one(*renderer, 4, 4);
+  EXPECT_EQ(image.at(0, 0)[0], 0) << "gain is 0 again";
+  EXPECT_EQ(image.at(0, 0)[3], 255) << "on is false again";
+}
+
+TEST(Renderer, UnknownAndMismatchedUniformsWarnByName) {
+  auto renderer = make_renderer("uniform vec3 tint;\nvoid mainImage(out vec4 c, in vec2 p) { c = vec4(tint, 1.0); }\n");
+  const auto warnings = renderer->set_uniforms(
+      {{"nosuch", UniformValue::of_float({1.0})}, {"tint", UniformValue::of_float({1.0})}});
+  ASSERT_EQ(warnings.size(), 2u);
+  const std::string all = warnings[0] + "\n" + warnings[1];
+  EXPECT_NE(all.find("unknown uniform 'nosuch'"), std::string::npos) << all;
+  EXPECT_NE(all.find("'tint' is declared vec3"), std::string::npos) << all;
+  EXPECT_NE(renderer->set_uniforms({{"iTime", UniformValue::of_float({1.0})}}).at(0).find("iTime"), std::string::npos);
+}
+
+TEST(Renderer, MouseCanBeSetThroughUniforms) {
+  auto renderer = make_renderer("void mainImage(out vec4 c, in vec2 p) { c = iMouse / 255.0; }");
+  EXPECT_TRUE(renderer->set_uniforms({{"iMouse", UniformValue::of_float({10, 20, 30, 40})}}).empty());
+  const Image image = render_one(*renderer, 2, 2);
+  EXPECT_EQ(image.at(0, 0)[0], 10);
+  EXPECT_EQ(image.at(0, 0)[3], 40);
+}
+
+TEST(Renderer, PlainMainAndOwnOutputVariable) {
+  auto renderer = make_renderer("void main() { fragColor = vec4(1.0, 0.0, 0.0, 1.0); }");
+  EXPECT_EQ(render_one(*renderer, 3, 3).at(1, 1)[0], 255);
+  renderer->set_scene({"own.frag", "out vec4 colour;\nvoid main() { colour = vec4(0.0, 1.0, 0.0, 1.0); }"});
+  const Image image = render_one(*renderer, 3, 3);
+  EXPECT_EQ(image.at(1, 1)[0], 0);
+  EXPECT_EQ(image.at(1, 1)[1], 255);
+}
+
+TEST(Renderer, CompileErrorsNameTheUsersFileAndLine) {
+  auto renderer = make_renderer(kSolid);
+  try {
+    renderer->set_scene({"scene.frag", "void mainImage(out vec4 c, in vec2 p) {\n  c = vec4(1.0);\n  foo = 3;\n}\n"});
+    FAIL() << "broken GLSL compiled";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ShaderCompile);
+    EXPECT_NE(std::string(e.what()).find("scene.frag:3"), std::string::npos) << e.what();
+    EXPECT_EQ(std::string(e.what()).find("prelude"), std::string::npos) << e.what();
+  }
+  // The previous scene is still in use after a failed compile.
+  EXPECT_EQ(render_one(*renderer, 2, 2).at(0, 0)[0], unorm8(0.2));
+}
+
+TEST(Renderer, SizeBeyondTheGpuLimitIsRefused) {
+  auto renderer = make_renderer(kSolid);
+  const int too_big = renderer->caps().max_texture_size + 1;
+  try {
+    renderer->set_output(too_big, 16, {});
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::InvalidArgument);
+    EXPECT_NE(e.hint().find(std::to_string(too_big - 1)), std::string::npos);
+  }
+}
+
+TEST(Renderer, UsableFromAnotherThreadThanTheOneThatMadeIt) {
+  auto renderer = make_renderer(kSolid);
+  int red = -1;
+  std::thread worker([&] { red = render_one(*renderer, 4, 4).at(0, 0)[0]; });
+  worker.join();
+  EXPECT_EQ(red, unorm8(0.2));
+  EXPECT_EQ(render_one(*renderer, 4, 4).at(3, 3)[0], unorm8(0.2));
+}
+
+TEST(Renderer, SeveralRenderersOnSeveralThreadsAtOnce) {
+  constexpr int kThreads = 3;
+  std::vector<int> failures(kThreads, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([t, &failures] {
+      const double level = 0.25 * (t + 1);
+      char code[160];
+      std::snprintf(code, sizeof code, "void mainImage(out vec4 c, in vec2 p) { c = vec4(%f, 0.0, 0.0, 1.0); }", level);
+      auto renderer = make_renderer(code);
+      for (int i = 0; i < 20; ++i) {
+        if (render_one(*renderer, 32, 16).at(5, 5)[0] != unorm8(level)) ++failures[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (int t = 0; t < kThreads; ++t) EXPECT_EQ(failures[static_cast<std::size_t>(t)], 0) << "thread " << t;
+}
+
+TEST(Devices, ChoiceStrings) {
+  EXPECT_EQ(DeviceChoice::parse("auto").kind, DeviceChoice::Kind::Auto);
+  EXPECT_EQ(DeviceChoice::parse("").kind, DeviceChoice::Kind::Auto);
+  EXPECT_EQ(DeviceChoice::parse("software").kind, DeviceChoice::Kind::Software);
+  EXPECT_EQ(DeviceChoice::parse("2").number, 2);
+  EXPECT_EQ(DeviceChoice::parse("cuda:1").kind, DeviceChoice::Kind::Cuda);
+  EXPECT_EQ(DeviceChoice::parse("cuda:1").number, 1);
+  EXPECT_EQ(DeviceChoice::parse("/dev/dri/renderD128").path, "/dev/dri/renderD128");
+  EXPECT_THROW(DeviceChoice::parse("gpu"), Error);
+  EXPECT_THROW(DeviceChoice::parse("cuda:x"), Error);
+}
+
+TEST(Devices, MissingDevicesAreClearErrors) {
+  for (const char* device : {"99", "/dev/dri/renderD999", "cuda:42"}) {
+    try {
+      Renderer::create(device);
+      FAIL() << device;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::NoDevice) << device;
+      EXPECT_NE(std::string(e.what()).find(device), std::string::npos) << e.what();
+      EXPECT_NE(e.hint().find("shaderflow-info"), std::string::npos);
+    }
+  }
+}
+
+TEST(Devices, SoftwareDeviceIsFlagged) {
+  bool have_software_device = false;
+  for (const DeviceInfo& device : list_devices()) have_software_device |= device.software;
+  if (!have_software_device) {
+    EXPECT_THROW(Renderer::create("software"), Error);
+    return;
+  }
+  auto renderer = Renderer::create("software");
+  EXPECT_TRUE(renderer->info().software);
+  EXPECT_GE(renderer->info().device_index, 0);
+}
+
+TEST(Scenes, BuiltinsCompileAndRenderSomething) {
+  auto renderer = Renderer::create("auto");
+  for (std::size_t i = 0; i < builtin_scene_count; ++i) {
+    const std::string name = builtin_scene_table[i].name;
+    renderer->set_scene(load_scene(name));
+    FrameUniforms frame;
+    frame.time = 1.25;
+    const Image image = render_one(*renderer, 64, 36, {}, frame);
+    // Not a black or single-colour frame.
+    std::set<std::array<std::uint8_t, 3>> colours;
+    for (int row = 0; row < 36; row += 5)
+      for (int x = 0; x < 64; x += 5) colours.insert({image.at(x, row)[0], image.at(x, row)[1], image.at(x, row)[2]});
+    EXPECT_GT(colours.size(), 4u) << name;
+  }
+}
+
+TEST(Scenes, LoadingErrorsAndFiles) {
+  try {
+    load_scene("no-such-scene");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::SceneNotFound);
+    EXPECT_NE(e.hint().find("plasma"), std::string::npos);
+  }
+  try {
+    load_scene("/nonexistent/dir/x.frag");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::SceneNotFound);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/x.frag"), std::string::npos);
+  }
+  const std::string path = testing::TempDir() + "shaderflow-scene-test.frag";
+  std::ofstream(path) << kSolid;
+  const SceneSource scene = load_scene(path);
+  EXPECT_EQ(scene.name, path);
+  EXPECT_EQ(scene.code, kSolid);
+  EXPECT_EQ(load_scene("plasma").name, "plasma.frag");
+}

@@ -1,0 +1,99 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "render/error.h"
+#include "render/shader_source.h"
+
+using namespace shaderflow::render;
+
+namespace {
+int lines_before(const std::string& text, const std::string& marker) {
+  const auto pos = text.find(marker);
+  return static_cast<int>(std::count(text.begin(), text.begin() + static_cast<long>(pos), '\n'));
+}
+}  // namespace
+
+TEST(ShaderSource, ShadertoyStyleGetsMainWrapper) {
+  const auto shader = assemble_fragment_shader("void mainImage(out vec4 c, in vec2 p) { c = vec4(1.0); }\n",
+                                               "a.frag", GlslDialect::Desktop330);
+  EXPECT_TRUE(shader.shadertoy_style);
+  EXPECT_EQ(shader.text.rfind("#version 330 core\n", 0), 0u);
+  EXPECT_NE(shader.text.find("mainImage(fragColor, gl_FragCoord.xy)"), std::string::npos);
+  EXPECT_NE(shader.text.find("out vec4 fragColor;"), std::string::npos);
+  EXPECT_NE(shader.text.find("uniform vec3 iResolution;"), std::string::npos);
+}
+
+TEST(ShaderSource, PlainMainIsLeftAlone) {
+  const auto shader = assemble_fragment_shader("void main() { fragColor = vec4(1.0); }", "a.frag",
+                                               GlslDialect::Es300);
+  EXPECT_FALSE(shader.shadertoy_style);
+  EXPECT_EQ(shader.text.rfind("#version 300 es\n", 0), 0u);
+  EXPECT_NE(shader.text.find("precision highp float;"), std::string::npos);
+  EXPECT_EQ(shader.text.find("mainImage(fragColor"), std::string::npos);
+}
+
+TEST(ShaderSource, UserDeclaredOutputReplacesFragColor) {
+  const auto shader = assemble_fragment_shader("out vec4 colour;\nvoid main() { colour = vec4(1.0); }",
+                                               "a.frag", GlslDialect::Desktop330);
+  EXPECT_EQ(shader.text.find("out vec4 fragColor;"), std::string::npos);
+}
+
+TEST(ShaderSource, NeitherMainNorMainImageIsAnError) {
+  try {
+    assemble_fragment_shader("float f() { return 1.0; }\n// void mainImage(\n", "x.frag", GlslDialect::Desktop330);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ShaderCompile);
+    EXPECT_NE(std::string(e.what()).find("x.frag"), std::string::npos);
+    EXPECT_NE(e.hint().find("mainImage"), std::string::npos);
+  }
+}
+
+TEST(ShaderSource, UserVersionLineIsBlankedKeepingLineNumbers) {
+  const std::string user = "#version 300 es\nvoid main() {\n  fragColor = vec4(1.0);\n}\n";
+  const auto shader = assemble_fragment_shader(user, "v.frag", GlslDialect::Desktop330);
+  EXPECT_EQ(std::count(shader.text.begin(), shader.text.end(), '#'), 1) << shader.text;  // only our #version
+  EXPECT_EQ(shader.user_lines, 4);
+  EXPECT_EQ(lines_before(shader.text, "void main()"), shader.prelude_lines + 1);
+}
+
+TEST(ShaderSource, LogLinesMapToUserLines) {
+  const auto shader = assemble_fragment_shader("void main() {\n\n  foo = 1;\n}\n", "scene.frag",
+                                               GlslDialect::Desktop330);
+  const int line = shader.prelude_lines + 3;  // the user's line 3 as the compiler counts it
+  const std::string mesa = "0:" + std::to_string(line) + "(3): error: `foo' undeclared\n";
+  EXPECT_EQ(map_shader_log(mesa, shader), "scene.frag:3:3: error: `foo' undeclared");
+  const std::string nvidia = "0(" + std::to_string(line) + ") : error C1008: undefined variable \"foo\"";
+  EXPECT_EQ(map_shader_log(nvidia, shader), "scene.frag:3: error C1008: undefined variable \"foo\"");
+  const std::string glslang = "ERROR: 0:" + std::to_string(line) + ": 'foo' : undeclared identifier";
+  EXPECT_EQ(map_shader_log(glslang, shader), "scene.frag:3: error: 'foo' : undeclared identifier");
+  EXPECT_EQ(map_shader_log("0:2(1): error: prelude broke", shader), "<shaderflow prelude>:2:1: error: prelude broke");
+  EXPECT_EQ(map_shader_log("link failed without position", shader), "link failed without position");
+}
+
+TEST(ShaderSource, DeclaredUniformsIgnoreComments) {
+  const std::string code =
+      "uniform float speed; // uniform float commented;\n"
+      "/* uniform vec3 hidden; */\n"
+      "uniform highp vec3 tint, glow[2];\n"
+      "uniform int count;\n";
+  const std::vector<std::string> expected = {"speed", "tint", "glow", "count"};
+  EXPECT_EQ(declared_uniforms(code), expected);
+}
+
+TEST(ShaderSource, StripCommentsKeepsNewlines) {
+  const std::string code = "a // x\n/* y\n z */b";
+  const std::string stripped = strip_comments(code);
+  EXPECT_EQ(stripped.size(), code.size());
+  EXPECT_EQ(std::count(stripped.begin(), stripped.end(), '\n'), 2);
+  EXPECT_EQ(stripped.find('x'), std::string::npos);
+  EXPECT_EQ(stripped.find('y'), std::string::npos);
+  EXPECT_NE(stripped.find('b'), std::string::npos);
+}
+
+TEST(ShaderSource, BuiltinUniformNames) {
+  EXPECT_TRUE(is_builtin_uniform("iTime"));
+  EXPECT_TRUE(is_builtin_uniform("iChannelResolution[0]"));
+  EXPECT_FALSE(is_builtin_uniform("speed"));
+}

@@ -1,0 +1,47 @@
+#include <gtest/gtest.h>
+
+#include "gst/uniforms_property.h"
+#include "gst_test_env.h"
+
+using shaderflow::gstglue::parse_uniforms;
+using shaderflow::render::UniformValue;
+
+TEST(UniformsProperty, ParsesScalarsVectorsAndBools) {
+  const auto parsed = parse_uniforms("u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>,cell=<2,3>");
+  ASSERT_TRUE(parsed.ok) << parsed.error;
+  EXPECT_TRUE(parsed.warnings.empty());
+  ASSERT_EQ(parsed.values.size(), 5u);
+  EXPECT_EQ(parsed.values.at("speed").kind, UniformValue::Kind::Float);
+  EXPECT_DOUBLE_EQ(parsed.values.at("speed").components.at(0), 1.5);
+  EXPECT_EQ(parsed.values.at("count").kind, UniformValue::Kind::Int);
+  EXPECT_EQ(parsed.values.at("enabled").kind, UniformValue::Kind::Bool);
+  EXPECT_EQ(parsed.values.at("tint").components, (std::vector<double>{1.0, 0.5, 0.2}));
+  EXPECT_EQ(parsed.values.at("cell").kind, UniformValue::Kind::Int);
+}
+
+TEST(UniformsProperty, StructureNameMayBeLeftOut) {
+  const auto parsed = parse_uniforms("speed=2.0");
+  ASSERT_TRUE(parsed.ok);
+  EXPECT_DOUBLE_EQ(parsed.values.at("speed").components.at(0), 2.0);
+}
+
+TEST(UniformsProperty, EmptyIsNothing) {
+  const auto parsed = parse_uniforms("  ");
+  EXPECT_TRUE(parsed.ok);
+  EXPECT_TRUE(parsed.values.empty());
+}
+
+TEST(UniformsProperty, BrokenStringIsAnErrorWithAnExample) {
+  const auto parsed = parse_uniforms("u,tint=<1.0,0.5");
+  EXPECT_FALSE(parsed.ok);
+  EXPECT_NE(parsed.error.find("u,speed=1.5"), std::string::npos);
+}
+
+TEST(UniformsProperty, NonNumericValuesWarn) {
+  const auto parsed = parse_uniforms("u,name=hello,big=<1,2,3,4,5>,speed=1.0");
+  ASSERT_TRUE(parsed.ok);
+  EXPECT_EQ(parsed.values.size(), 1u);
+  ASSERT_EQ(parsed.warnings.size(), 2u);
+  EXPECT_NE((parsed.warnings[0] + parsed.warnings[1]).find("'name'"), std::string::npos);
+  EXPECT_NE((parsed.warnings[0] + parsed.warnings[1]).find("'big'"), std::string::npos);
+}
