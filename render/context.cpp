@@ -340,13 +340,14 @@ Context::Current::~Current() {
   if (!switched_) {
     return;
   }
-  const Impl& impl = *context_.impl_;
   if (previous_context_ != EGL_NO_CONTEXT && previous_display_ != EGL_NO_DISPLAY) {
     eglBindAPI(previous_api_);
     eglMakeCurrent(previous_display_, previous_draw_, previous_read_, previous_context_);
   } else {
-    eglMakeCurrent(impl.display->get(), EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);
-    eglBindAPI(previous_api_);
+    // Release the context and all of EGL's per-thread state, so no thread that rendered keeps any:
+    // a streaming thread that exits during process exit would otherwise free glvnd's thread state
+    // while libEGL's destructor frees it too (seen as "double free" at gst-launch exit).
+    eglReleaseThread();
   }
 }
 

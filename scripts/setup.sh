@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian package shaderflow needs to build, test and render (Debian 12 / Ubuntu 22.04+),
+# then configures the Meson build in ./build. Safe to run again: apt skips what is installed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  # build
+  g++ meson ninja-build pkg-config python3 python3-glad
+  libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libegl-dev libgl-dev libgtest-dev
+  # run: GStreamer with the elements a render or stream pipeline needs (x264enc, mp4mux, flvmux, avdec)
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
+  gstreamer1.0-libav
+  # EGL through glvnd, with Mesa as the vendor for GPUs on render nodes and the llvmpipe fallback
+  libegl1 libegl-mesa0 libgl1-mesa-dri
+)
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+export DEBIAN_FRONTEND=noninteractive
+echo "==> installing Debian packages (${#packages[@]})"
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+
+echo "==> configuring and building (build/)"
+if [ -d build ]; then
+  meson setup --reconfigure build >/dev/null
+else
+  meson setup build >/dev/null
+fi
+ninja -C build
