@@ -44,20 +44,13 @@ std::string version_header(GlslDialect dialect) {
                                        : "#version 330 core\n";
 }
 
-std::string shader_log(GLuint shader) {
+// The info log of a shader or a program (the same query with different entry points).
+template <typename GetParameter, typename GetLog>
+std::string info_log(GLuint object, GetParameter get_parameter, GetLog get_log) {
   GLint length = 0;
-  glGetShaderiv(shader, GL_INFO_LOG_LENGTH, &length);
+  get_parameter(object, GL_INFO_LOG_LENGTH, &length);
   std::string log(static_cast<std::size_t>(length > 0 ? length : 1), '\0');
-  glGetShaderInfoLog(shader, length, nullptr, log.data());
-  log.resize(log.find('\0') == std::string::npos ? log.size() : log.find('\0'));
-  return log;
-}
-
-std::string program_log(GLuint program) {
-  GLint length = 0;
-  glGetProgramiv(program, GL_INFO_LOG_LENGTH, &length);
-  std::string log(static_cast<std::size_t>(length > 0 ? length : 1), '\0');
-  glGetProgramInfoLog(program, length, nullptr, log.data());
+  get_log(object, length, nullptr, log.data());
   log.resize(log.find('\0') == std::string::npos ? log.size() : log.find('\0'));
   return log;
 }
@@ -71,7 +64,7 @@ gl::Shader compile(GLenum stage, const std::string& text, std::string& log) {
   GLint ok = GL_FALSE;
   glGetShaderiv(shader.get(), GL_COMPILE_STATUS, &ok);
   if (!ok) {
-    log = shader_log(shader.get());
+    log = info_log(shader.get(), glGetShaderiv, glGetShaderInfoLog);
     return {};
   }
   return shader;
@@ -85,7 +78,7 @@ gl::Program link(const gl::Shader& vertex, const gl::Shader& fragment, std::stri
   GLint ok = GL_FALSE;
   glGetProgramiv(program.get(), GL_LINK_STATUS, &ok);
   if (!ok) {
-    log = program_log(program.get());
+    log = info_log(program.get(), glGetProgramiv, glGetProgramInfoLog);
     return {};
   }
   return program;
