@@ -4,6 +4,7 @@
 #include <glad/gl.h>
 
 #include <map>
+#include <mutex>
 #include <vector>
 
 #include "render/devices.h"
@@ -61,6 +62,12 @@ class DisplayRef {
 
   EGLDisplay get() const { return display_; }
 
+  // Held while a software-rendered context is current: llvmpipe (Mesa 22.3) crashes now and then in
+  // glReadPixels when several contexts of one display render on different threads at once (seen in
+  // the engine's multi-thread test with MALLOC_PERTURB_). llvmpipe already spreads each frame over
+  // every core, so serialising costs little; hardware drivers are not serialised.
+  std::recursive_mutex& software_lock() { return software_lock_; }
+
  private:
   explicit DisplayRef(EGLDisplay display) : display_(display) {}
   static std::mutex& registry_mutex() {
@@ -72,6 +79,7 @@ class DisplayRef {
     return map;
   }
   EGLDisplay display_;
+  std::recursive_mutex software_lock_;
 };
 
 struct Candidate {
@@ -105,6 +113,7 @@ struct Context::Impl {
   EGLContext context = EGL_NO_CONTEXT;
   EGLSurface surface = EGL_NO_SURFACE;  // 1x1 pbuffer, only without EGL_KHR_surfaceless_context
   EGLenum api = EGL_OPENGL_API;
+  bool serialize = true;  // until the renderer is known to be hardware
 
   ~Impl() {
     if (!display) {
@@ -299,6 +308,7 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
     info.gles = caps.gles;
     info.max_texture_size = caps.max_texture_size;
     info.software = candidate.software_device || renderer_is_software(info.renderer);
+    context->impl_->serialize = info.software;
     return context;
   }
 
@@ -316,6 +326,9 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
 
 Context::Current::Current(const Context& context) : context_(context), lock_(context.mutex_) {
   const Impl& impl = *context.impl_;
+  if (impl.serialize) {
+    display_lock_ = std::unique_lock<std::recursive_mutex>(impl.display->software_lock());
+  }
   const EGLContext current = eglGetCurrentContext();
   if (current == impl.context) {
     return;  // nested use on the same thread: already current

@@ -53,6 +53,7 @@ class Context {
    private:
     const Context& context_;
     std::unique_lock<std::recursive_mutex> lock_;
+    std::unique_lock<std::recursive_mutex> display_lock_;  // software renderers only
     void* previous_display_ = nullptr;
     void* previous_draw_ = nullptr;
     void* previous_read_ = nullptr;
