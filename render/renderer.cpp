@@ -10,18 +10,12 @@
 
 #include "render/error.h"
 #include "render/gl_objects.h"
+#include "render/gl_program.h"
 #include "render/shader_source.h"
 
 namespace shaderflow::render {
 
 namespace {
-
-// A triangle that covers the viewport, generated from gl_VertexID (no vertex buffer needed).
-const char kFullscreenVertexBody[] =
-    "void main() {\n"
-    "  vec2 corner = vec2(float((gl_VertexID & 1) << 2) - 1.0, float((gl_VertexID & 2) << 1) - 1.0);\n"
-    "  gl_Position = vec4(corner, 0.0, 1.0);\n"
-    "}\n";
 
 // Flips the scene (GL/Shadertoy: origin bottom-left) so that memory row 0 is the top of the picture,
 // and orders the bytes as the output format wants them. texelFetch: exact texels, no filtering.
@@ -37,52 +31,6 @@ const char kOutputFragmentBody[] =
     "#endif\n"
     "  outColor = c.SWIZZLE;\n"
     "}\n";
-
-std::string version_header(GlslDialect dialect) {
-  return dialect == GlslDialect::Es300 ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
-                                         "precision highp sampler2D;\n"
-                                       : "#version 330 core\n";
-}
-
-// The info log of a shader or a program (the same query with different entry points).
-template <typename GetParameter, typename GetLog>
-std::string info_log(GLuint object, GetParameter get_parameter, GetLog get_log) {
-  GLint length = 0;
-  get_parameter(object, GL_INFO_LOG_LENGTH, &length);
-  std::string log(static_cast<std::size_t>(length > 0 ? length : 1), '\0');
-  get_log(object, length, nullptr, log.data());
-  log.resize(log.find('\0') == std::string::npos ? log.size() : log.find('\0'));
-  return log;
-}
-
-// Compiles one stage; on failure returns an empty Shader and the raw log.
-gl::Shader compile(GLenum stage, const std::string& text, std::string& log) {
-  gl::Shader shader(glCreateShader(stage));
-  const char* source = text.c_str();
-  glShaderSource(shader.get(), 1, &source, nullptr);
-  glCompileShader(shader.get());
-  GLint ok = GL_FALSE;
-  glGetShaderiv(shader.get(), GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    log = info_log(shader.get(), glGetShaderiv, glGetShaderInfoLog);
-    return {};
-  }
-  return shader;
-}
-
-gl::Program link(const gl::Shader& vertex, const gl::Shader& fragment, std::string& log) {
-  gl::Program program(glCreateProgram());
-  glAttachShader(program.get(), vertex.get());
-  glAttachShader(program.get(), fragment.get());
-  glLinkProgram(program.get());
-  GLint ok = GL_FALSE;
-  glGetProgramiv(program.get(), GL_LINK_STATUS, &ok);
-  if (!ok) {
-    log = info_log(program.get(), glGetProgramiv, glGetProgramInfoLog);
-    return {};
-  }
-  return program;
-}
 
 UniformType uniform_type(GLenum type, GLint size) {
   using B = UniformType::Base;
@@ -149,12 +97,6 @@ void apply_uniform(GLint location, const CoercedUniform& value) {
     default:
       break;
   }
-}
-
-std::string hex(GLenum value) {
-  char text[16];
-  std::snprintf(text, sizeof text, "0x%04X", static_cast<unsigned>(value));
-  return text;
 }
 
 struct ActiveUniform {
@@ -230,44 +172,12 @@ struct Renderer::Gpu {
     std::string text = version_header(dialect) + "#define OPAQUE " + (format.opaque ? "1" : "0") +
                        "\n#define SWIZZLE " + swizzles[static_cast<int>(format.order)] + "\n" +
                        kOutputFragmentBody;
-    std::string log;
-    gl::Shader fragment = compile(GL_FRAGMENT_SHADER, text, log);
-    if (!fragment) throw Error(ErrorKind::Gl, "internal output shader failed to compile: " + log);
-    gl::Program program = link(fullscreen_vertex, fragment, log);
-    if (!program) throw Error(ErrorKind::Gl, "internal output shader failed to link: " + log);
+    gl::Program program = build_internal_program(fullscreen_vertex, text, "output");
     glUseProgram(program.get());
     glUniform1i(glGetUniformLocation(program.get(), "scene"), 0);
     output_program = std::move(program);
   }
 };
-
-namespace {
-
-void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, int height) {
-  GLuint id = 0;
-  glGenTextures(1, &id);
-  texture = gl::Texture(id);
-  glBindTexture(GL_TEXTURE_2D, id);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-  glBindTexture(GL_TEXTURE_2D, 0);
-  GLuint fbo = 0;
-  glGenFramebuffers(1, &fbo);
-  framebuffer = gl::Framebuffer(fbo);
-  glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, id, 0);
-  const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
-  if (status != GL_FRAMEBUFFER_COMPLETE) {
-    throw Error(ErrorKind::Gl, "render target " + std::to_string(width) + "x" + std::to_string(height) +
-                                   " is incomplete (status " + hex(status) + ")");
-  }
-}
-
-}  // namespace
 
 void current_date(float date[4]) {
   const std::time_t now = std::time(nullptr);
