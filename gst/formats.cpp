@@ -17,4 +17,63 @@ std::optional<render::OutputFormat> output_format_for(GstVideoFormat format) {
   }
 }
 
+std::optional<render::InputFormat> input_format_for(const GstVideoInfo& info) {
+  render::InputFormat input;
+  input.width = GST_VIDEO_INFO_WIDTH(&info);
+  input.height = GST_VIDEO_INFO_HEIGHT(&info);
+  const GstVideoFormat format = GST_VIDEO_INFO_FORMAT(&info);
+  if (const auto packed = output_format_for(format)) {
+    input.layout = render::InputLayout::Packed;
+    input.order = packed->order;
+    input.opaque = packed->opaque;
+    return input;
+  }
+  switch (format) {
+    case GST_VIDEO_FORMAT_GRAY8: input.layout = render::InputLayout::Gray; return input;
+    case GST_VIDEO_FORMAT_NV12:
+    case GST_VIDEO_FORMAT_NV21:
+      input.layout = render::InputLayout::SemiPlanar;
+      input.swap_uv = format == GST_VIDEO_FORMAT_NV21;
+      break;
+    case GST_VIDEO_FORMAT_I420:
+    case GST_VIDEO_FORMAT_YV12:
+    case GST_VIDEO_FORMAT_Y444:
+    case GST_VIDEO_FORMAT_Y42B:
+    case GST_VIDEO_FORMAT_Y41B:
+      input.layout = render::InputLayout::Planar;
+      break;
+    default:
+      return std::nullopt;
+  }
+  input.chroma_shift_x = GST_VIDEO_FORMAT_INFO_W_SUB(info.finfo, 1);
+  input.chroma_shift_y = GST_VIDEO_FORMAT_INFO_H_SUB(info.finfo, 1);
+  gdouble kr = 0.2126, kb = 0.0722;
+  if (!gst_video_color_matrix_get_Kr_Kb(info.colorimetry.matrix, &kr, &kb)) {
+    // Unknown matrix: the usual default, BT.601 below 720 lines and BT.709 from HD up.
+    gst_video_color_matrix_get_Kr_Kb(input.height >= 720 ? GST_VIDEO_COLOR_MATRIX_BT709 : GST_VIDEO_COLOR_MATRIX_BT601,
+                                     &kr, &kb);
+  }
+  input.kr = kr;
+  input.kb = kb;
+  input.full_range = info.colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
+  input.chroma_cosited_h = (info.chroma_site & GST_VIDEO_CHROMA_SITE_H_COSITED) != 0;
+  input.chroma_cosited_v = (info.chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0;
+  return input;
+}
+
+// Plane pointers in the engine's order: Y, U, V for planar formats whatever their memory order (YV12
+// stores V first); the interleaved chroma plane as it is for NV12/NV21.
+std::size_t input_planes_for(const GstVideoFrame& frame, render::InputPlane planes[3]) {
+  const guint n_planes = GST_VIDEO_FORMAT_INFO_N_PLANES(frame.info.finfo);
+  for (guint i = 0; i < n_planes && i < 3; ++i) {
+    // Three planes: by component (Y, U, V), which undoes YV12's V-before-U memory order.
+    const bool by_component = n_planes == 3;
+    planes[i] = {static_cast<const std::uint8_t*>(by_component ? GST_VIDEO_FRAME_COMP_DATA(&frame, i)
+                                                               : GST_VIDEO_FRAME_PLANE_DATA(&frame, i)),
+                 static_cast<std::size_t>(by_component ? GST_VIDEO_FRAME_COMP_STRIDE(&frame, i)
+                                                       : GST_VIDEO_FRAME_PLANE_STRIDE(&frame, i))};
+  }
+  return n_planes < 3 ? n_planes : 3;
+}
+
 }  // namespace shaderflow::gstglue

@@ -1,6 +1,7 @@
 // The shaderflow plugin: registers every element.
 #include <gst/gst.h>
 
+#include "gst/shaderflowfilter.h"
 #include "gst/shaderflowsrc.h"
 
 #ifndef PACKAGE
@@ -8,7 +9,9 @@
 #endif
 
 static gboolean plugin_init(GstPlugin* plugin) {
-  return GST_ELEMENT_REGISTER(shaderflowsrc, plugin);
+  gboolean ok = GST_ELEMENT_REGISTER(shaderflowsrc, plugin);
+  ok &= GST_ELEMENT_REGISTER(shaderflowfilter, plugin);
+  return ok;
 }
 
 GST_PLUGIN_DEFINE(GST_VERSION_MAJOR, GST_VERSION_MINOR, shaderflow,

@@ -26,13 +26,12 @@
 
 #include <gst/video/video.h>
 
-#include <memory>
-#include <mutex>
+#include <atomic>
 #include <string>
 
 #include "gst/element_errors.h"
 #include "gst/formats.h"
-#include "gst/uniforms_property.h"
+#include "gst/scene_element.h"
 #include "render/builtin_scenes.h"
 #include "render/error.h"
 #include "render/renderer.h"
@@ -42,9 +41,8 @@ GST_DEBUG_CATEGORY_STATIC(shaderflowsrc_debug);
 
 using namespace shaderflow;
 
-enum { PROP_0, PROP_SCENE, PROP_FRAGMENT, PROP_UNIFORMS, PROP_DEVICE, PROP_RENDERER, PROP_IS_LIVE };
+enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST };
 
-#define DEFAULT_DEVICE "auto"
 #define DEFAULT_IS_LIVE FALSE
 #define DEFAULT_WIDTH 1920
 #define DEFAULT_HEIGHT 1080
@@ -59,28 +57,16 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 
 namespace {
 
-// Property values: written by the application thread, read by the streaming thread as a snapshot.
-struct Settings {
-  std::string scene = render::kDefaultScene;
-  std::string fragment;
-  std::string uniforms;
-  std::string device = DEFAULT_DEVICE;
-  bool is_live = DEFAULT_IS_LIVE;
-};
-
 // Runtime objects: created in start(), dropped in stop(), touched only by the element's own vfuncs.
 struct State {
-  std::unique_ptr<render::Renderer> renderer;
   GstVideoInfo info;
   bool negotiated = false;
   guint64 frame_index = 0;  // k: the next buffer's index, PTS = k * fps_d / fps_n
 };
 
 struct Private {
-  std::mutex settings_mutex;
-  Settings settings;
-  bool uniforms_changed = false;
-  std::string renderer_name;  // for the read-only property; guarded by settings_mutex
+  gstglue::SceneElement scene{render::kDefaultScene};
+  std::atomic<bool> is_live{DEFAULT_IS_LIVE};
   State state;
 };
 
@@ -94,133 +80,31 @@ struct _GstShaderflowSrc {
 G_DEFINE_TYPE(GstShaderflowSrc, gst_shaderflow_src, GST_TYPE_PUSH_SRC)
 GST_ELEMENT_REGISTER_DEFINE(shaderflowsrc, "shaderflowsrc", GST_RANK_NONE, GST_TYPE_SHADERFLOW_SRC)
 
-namespace {
-
-Settings snapshot(GstShaderflowSrc* self) {
-  std::lock_guard<std::mutex> lock(self->priv->settings_mutex);
-  return self->priv->settings;
-}
-
-void post_warnings(GstShaderflowSrc* self, const std::vector<std::string>& warnings) {
-  for (const std::string& warning : warnings) {
-    GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS, ("%s", warning.c_str()),
-                        ("check the uniforms property against the scene's uniform declarations"));
-  }
-}
-
-// Parses the uniforms string and hands it to the renderer. A string that does not parse is an error
-// at start (returns false) and a warning while playing (the previous values stay).
-bool apply_uniforms(GstShaderflowSrc* self, const std::string& text, bool playing) {
-  gstglue::ParsedUniforms parsed = gstglue::parse_uniforms(text);
-  if (!parsed.ok) {
-    if (playing) {
-      GST_ELEMENT_WARNING(self, RESOURCE, SETTINGS, ("%s; keeping the previous uniform values", parsed.error.c_str()),
-                          (nullptr));
-      return true;
-    }
-    GST_ELEMENT_ERROR(self, RESOURCE, SETTINGS, ("%s", parsed.error.c_str()), (nullptr));
-    return false;
-  }
-  post_warnings(self, parsed.warnings);
-  post_warnings(self, self->priv->state.renderer->set_uniforms(parsed.values));
-  return true;
-}
-
-}  // namespace
-
 static void gst_shaderflow_src_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
   auto* self = GST_SHADERFLOW_SRC(object);
-  Private& priv = *self->priv;
-  std::lock_guard<std::mutex> lock(priv.settings_mutex);
-  const char* text = nullptr;
-  switch (prop_id) {
-    case PROP_SCENE:
-      text = g_value_get_string(value);
-      priv.settings.scene = text && *text ? text : render::kDefaultScene;
-      break;
-    case PROP_FRAGMENT:
-      text = g_value_get_string(value);
-      priv.settings.fragment = text ? text : "";
-      break;
-    case PROP_UNIFORMS:
-      text = g_value_get_string(value);
-      priv.settings.uniforms = text ? text : "";
-      priv.uniforms_changed = true;
-      break;
-    case PROP_DEVICE:
-      text = g_value_get_string(value);
-      priv.settings.device = text && *text ? text : DEFAULT_DEVICE;
-      break;
-    case PROP_IS_LIVE:
-      priv.settings.is_live = g_value_get_boolean(value);
-      gst_base_src_set_live(GST_BASE_SRC(self), priv.settings.is_live);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
-      break;
+  if (self->priv->scene.set_property(prop_id, value)) return;
+  if (prop_id == PROP_IS_LIVE) {
+    self->priv->is_live = g_value_get_boolean(value);
+    gst_base_src_set_live(GST_BASE_SRC(self), self->priv->is_live);
+  } else {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
 static void gst_shaderflow_src_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
   auto* self = GST_SHADERFLOW_SRC(object);
-  Private& priv = *self->priv;
-  std::lock_guard<std::mutex> lock(priv.settings_mutex);
-  switch (prop_id) {
-    case PROP_SCENE: g_value_set_string(value, priv.settings.scene.c_str()); break;
-    case PROP_FRAGMENT:
-      g_value_set_string(value, priv.settings.fragment.empty() ? nullptr : priv.settings.fragment.c_str());
-      break;
-    case PROP_UNIFORMS:
-      g_value_set_string(value, priv.settings.uniforms.empty() ? nullptr : priv.settings.uniforms.c_str());
-      break;
-    case PROP_DEVICE: g_value_set_string(value, priv.settings.device.c_str()); break;
-    case PROP_RENDERER:
-      g_value_set_string(value, priv.renderer_name.empty() ? nullptr : priv.renderer_name.c_str());
-      break;
-    case PROP_IS_LIVE: g_value_set_boolean(value, priv.settings.is_live); break;
-    default: G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec); break;
+  if (self->priv->scene.get_property(prop_id, value)) return;
+  if (prop_id == PROP_IS_LIVE) {
+    g_value_set_boolean(value, self->priv->is_live);
+  } else {
+    G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
 static gboolean gst_shaderflow_src_start(GstBaseSrc* base) {
   auto* self = GST_SHADERFLOW_SRC(base);
   Private& priv = *self->priv;
-  const Settings settings = snapshot(self);
-  std::string uniforms;
-  {
-    std::lock_guard<std::mutex> lock(priv.settings_mutex);
-    priv.uniforms_changed = false;
-    uniforms = priv.settings.uniforms;
-  }
-  try {
-    // Scene first: a typo in its name should not wait for (or be hidden behind) GPU start-up.
-    const render::SceneSource scene = settings.fragment.empty() ? render::load_scene(settings.scene)
-                                                                : render::SceneSource{"fragment", settings.fragment};
-    priv.state.renderer = render::Renderer::create(settings.device);
-    const render::RendererInfo& info = priv.state.renderer->info();
-    GST_INFO_OBJECT(self, "renderer: %s | %s | %s | %s%s", info.vendor.c_str(), info.renderer.c_str(),
-                    info.version.c_str(), info.display.c_str(), info.software ? " | SOFTWARE" : "");
-    if (info.software && settings.device == "auto") {
-      GST_ELEMENT_WARNING(self, RESOURCE, NOT_FOUND,
-                          ("No GPU found: rendering on the SOFTWARE renderer '%s' (%s); expect low frame rates.",
-                           info.renderer.c_str(), info.display.c_str()),
-                          ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
-    }
-    post_warnings(self, priv.state.renderer->set_scene(scene));
-  } catch (const render::Error& error) {
-    priv.state.renderer.reset();
-    gstglue::post_error(GST_ELEMENT(self), error, "scene=" + settings.scene + " device=" + settings.device);
-    return FALSE;
-  }
-  if (!apply_uniforms(self, uniforms, false)) {
-    priv.state.renderer.reset();
-    return FALSE;
-  }
-  {
-    std::lock_guard<std::mutex> lock(priv.settings_mutex);
-    priv.renderer_name = priv.state.renderer->info().renderer;
-  }
-  g_object_notify(G_OBJECT(self), "renderer");
+  if (!priv.scene.start(GST_ELEMENT(self))) return FALSE;
   priv.state.frame_index = 0;
   priv.state.negotiated = false;
   return TRUE;
@@ -228,7 +112,7 @@ static gboolean gst_shaderflow_src_start(GstBaseSrc* base) {
 
 static gboolean gst_shaderflow_src_stop(GstBaseSrc* base) {
   auto* self = GST_SHADERFLOW_SRC(base);
-  self->priv->state.renderer.reset();
+  self->priv->scene.stop();
   self->priv->state.negotiated = false;
   return TRUE;
 }
@@ -254,13 +138,14 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     return FALSE;
   }
   const auto format = gstglue::output_format_for(GST_VIDEO_INFO_FORMAT(&info));
-  if (!format || !state.renderer) {
+  render::Renderer* renderer = self->priv->scene.renderer();
+  if (!format || !renderer) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("unsupported format %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
                       ("supported: " SHADERFLOW_OUTPUT_FORMATS));
     return FALSE;
   }
   try {
-    state.renderer->set_output(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), *format);
+    renderer->set_output(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), *format);
   } catch (const render::Error& error) {
     gstglue::post_error(GST_ELEMENT(self), error);
     return FALSE;
@@ -344,19 +229,12 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
   auto* self = GST_SHADERFLOW_SRC(push);
   Private& priv = *self->priv;
   State& state = priv.state;
-  if (!state.negotiated || !state.renderer) {
+  render::Renderer* renderer = priv.scene.renderer();
+  if (!state.negotiated || !renderer) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("no format negotiated before the first frame"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-
-  std::string uniforms;
-  bool uniforms_changed = false;
-  {
-    std::lock_guard<std::mutex> lock(priv.settings_mutex);
-    std::swap(uniforms_changed, priv.uniforms_changed);
-    if (uniforms_changed) uniforms = priv.settings.uniforms;
-  }
-  if (uniforms_changed) apply_uniforms(self, uniforms, true);
+  priv.scene.apply_changed_uniforms(GST_ELEMENT(self));
 
   const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
   const gint fps_d = GST_VIDEO_INFO_FPS_D(&state.info);
@@ -377,7 +255,7 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
     return GST_FLOW_ERROR;
   }
   try {
-    state.renderer->render(frame, static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video_frame, 0)),
+    renderer->render(frame, static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video_frame, 0)),
                            static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)));
   } catch (const render::Error& error) {
     gst_video_frame_unmap(&video_frame);
@@ -419,42 +297,7 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
   gobject_class->get_property = gst_shaderflow_src_get_property;
   gobject_class->finalize = gst_shaderflow_src_finalize;
 
-  const std::string scene_blurb =
-      "Built-in scene name (" + render::builtin_scene_names() +
-      ") or path to a GLSL fragment shader file (.frag/.glsl). Ignored when 'fragment' is set";
-  g_object_class_install_property(
-      gobject_class, PROP_SCENE,
-      g_param_spec_string("scene", "Scene", g_intern_string(scene_blurb.c_str()), render::kDefaultScene,
-                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(
-      gobject_class, PROP_FRAGMENT,
-      g_param_spec_string("fragment", "Fragment shader",
-                          "Inline GLSL fragment shader source; wins over 'scene'. Shadertoy style (mainImage) or a "
-                          "main() that writes fragColor. Errors are reported as fragment:LINE",
-                          nullptr,
-                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(
-      gobject_class, PROP_UNIFORMS,
-      g_param_spec_string("uniforms", "Uniforms",
-                          "Values for the scene's own uniforms as a GstStructure, e.g. "
-                          "\"u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>\" (iMouse may be set too). "
-                          "Values are converted to the declared type; unknown names and mismatches give a "
-                          "warning. May change while PLAYING (applied from the next frame)",
-                          nullptr,
-                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
-  g_object_class_install_property(
-      gobject_class, PROP_DEVICE,
-      g_param_spec_string("device", "Device",
-                          "GPU to render on: auto (first hardware EGL device, else software with a warning), "
-                          "software (Mesa llvmpipe), an EGL device index (0, 1, ...), a DRM node "
-                          "(/dev/dri/renderD128) or cuda:N. shaderflow-info lists them",
-                          DEFAULT_DEVICE,
-                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-  g_object_class_install_property(
-      gobject_class, PROP_RENDERER,
-      g_param_spec_string("renderer", "Renderer",
-                          "GL_RENDERER of the context in use (set once the element is started, e.g. in PAUSED)",
-                          nullptr, static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+  gstglue::SceneElement::install_properties(gobject_class, render::kDefaultScene, "scene");
   g_object_class_install_property(
       gobject_class, PROP_IS_LIVE,
       g_param_spec_boolean("is-live", "Is live",

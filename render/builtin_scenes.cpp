@@ -17,10 +17,11 @@ const BuiltinScene* find_builtin_scene(const std::string& name) {
   return nullptr;
 }
 
-std::string builtin_scene_names() {
+std::string builtin_scene_names(const char* kind) {
   std::string names;
   for (std::size_t i = 0; i < builtin_scene_count; ++i) {
-    if (i) names += ", ";
+    if (kind && std::strcmp(kind, builtin_scene_table[i].kind) != 0) continue;
+    if (!names.empty()) names += ", ";
     names += builtin_scene_table[i].name;
   }
   return names;

@@ -8,6 +8,7 @@ namespace shaderflow::render {
 
 struct BuiltinScene {
   const char* name;
+  const char* kind;  // "scene" (generator) or "effect" (reads iChannel0)
   const char* description;
   const char* code;
 };
@@ -16,9 +17,11 @@ extern const BuiltinScene builtin_scene_table[];
 extern const std::size_t builtin_scene_count;
 
 inline constexpr const char* kDefaultScene = "plasma";
+inline constexpr const char* kDefaultEffect = "identity";
 
 const BuiltinScene* find_builtin_scene(const std::string& name);
-std::string builtin_scene_names();  // "gradient, plasma, ..." for messages and docs
+// "gradient, plasma, ..." for messages and docs; kind "scene" or "effect" limits the list.
+std::string builtin_scene_names(const char* kind = nullptr);
 
 // GLSL code plus the name errors use for it.
 struct SceneSource {

@@ -12,6 +12,7 @@
 #include "render/gl_objects.h"
 #include "render/gl_program.h"
 #include "render/shader_source.h"
+#include "render/video_input.h"
 
 namespace shaderflow::render {
 
@@ -106,6 +107,7 @@ struct ActiveUniform {
 
 struct BuiltinLocations {
   GLint resolution = -1, time = -1, time_delta = -1, frame_rate = -1, frame = -1, mouse = -1, date = -1;
+  GLint channel_resolution = -1, channel_time = -1;
 };
 
 }  // namespace
@@ -119,6 +121,7 @@ struct Renderer::Gpu {
   BuiltinLocations builtins;
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::string> declared_uniforms;             // as written in the source (may be inactive)
+  std::map<std::string, UniformValue> uniform_defaults;   // from initialisers in the source
 
   UniformValues requested_uniforms;
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
@@ -132,6 +135,8 @@ struct Renderer::Gpu {
   gl::Texture output_texture;
   gl::Framebuffer output_framebuffer;
   gl::Program output_program;
+
+  std::unique_ptr<VideoInput> input;  // iChannel0 of the filter
 
   // Checks the requested values against the current program and prepares them for glUniform.
   std::vector<std::string> resolve_uniforms() {
@@ -160,8 +165,16 @@ struct Renderer::Gpu {
       if (!warning.empty()) warnings.push_back(warning);
     }
     for (const auto& [name, active] : custom_uniforms) {
-      auto it = accepted.find(name);
-      pending_uniforms.emplace_back(active.location, it != accepted.end() ? it->second : zero_uniform(active.type));
+      if (auto it = accepted.find(name); it != accepted.end()) {
+        pending_uniforms.emplace_back(active.location, it->second);
+        continue;
+      }
+      CoercedUniform value = zero_uniform(active.type);
+      if (auto it = uniform_defaults.find(name); it != uniform_defaults.end()) {
+        std::string ignored;  // a default that does not fit its declared type (1.5 for an int) stays 0
+        if (auto coerced = coerce_uniform(name, it->second, active.type, ignored)) value = *coerced;
+      }
+      pending_uniforms.emplace_back(active.location, value);
     }
     uniforms_dirty = true;
     return warnings;
@@ -246,6 +259,8 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
   builtins.frame = glGetUniformLocation(id, "iFrame");
   builtins.mouse = glGetUniformLocation(id, "iMouse");
   builtins.date = glGetUniformLocation(id, "iDate");
+  builtins.channel_resolution = glGetUniformLocation(id, "iChannelResolution");
+  builtins.channel_time = glGetUniformLocation(id, "iChannelTime");
 
   glUseProgram(id);
   glUniform1f(glGetUniformLocation(id, "iSampleRate"), 44100.0f);
@@ -277,6 +292,7 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
   gpu.builtins = builtins;
   gpu.custom_uniforms = std::move(customs);
   gpu.declared_uniforms = declared_uniforms(scene.code);
+  gpu.uniform_defaults = assembled.uniform_defaults;
   return gpu.resolve_uniforms();
 }
 
@@ -307,6 +323,26 @@ void Renderer::set_output(int width, int height, OutputFormat format) {
   }
 }
 
+void Renderer::set_input(const InputFormat& format) {
+  const int max_size = caps().max_texture_size;
+  if (format.width < 1 || format.height < 1 || format.width > max_size || format.height > max_size) {
+    throw Error(ErrorKind::InvalidArgument,
+                "input size " + std::to_string(format.width) + "x" + std::to_string(format.height) + " is not supported",
+                "Width and height must be between 1 and " + std::to_string(max_size) +
+                    " (GL_MAX_TEXTURE_SIZE of " + info().renderer + ").");
+  }
+  Context::Current current(*context_);
+  gpu_->input = std::make_unique<VideoInput>(format, gpu_->dialect, gpu_->fullscreen_vertex);
+}
+
+void Renderer::upload_input(const InputPlane* planes, std::size_t count) {
+  if (!gpu_->input) {
+    throw Error(ErrorKind::InvalidArgument, "upload_input() before set_input()");
+  }
+  Context::Current current(*context_);
+  gpu_->input->upload(planes, count);
+}
+
 void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::size_t stride) {
   Gpu& gpu = *gpu_;
   if (!gpu.scene_program || gpu.width == 0) {
@@ -316,6 +352,16 @@ void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::siz
     throw Error(ErrorKind::InvalidArgument, "row stride " + std::to_string(stride) + " does not fit 4-byte pixels");
   }
   Context::Current current(*context_);
+  float channel_resolution[12] = {0};
+  if (gpu.input && gpu.input->has_frame()) {
+    gpu.input->convert(gpu.vertex_array.get());
+    glActiveTexture(GL_TEXTURE1);  // iChannel0
+    glBindTexture(GL_TEXTURE_2D, gpu.input->texture());
+    glActiveTexture(GL_TEXTURE0);
+    channel_resolution[0] = static_cast<float>(gpu.input->format().width);
+    channel_resolution[1] = static_cast<float>(gpu.input->format().height);
+    channel_resolution[2] = 1.0f;
+  }
   glBindVertexArray(gpu.vertex_array.get());
   glViewport(0, 0, gpu.width, gpu.height);
 
@@ -329,6 +375,9 @@ void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::siz
   glUniform1i(loc.frame, frame.frame);
   glUniform4fv(loc.mouse, 1, gpu.mouse_override ? gpu.mouse_override->f : frame.mouse);
   glUniform4fv(loc.date, 1, frame.date);
+  glUniform3fv(loc.channel_resolution, 4, channel_resolution);
+  const float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
+  glUniform1fv(loc.channel_time, 4, channel_time);
   if (gpu.uniforms_dirty) {
     for (const auto& [location, value] : gpu.pending_uniforms) apply_uniform(location, value);
     gpu.uniforms_dirty = false;
@@ -341,6 +390,9 @@ void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::siz
   glBindTexture(GL_TEXTURE_2D, gpu.scene_texture.get());
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glBindTexture(GL_TEXTURE_2D, 0);
+  glActiveTexture(GL_TEXTURE1);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  glActiveTexture(GL_TEXTURE0);
 
   glPixelStorei(GL_PACK_ALIGNMENT, 4);
   glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));

@@ -10,17 +10,10 @@
 
 #include "render/builtin_scenes.h"
 #include "render/context.h"
+#include "render/pixel_formats.h"
 #include "render/uniforms.h"
 
 namespace shaderflow::render {
-
-// Byte order of one 4-byte pixel in memory (GStreamer's RGBA, BGRA, ARGB, ABGR and their x variants).
-enum class PixelOrder { RGBA, BGRA, ARGB, ABGR };
-
-struct OutputFormat {
-  PixelOrder order = PixelOrder::RGBA;
-  bool opaque = false;  // RGBx-style formats: the padding byte is written as 255
-};
 
 // The per-frame values of the Shadertoy uniforms.
 struct FrameUniforms {
@@ -54,6 +47,13 @@ class Renderer {
   std::vector<std::string> set_uniforms(const UniformValues& values);
   // Sets the output size and pixel layout. Throws Error(InvalidArgument) beyond GL_MAX_TEXTURE_SIZE.
   void set_output(int width, int height, OutputFormat format);
+
+  // Declares the video input sampled as iChannel0 (the filter's incoming frames). Throws Error on
+  // sizes beyond the GPU's limit.
+  void set_input(const InputFormat& format);
+  // Uploads one input frame (planes as InputFormat describes them) through pixel unpack buffers;
+  // it is converted to RGBA on the GPU at the next render().
+  void upload_input(const InputPlane* planes, std::size_t count);
 
   // Renders one frame into pixels (top row first, stride bytes per row, stride % 4 == 0).
   void render(const FrameUniforms& frame, std::uint8_t* pixels, std::size_t stride);

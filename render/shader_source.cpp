@@ -1,6 +1,8 @@
 #include "render/shader_source.h"
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <regex>
 #include <sstream>
 
@@ -41,6 +43,47 @@ const char kPreludeUniforms[] =
 
 int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+}
+
+// The value of `uniform TYPE NAME = VALUE;` as the user wrote it: a literal, or a constructor of
+// literals (vec3(1.0, 0.5, 0.2), vec3(0.5) broadcast). Returns false when it is anything else.
+bool parse_uniform_default(const std::string& type, std::string text, UniformValue& value) {
+  text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
+             text.end());
+  static const std::regex constructor(R"(^(\w+)\((.*)\)$)");
+  std::smatch m;
+  std::vector<std::string> items;
+  if (std::regex_match(text, m, constructor)) {
+    std::stringstream list(m[2].str());
+    for (std::string item; std::getline(list, item, ',');) items.push_back(item);
+  } else {
+    items.push_back(text);
+  }
+  const char base = type.rfind("ivec", 0) == 0 || type == "int" || type.rfind("uvec", 0) == 0 || type == "uint"
+                        ? 'i'
+                        : (type.rfind("bvec", 0) == 0 || type == "bool" ? 'b' : 'f');
+  const int components = std::isdigit(static_cast<unsigned char>(type.back())) && type.find("vec") != std::string::npos
+                             ? type.back() - '0'
+                             : 1;
+  value.kind = base == 'i' ? UniformValue::Kind::Int : base == 'b' ? UniformValue::Kind::Bool : UniformValue::Kind::Float;
+  value.components.clear();
+  for (std::string item : items) {
+    if (item == "true" || item == "false") {
+      value.components.push_back(item == "true" ? 1.0 : 0.0);
+      continue;
+    }
+    if (!item.empty() && (item.back() == 'f' || item.back() == 'F' || item.back() == 'u' || item.back() == 'U')) {
+      item.pop_back();
+    }
+    char* end = nullptr;
+    const double number = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0') return false;
+    value.components.push_back(number);
+  }
+  if (value.components.size() == 1 && components > 1) {
+    value.components.assign(static_cast<std::size_t>(components), value.components[0]);
+  }
+  return static_cast<int>(value.components.size()) == components;
 }
 
 }  // namespace
@@ -110,6 +153,26 @@ AssembledShader assemble_fragment_shader(const std::string& user_code, const std
   if (std::regex_search(stripped, match, version_line)) {
     body.replace(static_cast<std::size_t>(match.position(0)), static_cast<std::size_t>(match.length(0)),
                  std::string(static_cast<std::size_t>(match.length(0)), ' '));
+  }
+
+  // Uniform initialisers become engine-set defaults; the code keeps its layout (blanks, same lines).
+  static const std::regex initialised(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*(=)\s*([^;]*);)");
+  for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), initialised); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    UniformValue value;
+    if (!parse_uniform_default(m[1].str(), m[4].str(), value)) {
+      const int line = static_cast<int>(std::count(stripped.begin(), stripped.begin() + m.position(0), '\n')) + 1;
+      throw Error(ErrorKind::ShaderCompile,
+                  source_name + ":" + std::to_string(line) + ": the default of uniform '" + m[2].str() +
+                      "' must be a literal or a constructor of literals",
+                  "Write e.g. 'uniform vec3 tint = vec3(1.0, 0.5, 0.2);' or set the value through the uniforms property.");
+    }
+    shader.uniform_defaults[m[2].str()] = value;
+    const std::size_t from = static_cast<std::size_t>(m.position(3));
+    const std::size_t to = static_cast<std::size_t>(m.position(4) + m.length(4));
+    for (std::size_t i = from; i < to; ++i) {
+      if (body[i] != '\n') body[i] = ' ';
+    }
   }
   if (body.empty() || body.back() != '\n') body += '\n';
 

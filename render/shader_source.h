@@ -2,8 +2,11 @@
 // compiler's messages back to the user's own line numbers. Pure string work: unit-tested without GL.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
+
+#include "render/uniforms.h"
 
 namespace shaderflow::render {
 
@@ -19,9 +22,13 @@ struct AssembledShader {
   int prelude_lines = 0;     // lines before the user's first line
   int user_lines = 0;
   bool shadertoy_style = false;  // defines mainImage(); we add main()
+  // Defaults written as initialisers (`uniform float gain = 1.5;`). GLSL ES forbids uniform
+  // initialisers, so they are taken out of the code and set by the engine instead, on GL and GLES alike.
+  std::map<std::string, UniformValue> uniform_defaults;
 };
 
-// Throws Error(ShaderCompile) when the source defines neither mainImage() nor main().
+// Throws Error(ShaderCompile) when the source defines neither mainImage() nor main(), or a uniform
+// initialiser is not a literal or a constructor of literals.
 AssembledShader assemble_fragment_shader(const std::string& user_code, const std::string& source_name,
                                          GlslDialect dialect);
 

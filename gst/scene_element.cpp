@@ -1,0 +1,177 @@
+#include "gst/scene_element.h"
+
+#include "gst/element_errors.h"
+#include "gst/uniforms_property.h"
+#include "render/builtin_scenes.h"
+#include "render/error.h"
+
+GST_DEBUG_CATEGORY_STATIC(shaderflow_scene_debug);
+#define GST_CAT_DEFAULT shaderflow_scene_debug
+
+namespace shaderflow::gstglue {
+
+namespace {
+constexpr GParamFlags kReadyFlags =
+    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+}  // namespace
+
+void SceneElement::install_properties(GObjectClass* klass, const char* default_scene, const char* scene_kind) {
+  if (!shaderflow_scene_debug) {
+    GST_DEBUG_CATEGORY_INIT(shaderflow_scene_debug, "shaderflow", 0, "shaderflow scene handling");
+  }
+  const std::string scene_blurb = std::string("Built-in ") + scene_kind + " (" +
+                                  render::builtin_scene_names(scene_kind) +
+                                  ") or path to a GLSL fragment shader file (.frag/.glsl). Ignored when "
+                                  "'fragment' is set";
+  g_object_class_install_property(
+      klass, PROP_SCENE,
+      g_param_spec_string("scene", "Scene", g_intern_string(scene_blurb.c_str()), default_scene, kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_FRAGMENT,
+      g_param_spec_string("fragment", "Fragment shader",
+                          "Inline GLSL fragment shader source; wins over 'scene'. Shadertoy style (mainImage) or a "
+                          "main() that writes fragColor. Errors are reported as fragment:LINE",
+                          nullptr, kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_UNIFORMS,
+      g_param_spec_string("uniforms", "Uniforms",
+                          "Values for the scene's own uniforms as a GstStructure, e.g. "
+                          "\"u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>\" (iMouse may be set too). "
+                          "Values are converted to the declared type; unknown names and mismatches give a "
+                          "warning; uniforms not given keep their declared default (or 0). May change while "
+                          "PLAYING (applied from the next frame)",
+                          nullptr,
+                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING)));
+  g_object_class_install_property(
+      klass, PROP_DEVICE,
+      g_param_spec_string("device", "Device",
+                          "GPU to render on: auto (first hardware EGL device, else software with a warning), "
+                          "software (Mesa llvmpipe), an EGL device index (0, 1, ...), a DRM node "
+                          "(/dev/dri/renderD128) or cuda:N. shaderflow-info lists them",
+                          "auto", kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_RENDERER,
+      g_param_spec_string("renderer", "Renderer",
+                          "GL_RENDERER of the context in use (set once the element is started, e.g. in PAUSED)",
+                          nullptr, static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+bool SceneElement::set_property(guint id, const GValue* value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const char* text = nullptr;
+  switch (id) {
+    case PROP_SCENE:
+      text = g_value_get_string(value);
+      settings_.scene = text && *text ? text : default_scene_;
+      return true;
+    case PROP_FRAGMENT:
+      text = g_value_get_string(value);
+      settings_.fragment = text ? text : "";
+      return true;
+    case PROP_UNIFORMS:
+      text = g_value_get_string(value);
+      settings_.uniforms = text ? text : "";
+      uniforms_changed_ = true;
+      return true;
+    case PROP_DEVICE:
+      text = g_value_get_string(value);
+      settings_.device = text && *text ? text : "auto";
+      return true;
+    default:
+      return false;
+  }
+}
+
+bool SceneElement::get_property(guint id, GValue* value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto set_or_null = [&](const std::string& text) { g_value_set_string(value, text.empty() ? nullptr : text.c_str()); };
+  switch (id) {
+    case PROP_SCENE: g_value_set_string(value, settings_.scene.c_str()); return true;
+    case PROP_FRAGMENT: set_or_null(settings_.fragment); return true;
+    case PROP_UNIFORMS: set_or_null(settings_.uniforms); return true;
+    case PROP_DEVICE: g_value_set_string(value, settings_.device.c_str()); return true;
+    case PROP_RENDERER: set_or_null(renderer_name_); return true;
+    default: return false;
+  }
+}
+
+void post_warnings(GstElement* element, const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) {
+    GST_ELEMENT_WARNING(element, RESOURCE, SETTINGS, ("%s", warning.c_str()),
+                        ("check the uniforms property against the scene's uniform declarations"));
+  }
+}
+
+// A string that does not parse is an error at start (returns false) and a warning while playing
+// (the previous values stay), so a typo does not end a live stream.
+bool SceneElement::apply_uniforms(GstElement* element, const std::string& text, bool playing) {
+  ParsedUniforms parsed = parse_uniforms(text);
+  if (!parsed.ok) {
+    if (playing) {
+      GST_ELEMENT_WARNING(element, RESOURCE, SETTINGS, ("%s; keeping the previous uniform values", parsed.error.c_str()),
+                          (nullptr));
+      return true;
+    }
+    GST_ELEMENT_ERROR(element, RESOURCE, SETTINGS, ("%s", parsed.error.c_str()), (nullptr));
+    return false;
+  }
+  post_warnings(element, parsed.warnings);
+  post_warnings(element, renderer_->set_uniforms(parsed.values));
+  return true;
+}
+
+bool SceneElement::start(GstElement* element) {
+  Settings settings;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    settings = settings_;
+    uniforms_changed_ = false;
+  }
+  try {
+    // Scene first: a typo in its name should not wait for (or hide behind) GPU start-up.
+    const render::SceneSource scene = settings.fragment.empty() ? render::load_scene(settings.scene)
+                                                                : render::SceneSource{"fragment", settings.fragment};
+    renderer_ = render::Renderer::create(settings.device);
+    const render::RendererInfo& info = renderer_->info();
+    GST_INFO_OBJECT(element, "renderer: %s | %s | %s | %s%s", info.vendor.c_str(), info.renderer.c_str(),
+                    info.version.c_str(), info.display.c_str(), info.software ? " | SOFTWARE" : "");
+    if (info.software && settings.device == "auto") {
+      GST_ELEMENT_WARNING(element, RESOURCE, NOT_FOUND,
+                          ("No GPU found: rendering on the SOFTWARE renderer '%s' (%s); expect low frame rates.",
+                           info.renderer.c_str(), info.display.c_str()),
+                          ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
+    }
+    post_warnings(element, renderer_->set_scene(scene));
+  } catch (const render::Error& error) {
+    renderer_.reset();
+    post_error(element, error, "scene=" + settings.scene + " device=" + settings.device);
+    return false;
+  }
+  if (!apply_uniforms(element, settings.uniforms, false)) {
+    renderer_.reset();
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    renderer_name_ = renderer_->info().renderer;
+  }
+  g_object_notify(G_OBJECT(element), "renderer");
+  return true;
+}
+
+void SceneElement::stop() {
+  renderer_.reset();
+}
+
+void SceneElement::apply_changed_uniforms(GstElement* element) {
+  std::string uniforms;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!uniforms_changed_) return;
+    uniforms_changed_ = false;
+    uniforms = settings_.uniforms;
+  }
+  apply_uniforms(element, uniforms, true);
+}
+
+}  // namespace shaderflow::gstglue

@@ -1,0 +1,65 @@
+// What shaderflowsrc and shaderflowfilter share: the scene properties (scene, fragment, uniforms,
+// device, renderer) as Settings behind a mutex, and the renderer created in start() and dropped in
+// stop(). Property setters touch only Settings; the streaming thread picks up uniform changes per frame.
+#pragma once
+
+#include <gst/gst.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "render/renderer.h"
+
+namespace shaderflow::gstglue {
+
+// Property ids 1..PROP_SCENE_LAST are the shared ones; an element numbers its own from PROP_SCENE_LAST.
+enum ScenePropertyId : guint {
+  PROP_SCENE = 1,
+  PROP_FRAGMENT,
+  PROP_UNIFORMS,
+  PROP_DEVICE,
+  PROP_RENDERER,
+  PROP_SCENE_LAST
+};
+
+class SceneElement {
+ public:
+  explicit SceneElement(const char* default_scene) : default_scene_(default_scene) { settings_.scene = default_scene; }
+
+  // scene_kind: "scene" or "effect", for the blurb listing the built-ins of that kind.
+  static void install_properties(GObjectClass* klass, const char* default_scene, const char* scene_kind);
+  // false when the id is not one of the shared properties
+  bool set_property(guint id, const GValue* value);
+  bool get_property(guint id, GValue* value);
+
+  // Loads the scene, creates the renderer, compiles, applies uniforms. Posts the element error (and
+  // returns false) or warnings (software renderer, unknown uniforms) on `element`.
+  bool start(GstElement* element);
+  void stop();
+  // Applies a changed `uniforms` property (set while playing) before the next frame.
+  void apply_changed_uniforms(GstElement* element);
+
+  render::Renderer* renderer() { return renderer_.get(); }
+
+ private:
+  struct Settings {
+    std::string scene;
+    std::string fragment;
+    std::string uniforms;
+    std::string device = "auto";
+  };
+  bool apply_uniforms(GstElement* element, const std::string& text, bool playing);
+
+  const char* default_scene_;
+  std::mutex mutex_;
+  Settings settings_;
+  bool uniforms_changed_ = false;
+  std::string renderer_name_;  // the read-only property; guarded by mutex_
+  std::unique_ptr<render::Renderer> renderer_;
+};
+
+void post_warnings(GstElement* element, const std::vector<std::string>& warnings);
+
+}  // namespace shaderflow::gstglue

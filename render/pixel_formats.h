@@ -1,0 +1,58 @@
+// Pixel layouts the engine reads and writes, described in engine terms (the GStreamer elements map
+// their video formats onto these in gst/formats.cpp).
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace shaderflow::render {
+
+// Byte order of one 4-byte pixel in memory (GStreamer's RGBA, BGRA, ARGB, ABGR and their x variants).
+enum class PixelOrder { RGBA, BGRA, ARGB, ABGR };
+
+struct OutputFormat {
+  PixelOrder order = PixelOrder::RGBA;
+  bool opaque = false;  // RGBx-style formats: the padding byte is written as 255
+};
+
+// How an input picture is laid out in memory.
+enum class InputLayout {
+  Packed,      // one plane of 4-byte pixels in `order`
+  Planar,      // Y, U, V planes (I420, YV12, Y444, Y42B, ...): planes are given in Y, U, V order
+  SemiPlanar,  // Y plane, then interleaved chroma (NV12: U first; NV21: V first, see swap_uv)
+  Gray,        // one plane of 8-bit luma (GRAY8, full range)
+};
+
+struct InputFormat {
+  InputLayout layout = InputLayout::Packed;
+  int width = 0, height = 0;
+  PixelOrder order = PixelOrder::RGBA;  // Packed: byte order
+  bool opaque = false;                  // Packed x formats: alpha reads as 1
+  int chroma_shift_x = 1, chroma_shift_y = 1;  // Planar/SemiPlanar: log2 of the chroma subsampling
+  bool swap_uv = false;                 // SemiPlanar: V comes first (NV21)
+  // Chroma siting: cosited with the first luma sample of its block (MPEG-2 style horizontally), or
+  // centred between the luma samples it covers (JPEG/MPEG-1).
+  bool chroma_cosited_h = false, chroma_cosited_v = false;
+  double kr = 0.2126, kb = 0.0722;      // YUV→RGB matrix coefficients (BT.709 by default)
+  bool full_range = false;              // YUV: 0-255 instead of 16-235/16-240
+};
+
+// One plane of an input frame: where it starts and how many bytes one row takes.
+struct InputPlane {
+  const std::uint8_t* data = nullptr;
+  std::size_t stride = 0;
+};
+
+// Size of each plane in texels and its texel size in bytes (1: R8, 2: RG8, 4: RGBA8).
+struct PlaneShape {
+  int width = 0, height = 0, bytes_per_texel = 1;
+};
+std::vector<PlaneShape> plane_shapes(const InputFormat& format);
+
+// The YUV→RGB transform for the matrix and range: rgb = matrix * (yuv - offset), with `matrix` as
+// 9 floats in column-major order (ready for glUniformMatrix3fv) followed by the 3 offsets.
+std::array<float, 12> yuv_to_rgb_transform(double kr, double kb, bool full_range);
+
+}  // namespace shaderflow::render

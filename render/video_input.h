@@ -1,0 +1,41 @@
+// A video frame on its way into a scene: plane textures fed through pixel unpack buffers, converted on
+// the GPU (YUV→RGB per the stream's matrix and range, byte order, orientation) into one RGBA texture
+// that scenes sample as iChannel0. Create, upload and convert only while the context is current.
+#pragma once
+
+#include <vector>
+
+#include "render/gl_objects.h"
+#include "render/pixel_formats.h"
+#include "render/shader_source.h"
+
+namespace shaderflow::render {
+
+class VideoInput {
+ public:
+  VideoInput(const InputFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
+
+  void upload(const InputPlane* planes, std::size_t count);
+  // Renders the planes into texture(); leaves its framebuffer bound and the viewport at the input size.
+  void convert(GLuint vertex_array);
+
+  GLuint texture() const { return rgba_texture_.get(); }
+  const InputFormat& format() const { return format_; }
+  bool has_frame() const { return uploaded_; }
+
+ private:
+  struct Plane {
+    PlaneShape shape;
+    gl::Texture texture;
+    gl::Buffer unpack_buffer;
+  };
+  InputFormat format_;
+  std::vector<Plane> planes_;
+  gl::Program program_;
+  gl::Texture rgba_texture_;
+  gl::Framebuffer rgba_framebuffer_;
+  std::vector<std::uint8_t> repack_;  // only for strides that are not a whole number of texels
+  bool uploaded_ = false;
+};
+
+}  // namespace shaderflow::render
