@@ -341,3 +341,51 @@ TEST(Scenes, LoadingErrorsAndFiles) {
   EXPECT_EQ(scene.code, kSolid);
   EXPECT_EQ(load_scene("plasma").name, "plasma.frag");
 }
+
+TEST(Renderer, UniformDefaultsApplyUntilOverriddenAndReturnWhenDropped) {
+  auto renderer = make_renderer("uniform float level = 0.4;\nuniform vec2 pair = vec2(0.2, 0.6);\n"
+                                "void mainImage(out vec4 c, in vec2 p) { c = vec4(level, pair, 1.0); }");
+  Image image = render_one(*renderer, 2, 2);
+  EXPECT_EQ(image.at(0, 0)[0], unorm8(0.4));
+  EXPECT_EQ(image.at(0, 0)[1], unorm8(0.2));
+  EXPECT_EQ(image.at(0, 0)[2], unorm8(0.6));
+  renderer->set_uniforms({{"level", UniformValue::of_float({0.8})}});
+  EXPECT_EQ(render_one(*renderer, 2, 2).at(0, 0)[0], unorm8(0.8));
+  renderer->set_uniforms({});
+  EXPECT_EQ(render_one(*renderer, 2, 2).at(0, 0)[0], unorm8(0.4)) << "back to the declared default";
+}
+
+TEST(VideoInputMath, PlaneShapesForOddSizes) {
+  InputFormat format;
+  format.width = 33;
+  format.height = 17;
+  format.layout = InputLayout::Planar;
+  auto shapes = plane_shapes(format);
+  ASSERT_EQ(shapes.size(), 3u);
+  EXPECT_EQ(shapes[1].width, 17);
+  EXPECT_EQ(shapes[1].height, 9);
+  format.layout = InputLayout::SemiPlanar;
+  shapes = plane_shapes(format);
+  ASSERT_EQ(shapes.size(), 2u);
+  EXPECT_EQ(shapes[1].bytes_per_texel, 2);
+  format.layout = InputLayout::Planar;
+  format.chroma_shift_x = 2;
+  format.chroma_shift_y = 0;  // Y41B
+  EXPECT_EQ(plane_shapes(format)[1].width, 9);
+  EXPECT_EQ(plane_shapes(format)[1].height, 17);
+}
+
+TEST(VideoInputMath, Bt709LimitedRangeTransform) {
+  // Independent check with the BT.709 constants: limited-range white (235,128,128) is RGB 1.0 and
+  // pure red (63,102,240) of 255 is close to (1, 0, 0).
+  const auto t = yuv_to_rgb_transform(0.2126, 0.0722, false);
+  auto apply = [&](double y, double u, double v, int row) {
+    const double in[3] = {y / 255.0 - t[9], u / 255.0 - t[10], v / 255.0 - t[11]};
+    return t[static_cast<std::size_t>(row)] * in[0] + t[static_cast<std::size_t>(3 + row)] * in[1] +
+           t[static_cast<std::size_t>(6 + row)] * in[2];
+  };
+  for (int row = 0; row < 3; ++row) EXPECT_NEAR(apply(235, 128, 128, row), 1.0, 1e-6);
+  EXPECT_NEAR(apply(63, 102, 240, 0), 1.0, 0.01);
+  EXPECT_NEAR(apply(63, 102, 240, 1), 0.0, 0.01);
+  EXPECT_NEAR(apply(63, 102, 240, 2), 0.0, 0.01);
+}

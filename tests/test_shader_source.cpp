@@ -97,3 +97,36 @@ TEST(ShaderSource, BuiltinUniformNames) {
   EXPECT_TRUE(is_builtin_uniform("iChannelResolution[0]"));
   EXPECT_FALSE(is_builtin_uniform("speed"));
 }
+
+TEST(ShaderSource, UniformInitialisersBecomeDefaults) {
+  const std::string user =
+      "uniform float gain = 1.5;\n"
+      "uniform vec3 tint = vec3(0.25);\n"
+      "uniform ivec2 cell = ivec2(2, 3);\n"
+      "uniform bool on = true; // comment = 4\n"
+      "uniform float plain;\n"
+      "void mainImage(out vec4 c, in vec2 p) { c = vec4(tint * gain, 1.0); }\n";
+  const auto shader = assemble_fragment_shader(user, "d.frag", GlslDialect::Es300);
+  ASSERT_EQ(shader.uniform_defaults.size(), 4u);
+  EXPECT_EQ(shader.uniform_defaults.at("gain").components, std::vector<double>{1.5});
+  EXPECT_EQ(shader.uniform_defaults.at("tint").components, (std::vector<double>{0.25, 0.25, 0.25}));
+  EXPECT_EQ(shader.uniform_defaults.at("cell").kind, UniformValue::Kind::Int);
+  EXPECT_EQ(shader.uniform_defaults.at("cell").components, (std::vector<double>{2, 3}));
+  EXPECT_EQ(shader.uniform_defaults.at("on").kind, UniformValue::Kind::Bool);
+  // GLSL ES forbids initialisers: none may reach the compiler, and the lines must stay where they were.
+  const std::string body = shader.text.substr(shader.text.find("uniform float gain"));
+  EXPECT_EQ(body.find("= 1.5"), std::string::npos);
+  EXPECT_EQ(body.find("vec3(0.25)"), std::string::npos);
+  EXPECT_EQ(shader.user_lines, 6);
+}
+
+TEST(ShaderSource, NonLiteralInitialiserIsAnErrorWithItsLine) {
+  try {
+    assemble_fragment_shader("\nuniform float gain = sin(1.0) * 2.0;\nvoid main() { fragColor = vec4(gain); }",
+                             "g.frag", GlslDialect::Desktop330);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("g.frag:2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("'gain'"), std::string::npos) << e.what();
+  }
+}
