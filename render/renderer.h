@@ -23,6 +23,7 @@ struct FrameUniforms {
   int frame = 0;            // iFrame
   float mouse[4] = {0, 0, 0, 0};
   float date[4] = {0, 0, 0, 0};  // year, month - 1, day, seconds since midnight
+  double duration = 0.0;    // seconds; 0 when unknown (ShaderFlow's iDuration, iTau = time / duration)
 };
 
 // iDate for the local wall clock now.
