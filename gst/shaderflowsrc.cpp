@@ -26,6 +26,7 @@
 
 #include <gst/video/video.h>
 
+#include <algorithm>
 #include <atomic>
 #include <string>
 
@@ -41,9 +42,10 @@ GST_DEBUG_CATEGORY_STATIC(shaderflowsrc_debug);
 
 using namespace shaderflow;
 
-enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST };
+enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST, PROP_DURATION };
 
 #define DEFAULT_IS_LIVE FALSE
+#define DEFAULT_DURATION GST_CLOCK_TIME_NONE
 #define DEFAULT_WIDTH 1920
 #define DEFAULT_HEIGHT 1080
 #define DEFAULT_FPS_N 60
@@ -58,17 +60,35 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 namespace {
 
 // Runtime objects: created in start(), dropped in stop(), touched only by the element's own vfuncs.
+// The timeline: the next buffer is frame j after base_time (0 at start, the position after a seek,
+// where a live source caught up with the clock), so PTS = base_time + j * fps_d / fps_n exactly.
 struct State {
   GstVideoInfo info;
   bool negotiated = false;
-  guint64 frame_index = 0;  // k: the next buffer's index, PTS = k * fps_d / fps_n
+  GstClockTime base_time = 0;
+  guint64 frames_since_base = 0;
+  guint64 processed = 0, dropped = 0;  // for QoS messages
+  bool discont = true;
 };
 
 struct Private {
   gstglue::SceneElement scene{render::kDefaultScene};
   std::atomic<bool> is_live{DEFAULT_IS_LIVE};
+  std::atomic<guint64> duration{DEFAULT_DURATION};
   State state;
 };
+
+GstClockTime frame_pts(const State& state, guint64 frames_since_base) {
+  return state.base_time + gst_util_uint64_scale(frames_since_base, static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info)) * GST_SECOND,
+                                                 static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info)));
+}
+
+// Frames between base_time and t, rounded down.
+guint64 frames_until(const State& state, GstClockTime t) {
+  if (t <= state.base_time) return 0;
+  return gst_util_uint64_scale(t - state.base_time, static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info)),
+                               static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info)) * GST_SECOND);
+}
 
 }  // namespace
 
@@ -86,6 +106,8 @@ static void gst_shaderflow_src_set_property(GObject* object, guint prop_id, cons
   if (prop_id == PROP_IS_LIVE) {
     self->priv->is_live = g_value_get_boolean(value);
     gst_base_src_set_live(GST_BASE_SRC(self), self->priv->is_live);
+  } else if (prop_id == PROP_DURATION) {
+    self->priv->duration = g_value_get_uint64(value);
   } else {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -96,6 +118,8 @@ static void gst_shaderflow_src_get_property(GObject* object, guint prop_id, GVal
   if (self->priv->scene.get_property(prop_id, value)) return;
   if (prop_id == PROP_IS_LIVE) {
     g_value_set_boolean(value, self->priv->is_live);
+  } else if (prop_id == PROP_DURATION) {
+    g_value_set_uint64(value, self->priv->duration);
   } else {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -105,8 +129,11 @@ static gboolean gst_shaderflow_src_start(GstBaseSrc* base) {
   auto* self = GST_SHADERFLOW_SRC(base);
   Private& priv = *self->priv;
   if (!priv.scene.start(GST_ELEMENT(self))) return FALSE;
-  priv.state.frame_index = 0;
-  priv.state.negotiated = false;
+  priv.state = State{};
+  // Lets GstBaseSrc clamp seeks and answer position/duration against the real end.
+  GST_OBJECT_LOCK(self);
+  base->segment.duration = priv.duration;
+  GST_OBJECT_UNLOCK(self);
   return TRUE;
 }
 
@@ -151,6 +178,12 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     return FALSE;
   }
   GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
+  if (state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.info) ||
+                           GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.info))) {
+    // A new framerate mid-stream: the timeline continues from where it is, at the new rate.
+    state.base_time = frame_pts(state, state.frames_since_base);
+    state.frames_since_base = 0;
+  }
   state.info = info;
   state.negotiated = true;
   return TRUE;
@@ -189,15 +222,14 @@ static gboolean gst_shaderflow_src_is_seekable(GstBaseSrc* base) {
 static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment) {
   auto* self = GST_SHADERFLOW_SRC(base);
   State& state = self->priv->state;
-  if (segment->format != GST_FORMAT_TIME) return FALSE;
-  if (!state.negotiated) {
-    state.frame_index = 0;
-    return segment->position == 0;
+  if (segment->format != GST_FORMAT_TIME || segment->rate != 1.0) {
+    GST_WARNING_OBJECT(self, "only TIME seeks at rate 1.0 are supported");
+    return FALSE;
   }
-  // The first frame at or after the seek position (buffer k starts at k * fps_d / fps_n seconds).
-  const guint64 fps_n = static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info));
-  const guint64 fps_d = static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info));
-  state.frame_index = gst_util_uint64_scale_ceil(segment->position, fps_n, fps_d * GST_SECOND);
+  // The first buffer after the seek starts exactly at the requested position, and iTime with it.
+  state.base_time = segment->position;
+  state.frames_since_base = 0;
+  state.discont = true;
   segment->time = segment->start;
   return TRUE;
 }
@@ -222,7 +254,42 @@ static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
     gst_query_set_latency(query, TRUE, frame, frame);
     return TRUE;
   }
+  if (GST_QUERY_TYPE(query) == GST_QUERY_DURATION) {
+    GstFormat format;
+    gst_query_parse_duration(query, &format, nullptr);
+    if (format == GST_FORMAT_TIME) {
+      gst_query_set_duration(query, GST_FORMAT_TIME, static_cast<gint64>(self->priv->duration.load()));
+      return TRUE;
+    }
+  }
   return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->query(base, query);
+}
+
+// Live: a frame whose time has already passed is not worth rendering. When rendering falls behind the
+// clock by more than a frame, jump to the frame that is due now, so timestamps (and iTime) keep
+// real time instead of drifting further behind, and say so in a QoS message.
+static void catch_up_with_clock(GstShaderflowSrc* self) {
+  State& state = self->priv->state;
+  GstClock* clock = gst_element_get_clock(GST_ELEMENT(self));
+  if (!clock) return;
+  const GstClockTime now = gst_clock_get_time(clock);
+  gst_object_unref(clock);
+  const GstClockTime base = gst_element_get_base_time(GST_ELEMENT(self));
+  if (now < base) return;
+  const GstClockTime running_time = now - base;
+  const guint64 due = frames_until(state, running_time);
+  if (due <= state.frames_since_base + 1) return;  // on time, or less than a frame late
+  const guint64 skipped = due - state.frames_since_base;
+  const GstClockTime late_pts = frame_pts(state, state.frames_since_base);
+  GST_DEBUG_OBJECT(self, "%" G_GUINT64_FORMAT " frames behind the clock: dropping them", skipped);
+  state.dropped += skipped;
+  GstMessage* qos = gst_message_new_qos(GST_OBJECT(self), TRUE, late_pts, late_pts, late_pts,
+                                        frame_pts(state, state.frames_since_base + 1) - late_pts);
+  gst_message_set_qos_values(qos, static_cast<gint64>(running_time - late_pts), 1.0, 1000000);
+  gst_message_set_qos_stats(qos, GST_FORMAT_BUFFERS, state.processed, state.dropped);
+  gst_element_post_message(GST_ELEMENT(self), qos);
+  state.frames_since_base = due;
+  state.discont = true;
 }
 
 static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer) {
@@ -238,15 +305,24 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
 
   const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
   const gint fps_d = GST_VIDEO_INFO_FPS_D(&state.info);
-  const guint64 k = state.frame_index;
-  const GstClockTime pts = gst_util_uint64_scale(k * GST_SECOND, static_cast<guint64>(fps_d), static_cast<guint64>(fps_n));
-  const GstClockTime next = gst_util_uint64_scale((k + 1) * GST_SECOND, static_cast<guint64>(fps_d), static_cast<guint64>(fps_n));
+  if (priv.is_live) catch_up_with_clock(self);
+  const GstClockTime pts = frame_pts(state, state.frames_since_base);
+  GstClockTime next = frame_pts(state, state.frames_since_base + 1);
+  const GstClockTime duration = priv.duration;
+  if (GST_CLOCK_TIME_IS_VALID(duration)) {
+    if (pts >= duration) return GST_FLOW_EOS;
+    next = std::min(next, duration);
+  }
+  // iFrame and the buffer offset count frames from time 0, also after a seek.
+  const guint64 k = gst_util_uint64_scale(state.base_time, static_cast<guint64>(fps_n),
+                                          static_cast<guint64>(fps_d) * GST_SECOND) + state.frames_since_base;
 
   render::FrameUniforms frame;
   frame.time = static_cast<double>(pts) / GST_SECOND;
   frame.time_delta = static_cast<double>(fps_d) / fps_n;
   frame.frame_rate = static_cast<double>(fps_n) / fps_d;
   frame.frame = static_cast<int>(k);
+  frame.duration = GST_CLOCK_TIME_IS_VALID(duration) ? static_cast<double>(duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
 
   GstVideoFrame video_frame;
@@ -269,8 +345,10 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
   GST_BUFFER_DURATION(buffer) = next - pts;
   GST_BUFFER_OFFSET(buffer) = k;
   GST_BUFFER_OFFSET_END(buffer) = k + 1;
-  if (k == 0) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
-  state.frame_index = k + 1;
+  if (state.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  state.discont = false;
+  state.frames_since_base += 1;
+  state.processed += 1;
   return GST_FLOW_OK;
 }
 
@@ -305,6 +383,14 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
                            "are rendered as fast as the GPU allows",
                            DEFAULT_IS_LIVE,
                            static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+
+  g_object_class_install_property(
+      gobject_class, PROP_DURATION,
+      g_param_spec_uint64("duration", "Duration",
+                          "Length of the stream in nanoseconds: EOS once it is reached, answered in DURATION "
+                          "queries, and the scene's iDuration/iTau use it (18446744073709551615 = unlimited)",
+                          0, G_MAXUINT64, DEFAULT_DURATION,
+                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
 
   gst_element_class_set_static_metadata(element_class, "Shaderflow GLSL scene source", "Source/Video",
                                         "Renders Shadertoy-compatible GLSL scenes on the GPU through headless EGL",
