@@ -9,10 +9,15 @@ packages=(
   g++ meson ninja-build pkg-config python3 python3-glad
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libegl-dev libgl-dev libgtest-dev
   # run: GStreamer with the elements a render or stream pipeline needs (x264enc, mp4mux, flvmux, avdec)
-  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly
-  gstreamer1.0-libav
+  gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
+  gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # EGL through glvnd, with Mesa as the vendor for GPUs on render nodes and the llvmpipe fallback
   libegl1 libegl-mesa0 libgl1-mesa-dri
+  # streaming test (a real RTMP server on loopback) and the Python embedding example
+  nginx libnginx-mod-rtmp python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  # docker tests (tests/docker): the images are built with buildah on a debootstrapped Debian, since
+  # CI has no Docker engine and no registry; docker-compose validates the compose files, ffprobe the video
+  buildah podman debootstrap debian-archive-keyring docker-compose ffmpeg
 )
 
 sudo=""
