@@ -37,7 +37,7 @@ import json, sys
 assert json.load(sys.stdin)["ICD"]["library_path"] == "libEGL_nvidia.so.0", "10_nvidia.json points elsewhere"' \
   || fail "bad /usr/share/glvnd/egl_vendor.d/10_nvidia.json"
 run_in "$ctr" -- sh -c 'ls /usr/lib/*/dri/d3d12_dri.so' || fail "Mesa's d3d12 driver (WSL2) is missing"
-baked=$(run_in "$ctr" -- find / -xdev \( -name 'libEGL_nvidia*' -o -name 'libnvidia-*' -o -name 'libcuda.so*' \) -print)
+baked=$(run_in --user 0:0 "$ctr" -- find / -xdev \( -name 'libEGL_nvidia*' -o -name 'libnvidia-*' -o -name 'libcuda.so*' \) -print)
 [ -z "$baked" ] || fail "NVIDIA driver libraries are baked into the image: $baked"
 
 echo "==> shaderflow-info"

@@ -114,10 +114,11 @@ ensure_base_image() {
 
 # --layers: a rebuild after a source change recompiles but reuses the apt layers. --format docker keeps
 # HEALTHCHECK (OCI image configs have no field for it). --pull=never: the base exists only in this store.
+# --force-rm: a failed step's container would otherwise stay behind, mounted, in the cache.
 build_image() {
   local tag=$1 dockerfile=$2 context=$3
   local start=$SECONDS
   echo "==> buildah bud -f ${dockerfile#"$src"/} -t $tag"
-  bah bud --isolation chroot --layers --format docker --pull=never -f "$dockerfile" -t "$tag" "$context"
+  bah bud --isolation chroot --layers --force-rm --format docker --pull=never -f "$dockerfile" -t "$tag" "$context"
   echo "==> built $tag in $((SECONDS - start)) s, $(bah images --format '{{.Size}}' "$tag")"
 }
