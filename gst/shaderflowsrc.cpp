@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <mutex>
 #include <string>
 
 #include "gst/element_errors.h"
@@ -69,6 +70,7 @@ struct State {
   guint64 frames_since_base = 0;
   guint64 processed = 0, dropped = 0;  // for QoS messages
   bool discont = true;
+  bool live_base_pending = true;  // live: the first frame takes the running time it is made at
 };
 
 struct Private {
@@ -76,6 +78,10 @@ struct Private {
   std::atomic<bool> is_live{DEFAULT_IS_LIVE};
   std::atomic<guint64> duration{DEFAULT_DURATION};
   State state;
+  // Live: the clock wait for the next frame, so unlock() (flush, stop) can cut it short.
+  std::mutex clock_mutex;
+  GstClockID clock_id = nullptr;
+  bool flushing = false;
 };
 
 GstClockTime frame_pts(const State& state, guint64 frames_since_base) {
@@ -234,14 +240,22 @@ static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment
   return TRUE;
 }
 
-static void gst_shaderflow_src_get_times(GstBaseSrc* base, GstBuffer* buffer, GstClockTime* start, GstClockTime* end) {
-  // Live: let GstBaseSrc wait on the clock until each frame's time. Offline: render as fast as possible.
-  if (gst_base_src_is_live(base)) {
-    *start = GST_BUFFER_PTS(buffer);
-    *end = GST_BUFFER_DURATION_IS_VALID(buffer) ? *start + GST_BUFFER_DURATION(buffer) : GST_CLOCK_TIME_NONE;
-  } else {
-    *start = *end = GST_CLOCK_TIME_NONE;
-  }
+// Live frames are paced in fill() against the running time (see wait_for_frame), not by GstBaseSrc's
+// sync: its first-buffer offset would hide how late rendering really is from the catch-up logic.
+static gboolean gst_shaderflow_src_unlock(GstBaseSrc* base) {
+  Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
+  std::lock_guard<std::mutex> lock(priv.clock_mutex);
+  priv.flushing = true;
+  if (priv.clock_id) gst_clock_id_unschedule(priv.clock_id);
+  return TRUE;
+}
+
+static gboolean gst_shaderflow_src_unlock_stop(GstBaseSrc* base) {
+  Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
+  std::lock_guard<std::mutex> lock(priv.clock_mutex);
+  priv.flushing = false;
+  priv.state.live_base_pending = true;  // after a flush, start again from the running time
+  return TRUE;
 }
 
 static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
@@ -265,18 +279,31 @@ static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
   return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->query(base, query);
 }
 
-// Live: a frame whose time has already passed is not worth rendering. When rendering falls behind the
-// clock by more than a frame, jump to the frame that is due now, so timestamps (and iTime) keep
-// real time instead of drifting further behind, and say so in a QoS message.
-static void catch_up_with_clock(GstShaderflowSrc* self) {
-  State& state = self->priv->state;
+// The pipeline's running time now, or GST_CLOCK_TIME_NONE without a clock.
+static GstClockTime running_time_now(GstShaderflowSrc* self) {
   GstClock* clock = gst_element_get_clock(GST_ELEMENT(self));
-  if (!clock) return;
+  if (!clock) return GST_CLOCK_TIME_NONE;
   const GstClockTime now = gst_clock_get_time(clock);
   gst_object_unref(clock);
   const GstClockTime base = gst_element_get_base_time(GST_ELEMENT(self));
-  if (now < base) return;
-  const GstClockTime running_time = now - base;
+  return now >= base ? now - base : 0;
+}
+
+// Live: timestamps are running time. The first frame starts at the running time it is made at; a
+// frame whose time has already passed is not worth rendering: when rendering falls behind the clock
+// by more than a frame, jump to the frame that is due now, so timestamps (and iTime) keep real time
+// instead of drifting, and say so in a QoS message.
+static void catch_up_with_clock(GstShaderflowSrc* self) {
+  State& state = self->priv->state;
+  const GstClockTime running_time = running_time_now(self);
+  if (!GST_CLOCK_TIME_IS_VALID(running_time)) return;
+  if (state.live_base_pending) {
+    state.base_time = running_time;
+    state.frames_since_base = 0;
+    state.live_base_pending = false;
+    state.discont = true;
+    return;
+  }
   const guint64 due = frames_until(state, running_time);
   if (due <= state.frames_since_base + 1) return;  // on time, or less than a frame late
   const guint64 skipped = due - state.frames_since_base;
@@ -290,6 +317,27 @@ static void catch_up_with_clock(GstShaderflowSrc* self) {
   gst_element_post_message(GST_ELEMENT(self), qos);
   state.frames_since_base = due;
   state.discont = true;
+}
+
+// Live: waits until the frame's time comes (running time = PTS). Returns false when flushing.
+static bool wait_for_frame(GstShaderflowSrc* self, GstClockTime pts) {
+  Private& priv = *self->priv;
+  GstClock* clock = gst_element_get_clock(GST_ELEMENT(self));
+  if (!clock) return true;
+  {
+    std::lock_guard<std::mutex> lock(priv.clock_mutex);
+    if (priv.flushing) {
+      gst_object_unref(clock);
+      return false;
+    }
+    priv.clock_id = gst_clock_new_single_shot_id(clock, gst_element_get_base_time(GST_ELEMENT(self)) + pts);
+  }
+  gst_object_unref(clock);
+  const GstClockReturn result = gst_clock_id_wait(priv.clock_id, nullptr);
+  std::lock_guard<std::mutex> lock(priv.clock_mutex);
+  gst_clock_id_unref(priv.clock_id);
+  priv.clock_id = nullptr;
+  return result != GST_CLOCK_UNSCHEDULED && !priv.flushing;
 }
 
 static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer) {
@@ -313,6 +361,7 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
     if (pts >= duration) return GST_FLOW_EOS;
     next = std::min(next, duration);
   }
+  if (priv.is_live && !wait_for_frame(self, pts)) return GST_FLOW_FLUSHING;
   // iFrame and the buffer offset count frames from time 0, also after a seek.
   const guint64 k = gst_util_uint64_scale(state.base_time, static_cast<guint64>(fps_n),
                                           static_cast<guint64>(fps_d) * GST_SECOND) + state.frames_since_base;
@@ -404,7 +453,8 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
   base_class->decide_allocation = gst_shaderflow_src_decide_allocation;
   base_class->is_seekable = gst_shaderflow_src_is_seekable;
   base_class->do_seek = gst_shaderflow_src_do_seek;
-  base_class->get_times = gst_shaderflow_src_get_times;
+  base_class->unlock = gst_shaderflow_src_unlock;
+  base_class->unlock_stop = gst_shaderflow_src_unlock_stop;
   base_class->query = gst_shaderflow_src_query;
   push_class->fill = gst_shaderflow_src_fill;
 
