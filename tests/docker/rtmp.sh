@@ -49,9 +49,11 @@ for i in $(seq 30); do
 done
 
 echo "==> shaderflow-stream to rtmp://127.0.0.1:$port/live/test"
-# timeout -s INT is what compose's stop_signal does: gst-launch -e must then end the stream and exit 0.
+# One SIGINT, as compose's stop_signal sends to PID 1: gst-launch -e must then end the stream and exit 0.
+# --foreground: without it timeout also signals its whole process group, so gst-launch could get a
+# second SIGINT after GLib has restored the default handler, and die with 130 (seen as a flaky fail).
 run_in -e RTMP_URL="rtmp://127.0.0.1:$port/live/test" -e WIDTH=320 -e HEIGHT=240 -e FPS=30 \
-  "$ctr" -- timeout -s INT --preserve-status 20 shaderflow-stream &
+  "$ctr" -- timeout --foreground -s INT --preserve-status 20 shaderflow-stream &
 stream_pid=$!
 probe=""
 sleep 2
