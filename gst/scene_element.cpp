@@ -1,6 +1,9 @@
 #include "gst/scene_element.h"
 
+#include <sys/stat.h>
+
 #include "gst/element_errors.h"
+#include "gst/scene_loader.h"
 #include "gst/uniforms_property.h"
 #include "render/builtin_scenes.h"
 #include "render/error.h"
@@ -13,6 +16,17 @@ namespace shaderflow::gstglue {
 namespace {
 constexpr GParamFlags kReadyFlags =
     static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+
+// What changes when a file is saved: modification time (ns) and size. Empty when it is unreadable.
+std::string change_stamp(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return {};
+  return std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
+         std::to_string(info.st_size);
+}
+
+// How often the streaming thread looks at the files: stat() is cheap, but not needed every frame.
+constexpr gint64 kWatchIntervalUs = 100 * 1000;
 }  // namespace
 
 void SceneElement::install_properties(GObjectClass* klass, const char* default_scene, const char* scene_kind) {
@@ -49,6 +63,24 @@ void SceneElement::install_properties(GObjectClass* klass, const char* default_s
                           "software (Mesa llvmpipe), an EGL device index (0, 1, ...), a DRM node "
                           "(/dev/dri/renderD128) or cuda:N. shaderflow-info lists them",
                           "auto", kReadyFlags));
+  const bool is_filter = std::string(scene_kind) == "effect";
+  for (int channel = is_filter ? 1 : 0; channel < 4; ++channel) {
+    const std::string name = "channel" + std::to_string(channel);
+    const std::string blurb = "Picture file (PNG, JPEG, ... decoded by GStreamer) sampled as iChannel" +
+                              std::to_string(channel) +
+                              " by the scene's image pass, upright as on Shadertoy (vflip), mipmapped, repeating. "
+                              "Replaces the scene's own binding of that channel";
+    g_object_class_install_property(
+        klass, PROP_CHANNEL0 + static_cast<guint>(channel),
+        g_param_spec_string(g_intern_string(name.c_str()), g_intern_string(name.c_str()),
+                            g_intern_string(blurb.c_str()), nullptr, kReadyFlags));
+  }
+  g_object_class_install_property(
+      klass, PROP_WATCH,
+      g_param_spec_boolean("watch", "Watch",
+                           "When the scene is a file: recompile it when it (or a picture it uses) changes on disk. "
+                           "A broken edit posts a warning with the compile log and keeps the last good scene",
+                           TRUE, kReadyFlags));
   g_object_class_install_property(
       klass, PROP_RENDERER,
       g_param_spec_string("renderer", "Renderer",
@@ -77,6 +109,16 @@ bool SceneElement::set_property(guint id, const GValue* value) {
       text = g_value_get_string(value);
       settings_.device = text && *text ? text : "auto";
       return true;
+    case PROP_CHANNEL0:
+    case PROP_CHANNEL1:
+    case PROP_CHANNEL2:
+    case PROP_CHANNEL3:
+      text = g_value_get_string(value);
+      settings_.channels[id - PROP_CHANNEL0] = text ? text : "";
+      return true;
+    case PROP_WATCH:
+      settings_.watch = g_value_get_boolean(value);
+      return true;
     default:
       return false;
   }
@@ -91,6 +133,11 @@ bool SceneElement::get_property(guint id, GValue* value) {
     case PROP_UNIFORMS: set_or_null(settings_.uniforms); return true;
     case PROP_DEVICE: g_value_set_string(value, settings_.device.c_str()); return true;
     case PROP_RENDERER: set_or_null(renderer_name_); return true;
+    case PROP_CHANNEL0:
+    case PROP_CHANNEL1:
+    case PROP_CHANNEL2:
+    case PROP_CHANNEL3: set_or_null(settings_.channels[id - PROP_CHANNEL0]); return true;
+    case PROP_WATCH: g_value_set_boolean(value, settings_.watch); return true;
     default: return false;
   }
 }
@@ -120,6 +167,23 @@ bool SceneElement::apply_uniforms(GstElement* element, const std::string& text, 
   return true;
 }
 
+render::Scene SceneElement::load(const Settings& settings) {
+  render::Scene scene = settings.fragment.empty()
+                            ? gstglue::load_scene(settings.scene)
+                            : render::parse_scene({"fragment", settings.fragment}, std::string());
+  if (!settings.fragment.empty()) scene.files.clear();  // nothing on disk to watch
+  for (int channel = 0; channel < 4; ++channel) {
+    if (settings.channels[channel].empty()) continue;
+    render::Channel& bound = scene.image.channels[static_cast<std::size_t>(channel)];
+    bound = render::Channel{};
+    bound.kind = render::Channel::Kind::Picture;
+    bound.path = settings.channels[channel];
+    bound.sampler = render::picture_sampler();
+  }
+  decode_pictures(scene);
+  return scene;
+}
+
 bool SceneElement::start(GstElement* element) {
   Settings settings;
   {
@@ -129,8 +193,16 @@ bool SceneElement::start(GstElement* element) {
   }
   try {
     // Scene first: a typo in its name should not wait for (or hide behind) GPU start-up.
-    const render::SceneSource scene = settings.fragment.empty() ? render::load_scene(settings.scene)
-                                                                : render::SceneSource{"fragment", settings.fragment};
+    const render::Scene scene = load(settings);
+    for (const std::string& warning : scene.warnings) {
+      GST_ELEMENT_WARNING(element, RESOURCE, SETTINGS, ("%s", warning.c_str()), (nullptr));
+    }
+    watched_.clear();
+    if (settings.watch) {
+      for (const std::string& file : scene.files) watched_.emplace_back(file, change_stamp(file));
+    }
+    running_ = settings;
+    next_check_us_ = g_get_monotonic_time() + kWatchIntervalUs;
     renderer_ = render::Renderer::create(settings.device);
     const render::RendererInfo& info = renderer_->info();
     GST_INFO_OBJECT(element, "renderer: %s | %s | %s | %s%s", info.vendor.c_str(), info.renderer.c_str(),
@@ -161,9 +233,42 @@ bool SceneElement::start(GstElement* element) {
 
 void SceneElement::stop() {
   renderer_.reset();
+  watched_.clear();
+}
+
+// Polled from the streaming thread rather than a GFileMonitor: a monitor delivers its signals through
+// a GMainContext that an application embedding the element may never run, and the reload has to happen
+// on the streaming thread anyway (where the GL context is used).
+void SceneElement::reload_if_changed(GstElement* element) {
+  if (watched_.empty() || !renderer_) return;
+  const gint64 now = g_get_monotonic_time();
+  if (now < next_check_us_) return;
+  next_check_us_ = now + kWatchIntervalUs;
+  bool changed = false;
+  for (auto& [path, stamp] : watched_) {
+    std::string current = change_stamp(path);
+    if (current.empty() || current == stamp) continue;  // a save in progress may briefly remove the file
+    stamp = std::move(current);
+    changed = true;
+  }
+  if (!changed) return;
+  try {
+    render::Scene scene = load(running_);
+    post_warnings(element, renderer_->set_scene(scene));
+    // The reloaded scene may use other files (a new picture): watch those from now on.
+    std::vector<std::pair<std::string, std::string>> watched;
+    for (const std::string& file : scene.files) watched.emplace_back(file, change_stamp(file));
+    watched_ = std::move(watched);
+    GST_INFO_OBJECT(element, "reloaded scene %s", scene.name.c_str());
+  } catch (const render::Error& error) {
+    GST_ELEMENT_WARNING(element, RESOURCE, READ,
+                        ("Scene changed on disk but cannot be used; keeping the previous one: %s", error.what()),
+                        ("%s", error.hint().c_str()));
+  }
 }
 
 void SceneElement::apply_changed_uniforms(GstElement* element) {
+  reload_if_changed(element);
   std::string uniforms;
   {
     std::lock_guard<std::mutex> lock(mutex_);

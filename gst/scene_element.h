@@ -21,6 +21,11 @@ enum ScenePropertyId : guint {
   PROP_UNIFORMS,
   PROP_DEVICE,
   PROP_RENDERER,
+  PROP_CHANNEL0,  // shaderflowsrc only: the filter's iChannel0 is its input
+  PROP_CHANNEL1,
+  PROP_CHANNEL2,
+  PROP_CHANNEL3,
+  PROP_WATCH,
   PROP_SCENE_LAST
 };
 
@@ -38,7 +43,9 @@ class SceneElement {
   // returns false) or warnings (software renderer, unknown uniforms) on `element`.
   bool start(GstElement* element);
   void stop();
-  // Applies a changed `uniforms` property (set while playing) before the next frame.
+  // Called before each frame: applies a changed `uniforms` property (set while playing), and with
+  // watch=true recompiles the scene when one of its files changed on disk. A broken edit posts a
+  // warning with the compile log and keeps the last good scene running.
   void apply_changed_uniforms(GstElement* element);
 
   render::Renderer* renderer() { return renderer_.get(); }
@@ -49,8 +56,13 @@ class SceneElement {
     std::string fragment;
     std::string uniforms;
     std::string device = "auto";
+    std::string channels[4];  // picture files for the image pass's iChannelN
+    bool watch = true;
   };
+  // The scene the settings describe, pictures decoded. Throws render::Error.
+  static render::Scene load(const Settings& settings);
   bool apply_uniforms(GstElement* element, const std::string& text, bool playing);
+  void reload_if_changed(GstElement* element);
 
   const char* default_scene_;
   std::mutex mutex_;
@@ -58,6 +70,10 @@ class SceneElement {
   bool uniforms_changed_ = false;
   std::string renderer_name_;  // the read-only property; guarded by mutex_
   std::unique_ptr<render::Renderer> renderer_;
+  // Hot reload, streaming thread only: the running scene's files and their last seen change stamps.
+  Settings running_;
+  std::vector<std::pair<std::string, std::string>> watched_;  // (path, mtime+size stamp)
+  gint64 next_check_us_ = 0;
 };
 
 void post_warnings(GstElement* element, const std::vector<std::string>& warnings);

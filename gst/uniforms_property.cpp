@@ -53,6 +53,8 @@ gboolean add_field(GQuark field, const GValue* value, gpointer user_data) {
     }
     uniform.kind = any_float ? render::UniformValue::Kind::Float
                              : (all_bool ? render::UniformValue::Kind::Bool : render::UniformValue::Kind::Int);
+  } else if (G_VALUE_HOLDS_STRING(value) && g_value_get_string(value)) {
+    uniform = render::UniformValue::of_name(g_value_get_string(value));  // an @enum name, checked by the engine
   } else {
     result.warnings.push_back("uniform '" + name + "': values of type " + G_VALUE_TYPE_NAME(value) +
                               " cannot be uniforms (use numbers, true/false, or <a, b, c> vectors)");

@@ -42,6 +42,7 @@ inline void delete_texture(GLuint id) { glDeleteTextures(1, &id); }
 inline void delete_framebuffer(GLuint id) { glDeleteFramebuffers(1, &id); }
 inline void delete_vertex_array(GLuint id) { glDeleteVertexArrays(1, &id); }
 inline void delete_buffer(GLuint id) { glDeleteBuffers(1, &id); }
+inline void delete_sampler(GLuint id) { glDeleteSamplers(1, &id); }
 
 using Shader = Object<delete_shader>;
 using Program = Object<delete_program>;
@@ -49,5 +50,6 @@ using Texture = Object<delete_texture>;
 using Framebuffer = Object<delete_framebuffer>;
 using VertexArray = Object<delete_vertex_array>;
 using Buffer = Object<delete_buffer>;
+using Sampler = Object<delete_sampler>;
 
 }  // namespace shaderflow::render::gl

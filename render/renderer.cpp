@@ -3,10 +3,12 @@
 #include <glad/gl.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <ctime>
 #include <map>
 #include <optional>
+#include <sstream>
 
 #include "render/error.h"
 #include "render/gl_objects.h"
@@ -108,7 +110,40 @@ struct ActiveUniform {
 struct BuiltinLocations {
   GLint resolution = -1, time = -1, time_delta = -1, frame_rate = -1, frame = -1, mouse = -1, date = -1;
   GLint channel_resolution = -1, channel_time = -1;
+  GLint deltatime = -1, framerate = -1, aspect_ratio = -1, width = -1, height = -1, tau = -1, duration = -1;
 };
+
+// One compiled pass: its program, where its uniforms live, and what its channels read.
+struct CompiledPass {
+  int buffer = -1;  // 0..3 for A..D, -1 for the image pass
+  gl::Program program;
+  BuiltinLocations builtins;
+  std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
+  std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
+  std::array<Channel, 4> channels;
+  std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by Gpu::pictures)
+};
+
+// A buffer pass's render target: two float textures, one read (the last complete frame) while the
+// other is written. Float storage so that feedback (x = previous + delta) accumulates exactly.
+struct BufferTarget {
+  gl::Texture textures[2];
+  gl::Framebuffer framebuffers[2];
+  int current = 0;       // index of the texture holding the last complete frame
+  bool mipmaps = false;  // some pass samples it with filter=mipmap: regenerate after each render
+};
+
+GLenum gl_min_filter(Sampler::Filter filter) {
+  switch (filter) {
+    case Sampler::Filter::Nearest: return GL_NEAREST;
+    case Sampler::Filter::Linear: return GL_LINEAR;
+    default: return GL_LINEAR_MIPMAP_LINEAR;
+  }
+}
+
+int sampler_index(const Sampler& sampler) {
+  return static_cast<int>(sampler.filter) * 2 + static_cast<int>(sampler.wrap);
+}
 
 }  // namespace
 
@@ -116,15 +151,19 @@ struct Renderer::Gpu {
   GlslDialect dialect = GlslDialect::Desktop330;
   gl::VertexArray vertex_array;
   gl::Shader fullscreen_vertex;
+  gl::Sampler samplers[6];  // filter x wrap, see sampler_index()
+  GLenum float_format = GL_RGBA32F;
 
-  gl::Program scene_program;
-  BuiltinLocations builtins;
-  std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
+  std::vector<CompiledPass> passes;  // buffers in order, the image pass last
   std::vector<std::string> declared_uniforms;             // as written in the source (may be inactive)
-  std::map<std::string, UniformValue> uniform_defaults;   // from initialisers in the source
+  std::map<std::string, UniformValue> uniform_defaults;   // from initialisers and @default
+  std::map<std::string, UniformDoc> uniform_docs;         // @enum and @range, by name
+  std::map<std::pair<const Picture*, bool>, gl::Texture> pictures;  // (picture, vflip) -> texture
+  std::vector<std::shared_ptr<const Picture>> picture_refs;          // keeps the keys alive
+  BufferTarget buffers[4];
+  bool buffers_used[4] = {false, false, false, false};
 
   UniformValues requested_uniforms;
-  std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
   std::optional<CoercedUniform> mouse_override;
   bool uniforms_dirty = false;
 
@@ -138,22 +177,51 @@ struct Renderer::Gpu {
 
   std::unique_ptr<VideoInput> input;  // iChannel0 of the filter
 
-  // Checks the requested values against the current program and prepares them for glUniform.
+  // Checks the requested values against the current passes and prepares them for glUniform. A uniform
+  // declared in several passes (or in Common) gets the same value in each.
   std::vector<std::string> resolve_uniforms() {
     std::vector<std::string> warnings;
-    pending_uniforms.clear();
     mouse_override.reset();
+    std::map<std::string, UniformType> active;
+    for (const CompiledPass& pass : passes) {
+      for (const auto& [name, uniform] : pass.custom_uniforms) active.emplace(name, uniform.type);
+    }
     std::map<std::string, CoercedUniform> accepted;
-    for (const auto& [name, value] : requested_uniforms) {
+    for (const auto& [name, requested] : requested_uniforms) {
       std::string warning;
+      UniformValue value = requested;
+      const auto doc = uniform_docs.find(name);
+      if (value.kind == UniformValue::Kind::Name && doc != uniform_docs.end() && !doc->second.enum_values.empty()) {
+        std::string names;
+        for (const auto& [key, number] : doc->second.enum_values) {
+          if (key == value.name) value = UniformValue::of_int({static_cast<double>(number)});
+          names += (names.empty() ? "" : ", ") + key;
+        }
+        if (value.kind == UniformValue::Kind::Name) {
+          warnings.push_back("uniform '" + name + "' has no value named '" + value.name + "' (it knows: " + names + ")");
+          continue;
+        }
+      }
       if (name == "iMouse") {
         UniformType vec4_type{UniformType::Base::Float, 4, 1, "vec4"};
         mouse_override = coerce_uniform(name, value, vec4_type, warning);
       } else if (is_builtin_uniform(name)) {
         warning = "uniform '" + name + "' is set by shaderflow every frame and cannot be overridden";
-      } else if (auto it = custom_uniforms.find(name); it != custom_uniforms.end()) {
-        if (auto coerced = coerce_uniform(name, value, it->second.type, warning)) {
+      } else if (auto it = active.find(name); it != active.end()) {
+        if (auto coerced = coerce_uniform(name, value, it->second, warning)) {
           accepted[name] = *coerced;
+          if (doc != uniform_docs.end() && doc->second.range && value.kind != UniformValue::Kind::Name) {
+            const auto [low, high] = *doc->second.range;
+            for (const double component : value.components) {
+              if (component < low || component > high) {
+                std::ostringstream text;
+                text << "uniform '" << name << "' = " << value.describe() << " is outside its @range " << low << " .. "
+                     << high << " (applied anyway)";
+                warnings.push_back(text.str());
+                break;
+              }
+            }
+          }
         }
       } else if (std::find(declared_uniforms.begin(), declared_uniforms.end(), name) == declared_uniforms.end()) {
         std::string known;
@@ -164,17 +232,20 @@ struct Renderer::Gpu {
       // else: declared but unused, so the compiler removed it; setting it has no effect and is harmless.
       if (!warning.empty()) warnings.push_back(warning);
     }
-    for (const auto& [name, active] : custom_uniforms) {
-      if (auto it = accepted.find(name); it != accepted.end()) {
-        pending_uniforms.emplace_back(active.location, it->second);
-        continue;
+    for (CompiledPass& pass : passes) {
+      pass.pending_uniforms.clear();
+      for (const auto& [name, uniform] : pass.custom_uniforms) {
+        if (auto it = accepted.find(name); it != accepted.end()) {
+          pass.pending_uniforms.emplace_back(uniform.location, it->second);
+          continue;
+        }
+        CoercedUniform value = zero_uniform(uniform.type);
+        if (auto it = uniform_defaults.find(name); it != uniform_defaults.end()) {
+          std::string ignored;  // a default that does not fit its declared type (1.5 for an int) stays 0
+          if (auto coerced = coerce_uniform(name, it->second, uniform.type, ignored)) value = *coerced;
+        }
+        pass.pending_uniforms.emplace_back(uniform.location, value);
       }
-      CoercedUniform value = zero_uniform(active.type);
-      if (auto it = uniform_defaults.find(name); it != uniform_defaults.end()) {
-        std::string ignored;  // a default that does not fit its declared type (1.5 for an int) stays 0
-        if (auto coerced = coerce_uniform(name, it->second, active.type, ignored)) value = *coerced;
-      }
-      pending_uniforms.emplace_back(active.location, value);
     }
     uniforms_dirty = true;
     return warnings;
@@ -189,6 +260,80 @@ struct Renderer::Gpu {
     glUseProgram(program.get());
     glUniform1i(glGetUniformLocation(program.get(), "scene"), 0);
     output_program = std::move(program);
+  }
+
+  // (Re)creates the targets of the buffers the scene uses, cleared to transparent black.
+  void make_buffers() {
+    for (int letter = 0; letter < 4; ++letter) {
+      BufferTarget& target = buffers[letter];
+      for (int i = 0; i < 2; ++i) {
+        target.textures[i].reset();
+        target.framebuffers[i].reset();
+      }
+      target.current = 0;
+      if (!buffers_used[letter] || width == 0) continue;
+      for (int i = 0; i < 2; ++i) {
+        make_float_target(target.textures[i], target.framebuffers[i]);
+        glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffers[i].get());
+        const GLfloat zero[4] = {0, 0, 0, 0};
+        glClearBufferfv(GL_COLOR, 0, zero);
+      }
+      glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    }
+  }
+
+  void make_float_target(gl::Texture& texture, gl::Framebuffer& framebuffer) {
+    GLuint id = 0;
+    glGenTextures(1, &id);
+    texture = gl::Texture(id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexImage2D(GL_TEXTURE_2D, 0, float_format, width, height, 0, GL_RGBA,
+                 float_format == GL_RGBA32F ? GL_FLOAT : GL_HALF_FLOAT, nullptr);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    GLuint fbo = 0;
+    glGenFramebuffers(1, &fbo);
+    framebuffer = gl::Framebuffer(fbo);
+    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
+    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, id, 0);
+    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+    if (status != GL_FRAMEBUFFER_COMPLETE) {
+      throw Error(ErrorKind::Gl, "float render target for a buffer pass is incomplete (status " + hex(status) + ")",
+                  "The GPU cannot render into RGBA16F/RGBA32F textures (GLES needs EXT_color_buffer_float).");
+    }
+  }
+
+  // The texture a picture channel samples: uploaded once per (picture, vflip), with mipmaps.
+  GLuint picture_texture(const std::shared_ptr<const Picture>& picture, bool vflip) {
+    auto key = std::make_pair(picture.get(), vflip);
+    if (auto it = pictures.find(key); it != pictures.end()) return it->second.get();
+    GLuint id = 0;
+    glGenTextures(1, &id);
+    gl::Texture texture(id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    // GL's texture row 0 is v = 0, the bottom. Pictures come top row first, so vflip (upright, as
+    // Shadertoy) uploads the rows bottom-up; without it the picture's top row lands at v = 0.
+    std::vector<std::uint8_t> flipped;
+    const std::uint8_t* data = picture->rgba.data();
+    if (vflip) {
+      const std::size_t row = static_cast<std::size_t>(picture->width) * 4;
+      flipped.resize(picture->rgba.size());
+      for (int y = 0; y < picture->height; ++y) {
+        std::copy_n(&picture->rgba[static_cast<std::size_t>(picture->height - 1 - y) * row], row,
+                    &flipped[static_cast<std::size_t>(y) * row]);
+      }
+      data = flipped.data();
+    }
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, picture->width, picture->height, 0, GL_RGBA, GL_UNSIGNED_BYTE, data);
+    glGenerateMipmap(GL_TEXTURE_2D);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    picture_refs.push_back(picture);
+    return pictures.emplace(key, std::move(texture)).first->second.get();
   }
 };
 
@@ -215,6 +360,31 @@ std::unique_ptr<Renderer> Renderer::create(const std::string& device) {
   std::string log;
   gpu.fullscreen_vertex = compile(GL_VERTEX_SHADER, version_header(gpu.dialect) + kFullscreenVertexBody, log);
   if (!gpu.fullscreen_vertex) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
+  for (int filter = 0; filter < 3; ++filter) {
+    for (int wrap = 0; wrap < 2; ++wrap) {
+      GLuint id = 0;
+      glGenSamplers(1, &id);
+      const GLenum min = gl_min_filter(static_cast<Sampler::Filter>(filter));
+      glSamplerParameteri(id, GL_TEXTURE_MIN_FILTER, static_cast<GLint>(min));
+      glSamplerParameteri(id, GL_TEXTURE_MAG_FILTER, filter == 0 ? GL_NEAREST : GL_LINEAR);
+      const GLint mode = wrap == 0 ? GL_CLAMP_TO_EDGE : GL_REPEAT;
+      glSamplerParameteri(id, GL_TEXTURE_WRAP_S, mode);
+      glSamplerParameteri(id, GL_TEXTURE_WRAP_T, mode);
+      gpu.samplers[filter * 2 + wrap] = gl::Sampler(id);
+    }
+  }
+  // GLES 3.0 renders into float textures only with EXT_color_buffer_float; half floats are the
+  // fallback there (exact for integers up to 2048, so counters still accumulate exactly that far).
+  if (renderer->caps().gles) {
+    GLint count = 0;
+    glGetIntegerv(GL_NUM_EXTENSIONS, &count);
+    bool color_float = false;
+    for (GLint i = 0; i < count; ++i) {
+      const char* name = reinterpret_cast<const char*>(glGetStringi(GL_EXTENSIONS, static_cast<GLuint>(i)));
+      if (name && std::string(name) == "GL_EXT_color_buffer_float") color_float = true;
+    }
+    gpu.float_format = color_float ? GL_RGBA32F : GL_RGBA16F;
+  }
   return renderer;
 }
 
@@ -233,25 +403,37 @@ const RendererInfo& Renderer::info() const { return context_->info(); }
 const Caps& Renderer::caps() const { return context_->caps(); }
 
 std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
-  Context::Current current(*context_);
-  Gpu& gpu = *gpu_;
-  const AssembledShader assembled = assemble_fragment_shader(scene.code, scene.name, gpu.dialect);
+  // Through the scene parser, so that built-in and file scenes with #pass sections work from every
+  // caller; single-pass code comes out unchanged.
+  return set_scene(parse_scene(scene, directory_of(scene.name)));
+}
+
+namespace {
+
+CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dialect, const gl::Shader& vertex) {
+  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect);
+  const std::string where = pass.buffer < 0 && scene.buffers.empty()
+                                ? pass.source.name
+                                : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
   std::string log;
   gl::Shader fragment = compile(GL_FRAGMENT_SHADER, assembled.text, log);
   if (!fragment) {
-    throw Error(ErrorKind::ShaderCompile, "GLSL compile error in " + scene.name + ":\n" + map_shader_log(log, assembled),
+    throw Error(ErrorKind::ShaderCompile, "GLSL compile error in " + where + ":\n" + map_shader_log(log, assembled),
                 "Fix the shader at the line shown. Shadertoy-style code defines "
                 "'void mainImage(out vec4 fragColor, in vec2 fragCoord)'; the Shadertoy uniforms "
                 "(iTime, iResolution, iChannel0...) are declared for you.");
   }
-  gl::Program program = link(gpu.fullscreen_vertex, fragment, log);
+  gl::Program program = link(vertex, fragment, log);
   if (!program) {
-    throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + scene.name + ":\n" + map_shader_log(log, assembled),
+    throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + where + ":\n" + map_shader_log(log, assembled),
                 "Check that main()/mainImage() is defined once and writes the output colour.");
   }
 
+  CompiledPass compiled;
+  compiled.buffer = pass.buffer;
+  compiled.channels = pass.channels;
   const GLuint id = program.get();
-  BuiltinLocations builtins;
+  BuiltinLocations& builtins = compiled.builtins;
   builtins.resolution = glGetUniformLocation(id, "iResolution");
   builtins.time = glGetUniformLocation(id, "iTime");
   builtins.time_delta = glGetUniformLocation(id, "iTimeDelta");
@@ -261,9 +443,17 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
   builtins.date = glGetUniformLocation(id, "iDate");
   builtins.channel_resolution = glGetUniformLocation(id, "iChannelResolution");
   builtins.channel_time = glGetUniformLocation(id, "iChannelTime");
+  builtins.deltatime = glGetUniformLocation(id, "iDeltatime");
+  builtins.framerate = glGetUniformLocation(id, "iFramerate");
+  builtins.aspect_ratio = glGetUniformLocation(id, "iAspectRatio");
+  builtins.width = glGetUniformLocation(id, "iWidth");
+  builtins.height = glGetUniformLocation(id, "iHeight");
+  builtins.tau = glGetUniformLocation(id, "iTau");
+  builtins.duration = glGetUniformLocation(id, "iDuration");
 
   glUseProgram(id);
   glUniform1f(glGetUniformLocation(id, "iSampleRate"), 44100.0f);
+  glUniform1f(glGetUniformLocation(id, "iQuality"), 1.0f);
   // Channels sample units 1-4, never unit 0 where the output pass binds the scene target: sampling
   // a texture that is also being rendered to is undefined. Nothing is bound there yet: black.
   for (int channel = 0; channel < 4; ++channel) {
@@ -271,7 +461,6 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
     glUniform1i(glGetUniformLocation(id, name.c_str()), channel + 1);
   }
 
-  std::map<std::string, ActiveUniform> customs;
   GLint count = 0;
   glGetProgramiv(id, GL_ACTIVE_UNIFORMS, &count);
   for (GLint index = 0; index < count; ++index) {
@@ -285,14 +474,78 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
       uniform_name.resize(uniform_name.size() - 3);
     }
     if (is_builtin_uniform(uniform_name)) continue;
-    customs[uniform_name] = {glGetUniformLocation(id, uniform_name.c_str()), uniform_type(type, size)};
+    compiled.custom_uniforms[uniform_name] = {glGetUniformLocation(id, uniform_name.c_str()), uniform_type(type, size)};
+  }
+  compiled.program = std::move(program);
+  return compiled;
+}
+
+}  // namespace
+
+std::vector<std::string> Renderer::set_scene(const Scene& scene) {
+  Context::Current current(*context_);
+  Gpu& gpu = *gpu_;
+  std::vector<Pass> all_passes = scene.buffers;
+  all_passes.push_back(scene.image);
+  for (const Pass& pass : all_passes) {
+    for (const Channel& channel : pass.channels) {
+      if (channel.kind == Channel::Kind::Picture &&
+          (!channel.picture || channel.picture->width < 1 || channel.picture->height < 1 ||
+           channel.picture->rgba.size() < static_cast<std::size_t>(channel.picture->width) * channel.picture->height * 4)) {
+        throw Error(ErrorKind::InvalidArgument, "picture '" + channel.path + "' was not decoded",
+                    "Picture channels need their decoded RGBA pixels (Channel::picture).");
+      }
+    }
+  }
+  std::vector<CompiledPass> passes;
+  for (const Pass& pass : scene.buffers) passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex));
+  passes.push_back(compile_pass(scene, scene.image, gpu.dialect, gpu.fullscreen_vertex));
+
+  // What the scene says about its uniforms (may throw for a malformed annotation: the old scene stays).
+  std::vector<std::string> declared = declared_uniforms(scene.common.code);
+  std::map<std::string, UniformValue> defaults;
+  std::map<std::string, UniformDoc> docs;
+  for (const UniformDoc& doc : uniform_docs(scene.common.code, scene.common.name)) docs.emplace(doc.name, doc);
+  for (const Pass& pass : all_passes) {
+    for (const std::string& name : declared_uniforms(pass.source.code)) {
+      if (std::find(declared.begin(), declared.end(), name) == declared.end()) declared.push_back(name);
+    }
+    const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, gpu.dialect);
+    defaults.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
+    for (const UniformDoc& doc : uniform_docs(pass.source.code, pass.source.name)) docs.emplace(doc.name, doc);
+  }
+  for (const auto& [name, doc] : docs) {
+    if (doc.default_value) defaults[name] = *doc.default_value;  // @default documents the value to use
   }
 
-  gpu.scene_program = std::move(program);
-  gpu.builtins = builtins;
-  gpu.custom_uniforms = std::move(customs);
-  gpu.declared_uniforms = declared_uniforms(scene.code);
-  gpu.uniform_defaults = assembled.uniform_defaults;
+  // Everything compiled: the new scene replaces the old one.
+  gpu.pictures.clear();
+  gpu.picture_refs.clear();
+  for (bool& used : gpu.buffers_used) used = false;
+  for (CompiledPass& compiled : passes) {
+    if (compiled.buffer >= 0) gpu.buffers_used[compiled.buffer] = true;
+    for (int c = 0; c < 4; ++c) {
+      const Channel& channel = compiled.channels[static_cast<std::size_t>(c)];
+      if (channel.kind == Channel::Kind::Picture) {
+        compiled.pictures[static_cast<std::size_t>(c)] = gpu.picture_texture(channel.picture, channel.sampler.vflip);
+      }
+    }
+  }
+  gpu.passes = std::move(passes);
+  gpu.declared_uniforms = std::move(declared);
+  gpu.uniform_defaults = std::move(defaults);
+  gpu.uniform_docs = std::move(docs);
+  gpu.make_buffers();
+  for (int letter = 0; letter < 4; ++letter) {
+    bool mipmaps = false;
+    for (const CompiledPass& compiled : gpu.passes) {
+      for (const Channel& channel : compiled.channels) {
+        mipmaps |= channel.kind == Channel::Kind::Buffer && channel.buffer == letter &&
+                   channel.sampler.filter == Sampler::Filter::Mipmap;
+      }
+    }
+    gpu.buffers[letter].mipmaps = mipmaps;
+  }
   return gpu.resolve_uniforms();
 }
 
@@ -316,6 +569,7 @@ void Renderer::set_output(int width, int height, OutputFormat format) {
     make_target(gpu.output_texture, gpu.output_framebuffer, width, height);
     gpu.width = width;
     gpu.height = height;
+    gpu.make_buffers();  // feedback at another size starts over, cleared
   }
   if (!gpu.output_program || format.order != gpu.format.order || format.opaque != gpu.format.opaque) {
     gpu.format = format;
@@ -345,44 +599,95 @@ void Renderer::upload_input(const InputPlane* planes, std::size_t count) {
 
 void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::size_t stride) {
   Gpu& gpu = *gpu_;
-  if (!gpu.scene_program || gpu.width == 0) {
+  if (gpu.passes.empty() || gpu.width == 0) {
     throw Error(ErrorKind::InvalidArgument, "render() before set_scene() and set_output()");
   }
   if (stride % 4 != 0 || stride < static_cast<std::size_t>(gpu.width) * 4) {
     throw Error(ErrorKind::InvalidArgument, "row stride " + std::to_string(stride) + " does not fit 4-byte pixels");
   }
   Context::Current current(*context_);
-  float channel_resolution[12] = {0};
-  if (gpu.input && gpu.input->has_frame()) {
-    gpu.input->convert(gpu.vertex_array.get());
-    glActiveTexture(GL_TEXTURE1);  // iChannel0
-    glBindTexture(GL_TEXTURE_2D, gpu.input->texture());
-    glActiveTexture(GL_TEXTURE0);
-    channel_resolution[0] = static_cast<float>(gpu.input->format().width);
-    channel_resolution[1] = static_cast<float>(gpu.input->format().height);
-    channel_resolution[2] = 1.0f;
-  }
+  const bool has_input = gpu.input && gpu.input->has_frame();
+  if (has_input) gpu.input->convert(gpu.vertex_array.get());
   glBindVertexArray(gpu.vertex_array.get());
   glViewport(0, 0, gpu.width, gpu.height);
 
-  glBindFramebuffer(GL_FRAMEBUFFER, gpu.scene_framebuffer.get());
-  glUseProgram(gpu.scene_program.get());
-  const BuiltinLocations& loc = gpu.builtins;
-  glUniform3f(loc.resolution, static_cast<float>(gpu.width), static_cast<float>(gpu.height), 1.0f);
-  glUniform1f(loc.time, static_cast<float>(frame.time));
-  glUniform1f(loc.time_delta, static_cast<float>(frame.time_delta));
-  glUniform1f(loc.frame_rate, static_cast<float>(frame.frame_rate));
-  glUniform1i(loc.frame, frame.frame);
-  glUniform4fv(loc.mouse, 1, gpu.mouse_override ? gpu.mouse_override->f : frame.mouse);
-  glUniform4fv(loc.date, 1, frame.date);
-  glUniform3fv(loc.channel_resolution, 4, channel_resolution);
-  const float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
-  glUniform1fv(loc.channel_time, 4, channel_time);
-  if (gpu.uniforms_dirty) {
-    for (const auto& [location, value] : gpu.pending_uniforms) apply_uniform(location, value);
-    gpu.uniforms_dirty = false;
+  const float w = static_cast<float>(gpu.width), h = static_cast<float>(gpu.height);
+  for (CompiledPass& pass : gpu.passes) {
+    // Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and
+    // later ones as the previous frame's (the `current` texture until they swap).
+    float channel_resolution[12] = {0};
+    for (int c = 0; c < 4; ++c) {
+      const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
+      GLuint texture = 0;
+      float cw = 0, ch = 0;
+      Sampler sampler = channel.sampler;
+      if (channel.kind == Channel::Kind::Buffer) {
+        const BufferTarget& target = gpu.buffers[channel.buffer];
+        texture = target.textures[target.current].get();
+        cw = w;
+        ch = h;
+        if (sampler.filter == Sampler::Filter::Mipmap && !target.mipmaps) sampler.filter = Sampler::Filter::Linear;
+      } else if (channel.kind == Channel::Kind::Picture) {
+        texture = pass.pictures[static_cast<std::size_t>(c)];
+        cw = static_cast<float>(channel.picture->width);
+        ch = static_cast<float>(channel.picture->height);
+      } else if (has_input && (channel.kind == Channel::Kind::Input || (channel.kind == Channel::Kind::None && c == 0))) {
+        // The filter's video; an unbound iChannel0 is the input too, so single-pass effects need no binding.
+        texture = gpu.input->texture();
+        cw = static_cast<float>(gpu.input->format().width);
+        ch = static_cast<float>(gpu.input->format().height);
+        sampler = {Sampler::Filter::Linear, Sampler::Wrap::Clamp, false};
+      }
+      glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
+      glBindTexture(GL_TEXTURE_2D, texture);
+      glBindSampler(static_cast<GLuint>(1 + c), texture ? gpu.samplers[sampler_index(sampler)].get() : 0);
+      channel_resolution[c * 3] = cw;
+      channel_resolution[c * 3 + 1] = ch;
+      channel_resolution[c * 3 + 2] = texture ? 1.0f : 0.0f;
+    }
+    glActiveTexture(GL_TEXTURE0);
+
+    BufferTarget* target = pass.buffer >= 0 ? &gpu.buffers[pass.buffer] : nullptr;
+    glBindFramebuffer(GL_FRAMEBUFFER, target ? target->framebuffers[1 - target->current].get()
+                                             : gpu.scene_framebuffer.get());
+    glUseProgram(pass.program.get());
+    const BuiltinLocations& loc = pass.builtins;
+    glUniform3f(loc.resolution, w, h, 1.0f);
+    glUniform1f(loc.time, static_cast<float>(frame.time));
+    glUniform1f(loc.time_delta, static_cast<float>(frame.time_delta));
+    glUniform1f(loc.frame_rate, static_cast<float>(frame.frame_rate));
+    glUniform1i(loc.frame, frame.frame);
+    glUniform4fv(loc.mouse, 1, gpu.mouse_override ? gpu.mouse_override->f : frame.mouse);
+    glUniform4fv(loc.date, 1, frame.date);
+    glUniform3fv(loc.channel_resolution, 4, channel_resolution);
+    const float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
+    glUniform1fv(loc.channel_time, 4, channel_time);
+    glUniform1f(loc.deltatime, static_cast<float>(frame.time_delta));
+    glUniform1f(loc.framerate, static_cast<float>(frame.frame_rate));
+    glUniform1f(loc.aspect_ratio, w / h);
+    glUniform1f(loc.width, w);
+    glUniform1f(loc.height, h);
+    glUniform1f(loc.tau, frame.duration > 0 ? static_cast<float>(frame.time / frame.duration) : 0.0f);
+    glUniform1f(loc.duration, static_cast<float>(frame.duration));
+    if (gpu.uniforms_dirty) {
+      for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
+    }
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    if (target) {
+      target->current = 1 - target->current;
+      if (target->mipmaps) {
+        glBindTexture(GL_TEXTURE_2D, target->textures[target->current].get());
+        glGenerateMipmap(GL_TEXTURE_2D);
+        glBindTexture(GL_TEXTURE_2D, 0);
+      }
+    }
   }
-  glDrawArrays(GL_TRIANGLES, 0, 3);
+  gpu.uniforms_dirty = false;
+  for (int c = 0; c < 4; ++c) {
+    glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindSampler(static_cast<GLuint>(1 + c), 0);
+  }
 
   glBindFramebuffer(GL_FRAMEBUFFER, gpu.output_framebuffer.get());
   glUseProgram(gpu.output_program.get());
@@ -390,9 +695,6 @@ void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::siz
   glBindTexture(GL_TEXTURE_2D, gpu.scene_texture.get());
   glDrawArrays(GL_TRIANGLES, 0, 3);
   glBindTexture(GL_TEXTURE_2D, 0);
-  glActiveTexture(GL_TEXTURE1);
-  glBindTexture(GL_TEXTURE_2D, 0);
-  glActiveTexture(GL_TEXTURE0);
 
   glPixelStorei(GL_PACK_ALIGNMENT, 4);
   glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));

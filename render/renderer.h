@@ -11,6 +11,7 @@
 #include "render/builtin_scenes.h"
 #include "render/context.h"
 #include "render/pixel_formats.h"
+#include "render/scene.h"
 #include "render/uniforms.h"
 
 namespace shaderflow::render {
@@ -41,8 +42,12 @@ class Renderer {
   const Caps& caps() const;
 
   // Compiles and links the scene; the previous one stays in use if this throws Error(ShaderCompile).
-  // Returns warnings about the current uniform values against the new scene.
+  // Returns warnings about the current uniform values against the new scene. The code may be a
+  // native multipass file (#pass sections); picture channels need set_scene(const Scene&) with pixels.
   std::vector<std::string> set_scene(const SceneSource& scene);
+  // A multipass scene: every pass is compiled before any replaces the running scene. Picture channels
+  // must carry their decoded picture. Buffers start cleared (transparent black) with every new scene.
+  std::vector<std::string> set_scene(const Scene& scene);
   // Replaces the user uniform values (applied at the next render). Returns warnings for unknown
   // names and type mismatches; uniforms missing from `values` go back to zero.
   std::vector<std::string> set_uniforms(const UniformValues& values);

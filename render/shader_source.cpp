@@ -13,7 +13,9 @@ namespace shaderflow::render {
 const char* const kBuiltinUniformNames[] = {
     "iResolution", "iTime",     "iTimeDelta", "iFrameRate", "iFrame",    "iMouse",
     "iDate",       "iSampleRate", "iChannel0", "iChannel1", "iChannel2", "iChannel3",
-    "iChannelResolution", "iChannelTime", nullptr};
+    "iChannelResolution", "iChannelTime",
+    // ShaderFlow's names (https://github.com/BrokenSource/ShaderFlow), for scenes written for it
+    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration", "iQuality", nullptr};
 
 bool is_builtin_uniform(const std::string& name) {
   const std::string base = name.substr(0, name.find('['));
@@ -39,7 +41,37 @@ const char kPreludeUniforms[] =
     "uniform sampler2D iChannel2;\n"
     "uniform sampler2D iChannel3;\n"
     "uniform vec3 iChannelResolution[4];\n"
-    "uniform float iChannelTime[4];\n";
+    "uniform float iChannelTime[4];\n"
+    // ShaderFlow: iDeltatime = iTimeDelta, iFramerate = iFrameRate, iAspectRatio = width / height,
+    // iTau = iTime / iDuration (0 while the duration is unknown), iQuality 1.0 (no supersampling here).
+    "uniform float iDeltatime;\n"
+    "uniform float iFramerate;\n"
+    "uniform float iAspectRatio;\n"
+    "uniform float iWidth;\n"
+    "uniform float iHeight;\n"
+    "uniform float iTau;\n"
+    "uniform float iDuration;\n"
+    "uniform float iQuality;\n";
+
+// ShaderFlow's coordinates, set from gl_FragCoord before the user's code runs. As in ShaderFlow
+// (Resources/Shaders/Vertex/Default.glsl): the "a" variants are absolute, the others aspect-corrected
+// so that y spans the full range and x is stretched by the aspect ratio. GLSL ES forbids non-constant
+// global initialisers, hence the assignment in a function.
+const char kShaderflowCoordinates[] =
+    "vec2 astuv;\n"  // 0..1 over the picture, origin bottom-left
+    "vec2 agluv;\n"  // -1..1 over the picture, origin at the centre
+    "vec2 gluv;\n"   // agluv * (aspect, 1): y in -1..1, circles stay round
+    "vec2 stuv;\n"   // (gluv + 1) / 2: y in 0..1, x centred on 0.5
+    "vec2 stxy;\n"   // pixels from the bottom-left (= fragCoord)
+    "vec2 glxy;\n"   // pixels from the centre
+    "void shaderflow_coordinates() {\n"
+    "  stxy = gl_FragCoord.xy;\n"
+    "  astuv = stxy / iResolution.xy;\n"
+    "  agluv = astuv * 2.0 - 1.0;\n"
+    "  gluv = agluv * vec2(iResolution.x / iResolution.y, 1.0);\n"
+    "  stuv = (gluv + 1.0) / 2.0;\n"
+    "  glxy = stxy - iResolution.xy / 2.0;\n"
+    "}\n";
 
 int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -118,25 +150,75 @@ std::string strip_comments(const std::string& code) {
   return out;
 }
 
+namespace {
+
+// The user's code made ready for the compiler, line for line: its own #version blanked, uniform
+// initialisers taken out into `defaults`. Lines never move, so compiler positions stay the user's.
+std::string prepare_user_code(const SourceText& source, std::map<std::string, UniformValue>& defaults) {
+  static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
+  static const std::regex initialised(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*(=)\s*([^;]*);)");
+  const std::string stripped = strip_comments(source.code);
+  std::string body = source.code;
+  std::smatch match;
+  if (std::regex_search(stripped, match, version_line)) {
+    body.replace(static_cast<std::size_t>(match.position(0)), static_cast<std::size_t>(match.length(0)),
+                 std::string(static_cast<std::size_t>(match.length(0)), ' '));
+  }
+  for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), initialised); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    UniformValue value;
+    if (!parse_uniform_default(m[1].str(), m[4].str(), value)) {
+      const int line = static_cast<int>(std::count(stripped.begin(), stripped.begin() + m.position(0), '\n')) +
+                       source.first_line;
+      throw Error(ErrorKind::ShaderCompile,
+                  source.name + ":" + std::to_string(line) + ": the default of uniform '" + m[2].str() +
+                      "' must be a literal or a constructor of literals",
+                  "Write e.g. 'uniform vec3 tint = vec3(1.0, 0.5, 0.2);' or set the value through the uniforms property.");
+    }
+    defaults[m[2].str()] = value;
+    const std::size_t from = static_cast<std::size_t>(m.position(3));
+    const std::size_t to = static_cast<std::size_t>(m.position(4) + m.length(4));
+    for (std::size_t i = from; i < to; ++i) {
+      if (body[i] != '\n') body[i] = ' ';
+    }
+  }
+  if (body.empty() || body.back() != '\n') body += '\n';
+  return body;
+}
+
+// ShaderFlow's coordinate globals are added only for code that uses them and does not declare a vec2
+// of that name itself: a Shadertoy shader with its own `vec2 gluv;` must keep compiling.
+bool wants_shaderflow_coordinates(const std::string& code) {
+  static const std::regex used(R"(\b(stuv|astuv|gluv|agluv|stxy|glxy)\b)");
+  static const std::regex declared(R"(\bvec2\s+(stuv|astuv|gluv|agluv|stxy|glxy)\b)");
+  return std::regex_search(code, used) && !std::regex_search(code, declared);
+}
+
+}  // namespace
+
 AssembledShader assemble_fragment_shader(const std::string& user_code, const std::string& source_name,
                                          GlslDialect dialect) {
-  const std::string code = strip_comments(user_code);
+  return assemble_fragment_shader(SourceText{}, SourceText{user_code, source_name, 1}, dialect);
+}
+
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect) {
+  const std::string code = strip_comments(common.code + "\n" + pass.code);
   static const std::regex main_image(R"(\bvoid\s+mainImage\s*\()");
   static const std::regex plain_main(R"(\bvoid\s+main\s*\(\s*(void\s*)?\))");
   // A global `out vec4 name;` means the user names the output; otherwise the prelude declares fragColor.
   static const std::regex user_output(R"((^|;|\n)\s*(layout\s*\([^)]*\)\s*)?out\s+(\w+\s+)?\w+\s+\w+\s*;)");
-  static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
 
   AssembledShader shader;
-  shader.source_name = source_name;
+  shader.source_name = pass.name;
   const bool has_main = std::regex_search(code, plain_main);
   shader.shadertoy_style = std::regex_search(code, main_image) && !has_main;
   if (!shader.shadertoy_style && !has_main) {
     throw Error(ErrorKind::ShaderCompile,
-                source_name + ": defines neither mainImage() nor main()",
+                pass.name + ": defines neither mainImage() nor main()",
                 "Write a Shadertoy-style 'void mainImage(out vec4 fragColor, in vec2 fragCoord)', or a "
                 "'void main()' that writes fragColor.");
   }
+  shader.shaderflow_coordinates = wants_shaderflow_coordinates(code);
 
   std::string prelude = dialect == GlslDialect::Es300
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
@@ -146,42 +228,33 @@ AssembledShader assemble_fragment_shader(const std::string& user_code, const std
   if (!std::regex_search(code, user_output)) {
     prelude += "out vec4 fragColor;\n";
   }
-  // The user's own #version would be a second one; blank it but keep its line so numbers stay.
-  std::string body = user_code;
-  std::smatch match;
-  const std::string stripped = code;
-  if (std::regex_search(stripped, match, version_line)) {
-    body.replace(static_cast<std::size_t>(match.position(0)), static_cast<std::size_t>(match.length(0)),
-                 std::string(static_cast<std::size_t>(match.length(0)), ' '));
+  if (shader.shaderflow_coordinates) {
+    prelude += kShaderflowCoordinates;
+    // The user's main() becomes a function our main() calls once the coordinates are set.
+    if (has_main) prelude += "#define main shaderflow_user_main\n";
   }
 
-  // Uniform initialisers become engine-set defaults; the code keeps its layout (blanks, same lines).
-  static const std::regex initialised(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*(=)\s*([^;]*);)");
-  for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), initialised); it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    UniformValue value;
-    if (!parse_uniform_default(m[1].str(), m[4].str(), value)) {
-      const int line = static_cast<int>(std::count(stripped.begin(), stripped.begin() + m.position(0), '\n')) + 1;
-      throw Error(ErrorKind::ShaderCompile,
-                  source_name + ":" + std::to_string(line) + ": the default of uniform '" + m[2].str() +
-                      "' must be a literal or a constructor of literals",
-                  "Write e.g. 'uniform vec3 tint = vec3(1.0, 0.5, 0.2);' or set the value through the uniforms property.");
-    }
-    shader.uniform_defaults[m[2].str()] = value;
-    const std::size_t from = static_cast<std::size_t>(m.position(3));
-    const std::size_t to = static_cast<std::size_t>(m.position(4) + m.length(4));
-    for (std::size_t i = from; i < to; ++i) {
-      if (body[i] != '\n') body[i] = ' ';
-    }
+  std::string text = prelude;
+  int line = count_lines(prelude) + 1;
+  auto append = [&](const SourceText& source) {
+    const std::string body = prepare_user_code(source, shader.uniform_defaults);
+    const int lines = count_lines(body);
+    shader.segments.push_back({source.name, line, lines, source.first_line});
+    text += body;
+    line += lines;
+    return lines;
+  };
+  if (!common.code.empty()) append(common);
+  shader.prelude_lines = line - 1;
+  shader.user_lines = append(pass);
+  if (shader.shaderflow_coordinates && has_main) {
+    text += "#undef main\nvoid main() {\n  shaderflow_coordinates();\n  shaderflow_user_main();\n}\n";
+  } else if (shader.shadertoy_style) {
+    text += "void main() {\n";
+    if (shader.shaderflow_coordinates) text += "  shaderflow_coordinates();\n";
+    text += "  mainImage(fragColor, gl_FragCoord.xy);\n}\n";
   }
-  if (body.empty() || body.back() != '\n') body += '\n';
-
-  shader.prelude_lines = count_lines(prelude);
-  shader.user_lines = count_lines(body);
-  shader.text = prelude + body;
-  if (shader.shadertoy_style) {
-    shader.text += "void main() {\n  mainImage(fragColor, gl_FragCoord.xy);\n}\n";
-  }
+  shader.text = std::move(text);
   return shader;
 }
 
@@ -194,14 +267,17 @@ std::string map_shader_log(const std::string& log, const AssembledShader& shader
   static const std::regex glslang(R"(^\s*(ERROR|WARNING):\s*(\d+):(\d+):\s*(.*)$)");
 
   auto position = [&](int line) {
-    const int user_line = line - shader.prelude_lines;
-    if (user_line >= 1 && user_line <= shader.user_lines) {
-      return shader.source_name + ":" + std::to_string(user_line);
+    int end = 1;
+    for (const AssembledShader::Segment& segment : shader.segments) {
+      if (line >= segment.first_text_line && line < segment.first_text_line + segment.lines) {
+        return segment.name + ":" + std::to_string(line - segment.first_text_line + segment.first_user_line);
+      }
+      end = segment.first_text_line + segment.lines;
     }
-    if (user_line < 1) {
+    if (shader.segments.empty() || line < shader.segments.front().first_text_line) {
       return "<shaderflow prelude>:" + std::to_string(line);
     }
-    return "<shaderflow main() wrapper>:" + std::to_string(user_line - shader.user_lines);
+    return "<shaderflow main() wrapper>:" + std::to_string(line - end + 1);
   };
 
   std::istringstream in(log);
@@ -227,6 +303,87 @@ std::string map_shader_log(const std::string& log, const AssembledShader& shader
     first = false;
   }
   return out.str();
+}
+
+std::vector<UniformDoc> uniform_docs(const std::string& code, const std::string& source_name) {
+  static const std::regex declaration(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*(=\s*([^;]*))?;)");
+  std::vector<UniformDoc> docs;
+  const std::string stripped = strip_comments(code);
+  std::istringstream in(code), in_stripped(stripped);
+  std::string line, code_line;
+  int number = 0;
+  while (std::getline(in, line) && std::getline(in_stripped, code_line)) {
+    ++number;
+    std::smatch m;
+    if (!std::regex_search(code_line, m, declaration)) continue;
+    UniformDoc doc;
+    doc.name = m[2].str();
+    doc.type = m[1].str();
+    doc.line = number;
+    auto fail = [&](const std::string& what) {
+      throw Error(ErrorKind::ShaderCompile, source_name + ":" + std::to_string(number) + ": uniform '" + doc.name + "': " + what,
+                  "Annotations: '// @range MIN MAX @default VALUE @enum name=0 other=1  description'.");
+    };
+    if (m[3].matched) {
+      UniformValue value;
+      if (parse_uniform_default(doc.type, m[4].str(), value)) doc.default_value = value;
+    }
+    const std::size_t end = static_cast<std::size_t>(m.position(0) + m.length(0));
+    const std::size_t comment = line.find("//", end);
+    std::vector<std::string> words;
+    if (comment != std::string::npos) {
+      std::istringstream text(line.substr(comment + 2));
+      for (std::string word; text >> word;) words.push_back(word);
+    }
+    std::string default_text;
+    for (std::size_t i = 0; i < words.size(); ++i) {
+      if (words[i] == "@default") {
+        if (i + 1 >= words.size()) fail("@default needs a value");
+        default_text = words[++i];
+      } else if (words[i] == "@range") {
+        char* e1 = nullptr;
+        char* e2 = nullptr;
+        if (i + 2 >= words.size()) fail("@range needs MIN and MAX");
+        const double low = std::strtod(words[i + 1].c_str(), &e1), high = std::strtod(words[i + 2].c_str(), &e2);
+        if (*e1 || *e2 || low > high) fail("@range needs two numbers MIN <= MAX");
+        doc.range = std::make_pair(low, high);
+        i += 2;
+      } else if (words[i] == "@enum") {
+        while (i + 1 < words.size() && words[i + 1].find('=') != std::string::npos && words[i + 1][0] != '@') {
+          const std::string item = words[++i];
+          const std::string key = item.substr(0, item.find('='));
+          char* endp = nullptr;
+          const long value = std::strtol(item.c_str() + key.size() + 1, &endp, 10);
+          if (key.empty() || *endp) fail("@enum items are name=integer, got '" + item + "'");
+          doc.enum_values.emplace_back(key, static_cast<int>(value));
+        }
+        if (doc.enum_values.empty()) fail("@enum needs name=integer items");
+      } else if (!words[i].empty() && words[i][0] == '@') {
+        fail("unknown annotation '" + words[i] + "'");
+      } else {
+        doc.description += (doc.description.empty() ? "" : " ") + words[i];
+      }
+    }
+    if (!default_text.empty()) {
+      UniformValue value;
+      bool ok = false;
+      for (const auto& [key, number_value] : doc.enum_values) {
+        if (key == default_text) {
+          value = UniformValue::of_int({static_cast<double>(number_value)});
+          ok = true;
+        }
+      }
+      if (!ok) {
+        std::string text = default_text;
+        if (text.size() >= 2 && text.front() == '<' && text.back() == '>') text = doc.type + "(" + text.substr(1, text.size() - 2) + ")";
+        ok = parse_uniform_default(doc.type, text, value);
+      }
+      if (!ok) fail("@default '" + default_text + "' is not a " + doc.type + " value" + (doc.enum_values.empty() ? "" : " or an @enum name"));
+      doc.default_value = value;
+    }
+    docs.push_back(std::move(doc));
+  }
+  return docs;
 }
 
 std::vector<std::string> declared_uniforms(const std::string& user_code) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,15 +13,32 @@ namespace shaderflow::render {
 
 enum class GlslDialect { Desktop330, Es300 };
 
-// The uniforms every scene gets (Shadertoy names); declared by the prelude, set by the engine.
+// The uniforms every scene gets (Shadertoy names, then ShaderFlow's); declared by the prelude, set by the engine.
 extern const char* const kBuiltinUniformNames[];
 bool is_builtin_uniform(const std::string& name);
+
+// A piece of the user's GLSL and where it came from: the file errors name and the line (1-based) of that
+// file where `code` starts (a pass of a multipass file starts below its `#pass` line).
+struct SourceText {
+  std::string code;
+  std::string name;
+  int first_line = 1;
+};
 
 struct AssembledShader {
   std::string text;          // the full shader handed to glShaderSource
   std::string source_name;   // how errors name the user's code: "plasma.frag", "/path/x.frag", "fragment"
-  int prelude_lines = 0;     // lines before the user's first line
-  int user_lines = 0;
+  int prelude_lines = 0;     // lines before the pass's own first line (prelude and Common)
+  int user_lines = 0;        // lines of the pass's own code
+  // Where each piece of user code sits in `text`, so compiler positions map back to its file and line.
+  struct Segment {
+    std::string name;
+    int first_text_line = 1;  // 1-based line of `text` where the piece starts
+    int lines = 0;
+    int first_user_line = 1;  // the line of the user's file that is
+  };
+  std::vector<Segment> segments;
+  bool shaderflow_coordinates = false;  // stuv, gluv, ... are declared and set before the user's code runs
   bool shadertoy_style = false;  // defines mainImage(); we add main()
   // Defaults written as initialisers (`uniform float gain = 1.5;`). GLSL ES forbids uniform
   // initialisers, so they are taken out of the code and set by the engine instead, on GL and GLES alike.
@@ -31,6 +49,8 @@ struct AssembledShader {
 // initialiser is not a literal or a constructor of literals.
 AssembledShader assemble_fragment_shader(const std::string& user_code, const std::string& source_name,
                                          GlslDialect dialect);
+// A pass of a multipass scene: `common` (may be empty) is prepended to the pass's code.
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect);
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.
@@ -38,6 +58,24 @@ std::string map_shader_log(const std::string& log, const AssembledShader& shader
 
 // Names of the uniforms the user's code declares (comments ignored), in order of appearance.
 std::vector<std::string> declared_uniforms(const std::string& user_code);
+
+// What a scene says about one of its uniforms, from the declaration and the comment on its line:
+//   uniform int mode;      // @enum off=0 wave=1 spiral=2 @default wave  Which pattern to draw
+//   uniform float speed;   // @range 0 4 @default 1.5  How fast it moves
+//   uniform vec3 tint = vec3(1.0, 0.5, 0.2);  // Colour of the rings
+// @default takes one value without spaces (1.5, true, <1,0.5,0.2>, vec3(1,0.5,0.2), an @enum name);
+// the words that are not part of an @tag are the description.
+struct UniformDoc {
+  std::string name;
+  std::string type;  // as declared: "int", "vec3"
+  std::string description;
+  std::optional<UniformValue> default_value;  // @default, else the initialiser
+  std::optional<std::pair<double, double>> range;
+  std::vector<std::pair<std::string, int>> enum_values;
+  int line = 0;  // of the declaration in `code`
+};
+// Throws Error(ShaderCompile) naming the line for a malformed annotation.
+std::vector<UniformDoc> uniform_docs(const std::string& code, const std::string& source_name);
 
 // The code with comments blanked out (newlines kept, so line numbers stay).
 std::string strip_comments(const std::string& code);

@@ -6,6 +6,7 @@
 namespace shaderflow::render {
 
 std::string UniformValue::describe() const {
+  if (kind == Kind::Name) return "'" + name + "'";
   std::ostringstream out;
   auto one = [&](double v) {
     if (kind == Kind::Bool) {
@@ -41,6 +42,9 @@ std::optional<CoercedUniform> coerce_uniform(const std::string& name, const Unif
               (why.empty() ? "" : " (" + why + ")");
     return std::nullopt;
   };
+  if (value.kind == UniformValue::Kind::Name) {
+    return mismatch("a name is accepted only for an int uniform annotated with @enum");
+  }
   if (type.base == UniformType::Base::Sampler) {
     return mismatch("samplers take textures, not values");
   }

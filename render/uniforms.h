@@ -9,15 +9,18 @@
 
 namespace shaderflow::render {
 
-// A value as the user wrote it: a scalar or a vector of 1-4 components of one kind.
+// A value as the user wrote it: a scalar or a vector of 1-4 components of one kind, or a name (an
+// `@enum` value of the uniform, resolved against the scene's annotations).
 struct UniformValue {
-  enum class Kind { Bool, Int, Float };
+  enum class Kind { Bool, Int, Float, Name };
   Kind kind = Kind::Float;
   std::vector<double> components;
+  std::string name;  // Kind::Name only
 
-  static UniformValue of_float(std::vector<double> values) { return {Kind::Float, std::move(values)}; }
-  static UniformValue of_int(std::vector<double> values) { return {Kind::Int, std::move(values)}; }
-  static UniformValue of_bool(bool value) { return {Kind::Bool, {value ? 1.0 : 0.0}}; }
+  static UniformValue of_float(std::vector<double> values) { return {Kind::Float, std::move(values), {}}; }
+  static UniformValue of_int(std::vector<double> values) { return {Kind::Int, std::move(values), {}}; }
+  static UniformValue of_bool(bool value) { return {Kind::Bool, {value ? 1.0 : 0.0}, {}}; }
+  static UniformValue of_name(std::string text) { return {Kind::Name, {}, std::move(text)}; }
   std::string describe() const;  // "1.5", "<1, 0.5, 0.2>", "true"
 };
 

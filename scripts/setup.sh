@@ -8,6 +8,9 @@ packages=(
   # build
   g++ meson ninja-build pkg-config python3 python3-glad
   libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libegl-dev libgl-dev libgtest-dev
+  libjson-glib-dev
+  # test: the reference GLSL compiler checks the GLSL ES 3.00 dialect (llvmpipe speaks desktop GL)
+  glslang-tools
   # run: GStreamer with the elements a render or stream pipeline needs (x264enc, mp4mux, flvmux, avdec)
   gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
   gstreamer1.0-plugins-ugly gstreamer1.0-libav

@@ -18,5 +18,19 @@ rc=$?
 [ $rc -eq 1 ] || { echo "FAIL: without EGL vendors expected exit 1, got $rc"; fail=1; }
 echo "$out" | grep -q "no usable EGL display" || { echo "FAIL: without EGL vendors the message is missing: $out"; fail=1; }
 "$info" --bogus >/dev/null 2>&1; [ $? -eq 2 ] || { echo "FAIL: unknown argument should exit 2"; fail=1; }
+# Scene listings: one name per line, scenes and effects apart; --scene documents passes and uniforms.
+scenes=$("$info" --scenes)
+echo "$scenes" | grep -qx plasma || { echo "FAIL: --scenes lacks plasma"; fail=1; }
+echo "$scenes" | grep -qx feedback || { echo "FAIL: --scenes lacks feedback"; fail=1; }
+echo "$scenes" | grep -qx crt && { echo "FAIL: --scenes lists the effect crt"; fail=1; }
+"$info" --effects | grep -qx crt || { echo "FAIL: --effects lacks crt"; fail=1; }
+"$info" --effects | grep -qx plasma && { echo "FAIL: --effects lists the scene plasma"; fail=1; }
+out=$("$info" --scene feedback)
+echo "$out" | grep -q "passes: common + A, image" || { echo "FAIL: --scene feedback: $out"; fail=1; }
+echo "$out" | grep -q "iChannel0: buffer A" || { echo "FAIL: --scene feedback lacks its channel: $out"; fail=1; }
+out=$("$info" --scene orbits)
+echo "$out" | grep -q "int colours = rainbow  \[rainbow=0 ice=1 fire=2\]  Colour scheme" \
+  || { echo "FAIL: --scene orbits lacks the annotated uniform: $out"; fail=1; }
+"$info" --scene no-such-scene >/dev/null 2>&1 && { echo "FAIL: --scene of an unknown scene succeeded"; fail=1; }
 [ $fail -eq 0 ] && echo "shaderflow-info: all checks passed"
 exit $fail

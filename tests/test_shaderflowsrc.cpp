@@ -145,7 +145,7 @@ TEST(ShaderflowSrc, InspectDocumentsEveryProperty) {
     EXPECT_TRUE(blurb && std::strlen(blurb) > 20) << specs[i]->name;
   }
   g_free(specs);
-  EXPECT_EQ(own, 7) << "scene, fragment, uniforms, device, renderer, is-live, duration";
+  EXPECT_EQ(own, 12) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, is-live, duration";
   gchar* scene = nullptr;
   g_object_get(src, "scene", &scene, nullptr);
   EXPECT_STREQ(scene, "plasma");

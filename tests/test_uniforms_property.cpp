@@ -38,10 +38,18 @@ TEST(UniformsProperty, BrokenStringIsAnErrorWithAnExample) {
 }
 
 TEST(UniformsProperty, NonNumericValuesWarn) {
-  const auto parsed = parse_uniforms("u,name=hello,big=<1,2,3,4,5>,speed=1.0");
+  const auto parsed = parse_uniforms("u,big=<1,2,3,4,5>,speed=1.0,nested=<<1,2>>");
   ASSERT_TRUE(parsed.ok);
   EXPECT_EQ(parsed.values.size(), 1u);
   ASSERT_EQ(parsed.warnings.size(), 2u);
-  EXPECT_NE((parsed.warnings[0] + parsed.warnings[1]).find("'name'"), std::string::npos);
   EXPECT_NE((parsed.warnings[0] + parsed.warnings[1]).find("'big'"), std::string::npos);
+  EXPECT_NE((parsed.warnings[0] + parsed.warnings[1]).find("'nested'"), std::string::npos);
+}
+
+TEST(UniformsProperty, WordsAreEnumNamesForTheEngine) {
+  const auto parsed = parse_uniforms("u,mode=wave");
+  ASSERT_TRUE(parsed.ok);
+  EXPECT_TRUE(parsed.warnings.empty());
+  EXPECT_EQ(parsed.values.at("mode").kind, UniformValue::Kind::Name);
+  EXPECT_EQ(parsed.values.at("mode").name, "wave");
 }

@@ -5,9 +5,15 @@
 #include <sstream>
 #include <string>
 
+#include "render/builtin_scenes.h"
 #include "render/context.h"
 #include "render/devices.h"
 #include "render/error.h"
+#include "render/scene.h"
+#include "render/shader_source.h"
+#ifdef SHADERFLOW_INFO_JSON
+#include "gst/scene_loader.h"
+#endif
 
 using namespace shaderflow::render;
 
@@ -15,10 +21,112 @@ namespace {
 
 const char kUsage[] =
     "usage: shaderflow-info [--json] [--require-gpu] [--device DEVICE]\n"
+    "       shaderflow-info --scenes | --effects | --scene NAME|PATH\n"
     "  Lists the EGL client extensions and devices, then the OpenGL context shaderflow would use.\n"
     "  --json          machine-readable output\n"
     "  --require-gpu   exit 1 unless a hardware (non-software) renderer is available\n"
-    "  --device DEV    auto (default), software, an EGL device index, /dev/dri/renderD128, cuda:N\n";
+    "  --device DEV    auto (default), software, an EGL device index, /dev/dri/renderD128, cuda:N\n"
+    "  --scenes        the built-in scenes for shaderflowsrc, one name per line\n"
+    "  --effects       the built-in effects for shaderflowfilter, one name per line\n"
+    "  --scene S       a scene's passes, channels and uniforms with their documentation\n";
+
+std::string describe_value(const UniformDoc& doc, const UniformValue& value) {
+  if (!doc.enum_values.empty() && value.components.size() == 1) {
+    for (const auto& [name, number] : doc.enum_values) {
+      if (number == static_cast<int>(value.components[0])) return name;
+    }
+  }
+  return value.describe();
+}
+
+std::string describe_channel(const Channel& channel) {
+  const char* filters[] = {"nearest", "linear", "mipmap"};
+  const std::string sampler = std::string(" (filter=") + filters[static_cast<int>(channel.sampler.filter)] +
+                              " wrap=" + (channel.sampler.wrap == Sampler::Wrap::Clamp ? "clamp" : "repeat");
+  switch (channel.kind) {
+    case Channel::Kind::Buffer: return "buffer " + pass_name(channel.buffer) + sampler + ")";
+    case Channel::Kind::Picture:
+      return "picture " + channel.path + sampler + " vflip=" + (channel.sampler.vflip ? "true" : "false") + ")";
+    case Channel::Kind::Input: return "the filter's input video";
+    default: return {};
+  }
+}
+
+// --scene: what the scene file says, without a GPU.
+int print_scene(const std::string& name) {
+  Scene scene;
+  try {
+#ifdef SHADERFLOW_INFO_JSON
+    const bool json = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
+    if (json && !find_builtin_scene(name)) scene = shaderflow::gstglue::load_shadertoy_json(name);
+    else
+#endif
+      scene = parse_scene(load_scene(name), find_builtin_scene(name) ? std::string() : directory_of(name));
+  } catch (const Error& e) {
+    std::fprintf(stderr, "shaderflow-info: %s\n%s\n", e.what(), e.hint().c_str());
+    return 1;
+  }
+  if (const BuiltinScene* builtin = find_builtin_scene(name)) {
+    std::printf("scene: %s (built-in %s)\n  %s\n", builtin->name, builtin->kind, builtin->description);
+  } else {
+    std::printf("scene: %s\n", scene.name.c_str());
+  }
+  std::vector<const Pass*> passes;
+  for (const Pass& pass : scene.buffers) passes.push_back(&pass);
+  passes.push_back(&scene.image);
+  std::string order;
+  for (const Pass* pass : passes) order += (order.empty() ? "" : ", ") + pass_name(pass->buffer);
+  std::printf("passes: %s%s\n", scene.common.code.empty() ? "" : "common + ", order.c_str());
+  for (const Pass* pass : passes) {
+    std::printf("  pass %s (%s:%d)\n", pass_name(pass->buffer).c_str(), pass->source.name.c_str(), pass->source.first_line);
+    for (int c = 0; c < 4; ++c) {
+      const std::string text = describe_channel(pass->channels[static_cast<std::size_t>(c)]);
+      if (!text.empty()) std::printf("    iChannel%d: %s\n", c, text.c_str());
+    }
+  }
+  std::vector<UniformDoc> docs;
+  try {
+    std::vector<const SourceText*> sources{&scene.common};
+    for (const Pass* pass : passes) sources.push_back(&pass->source);
+    for (const SourceText* source : sources) {
+      for (const UniformDoc& doc : uniform_docs(source->code, source->name)) {
+        bool seen = false;
+        for (const UniformDoc& other : docs) seen |= other.name == doc.name;
+        if (!seen) docs.push_back(doc);
+      }
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "shaderflow-info: %s\n", e.what());
+    return 1;
+  }
+  std::printf("uniforms:%s\n", docs.empty() ? " none of its own" : "");
+  for (const UniformDoc& doc : docs) {
+    std::string line = "  " + doc.type + " " + doc.name;
+    if (doc.default_value) line += " = " + describe_value(doc, *doc.default_value);
+    if (!doc.enum_values.empty()) {
+      line += "  [";
+      for (std::size_t i = 0; i < doc.enum_values.size(); ++i) {
+        line += (i ? " " : "") + doc.enum_values[i].first + "=" + std::to_string(doc.enum_values[i].second);
+      }
+      line += "]";
+    }
+    if (doc.range) {
+      std::ostringstream range;
+      range << "  range " << doc.range->first << " .. " << doc.range->second;
+      line += range.str();
+    }
+    if (!doc.description.empty()) line += "  " + doc.description;
+    std::printf("%s\n", line.c_str());
+  }
+  return 0;
+}
+
+int print_names(const char* kind) {
+  for (std::size_t i = 0; i < builtin_scene_count; ++i) {
+    if (!std::strcmp(builtin_scene_table[i].kind, kind)) std::printf("%s\n", builtin_scene_table[i].name);
+  }
+  return 0;
+}
 
 std::string json_string(const std::string& text) {
   std::string out = "\"";
@@ -70,6 +178,12 @@ int main(int argc, char** argv) {
       require_gpu = true;
     } else if (!std::strcmp(argv[i], "--device") && i + 1 < argc) {
       device = argv[++i];
+    } else if (!std::strcmp(argv[i], "--scenes")) {
+      return print_names("scene");
+    } else if (!std::strcmp(argv[i], "--effects")) {
+      return print_names("effect");
+    } else if (!std::strcmp(argv[i], "--scene") && i + 1 < argc) {
+      return print_scene(argv[++i]);
     } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
       std::fputs(kUsage, stdout);
       return 0;

@@ -1,0 +1,175 @@
+#include "render/scene.h"
+
+#include <algorithm>
+#include <cctype>
+#include <regex>
+#include <sstream>
+
+#include "render/error.h"
+
+namespace shaderflow::render {
+
+std::string pass_name(int buffer) {
+  if (buffer < 0) return "image";
+  return std::string(1, static_cast<char>('A' + buffer));
+}
+
+std::string directory_of(const std::string& path) {
+  const std::size_t slash = path.rfind('/');
+  return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);
+}
+
+std::string resolve_path(const std::string& path, const std::string& base_dir) {
+  if (path.empty() || path[0] == '/' || base_dir.empty()) return path;
+  return base_dir + (base_dir.back() == '/' ? "" : "/") + path;
+}
+
+namespace {
+
+[[noreturn]] void fail(const std::string& file, int line, const std::string& what, const std::string& hint) {
+  throw Error(ErrorKind::SceneNotFound, file + ":" + std::to_string(line) + ": " + what, hint);
+}
+
+const char kChannelHint[] =
+    "Write e.g. '// @channel0 A' (a buffer), '// @channel1 input' (the filter's video), "
+    "'// @channel2 pictures/wood.png filter=nearest wrap=clamp vflip=false' or '// @channel3 none'.";
+
+// `// @channelN SOURCE [filter=..] [wrap=..] [vflip=..]` -> a channel of the current pass.
+void parse_channel(const std::string& file, int line, const std::string& source, const std::string& options,
+                   const std::string& base_dir, Channel& channel) {
+  channel = Channel{};
+  if (source == "none") return;
+  if (source == "input") {
+    channel.kind = Channel::Kind::Input;
+  } else if (source.size() == 1 && source[0] >= 'A' && source[0] <= 'D') {
+    channel.kind = Channel::Kind::Buffer;
+    channel.buffer = source[0] - 'A';
+  } else {
+    channel.kind = Channel::Kind::Picture;
+    channel.path = resolve_path(source, base_dir);
+    channel.sampler = picture_sampler();
+  }
+  std::istringstream in(options);
+  for (std::string option; in >> option;) {
+    const std::size_t eq = option.find('=');
+    const std::string key = option.substr(0, eq), value = eq == std::string::npos ? "" : option.substr(eq + 1);
+    if (key == "filter" && (value == "nearest" || value == "linear" || value == "mipmap")) {
+      channel.sampler.filter = value == "nearest"  ? Sampler::Filter::Nearest
+                               : value == "linear" ? Sampler::Filter::Linear
+                                                   : Sampler::Filter::Mipmap;
+    } else if (key == "wrap" && (value == "clamp" || value == "repeat")) {
+      channel.sampler.wrap = value == "clamp" ? Sampler::Wrap::Clamp : Sampler::Wrap::Repeat;
+    } else if (key == "vflip" && (value == "true" || value == "false")) {
+      channel.sampler.vflip = value == "true";
+    } else {
+      fail(file, line, "unknown channel option '" + option + "'",
+           std::string("Options are filter=nearest|linear|mipmap, wrap=clamp|repeat, vflip=true|false. ") +
+               kChannelHint);
+    }
+  }
+}
+
+}  // namespace
+
+Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
+  static const std::regex pass_line(R"(^[ \t]*#[ \t]*pass\b[ \t]*(\S*)[ \t]*(\S*).*$)");
+  static const std::regex channel_line(R"(^[ \t]*//[ \t]*@channel(\S*)[ \t]*(\S*)(.*)$)");
+  Scene scene;
+  scene.name = source.name;
+
+  // Split into sections; section -2 is the text before any #pass line.
+  struct Section {
+    int buffer = -2;  // -3 common, -1 image, 0..3 A..D
+    SourceText text;
+    std::array<Channel, 4> channels;
+  };
+  std::vector<Section> sections(1);
+  sections[0].text = {"", source.name, 1};
+  const std::string stripped = strip_comments(source.code);
+  std::istringstream in(source.code), in_stripped(stripped);
+  std::string line, code_line;
+  int number = 0;
+  bool multipass = false;
+  while (std::getline(in, line) && std::getline(in_stripped, code_line)) {
+    ++number;
+    std::smatch m;
+    if (std::regex_match(code_line, m, pass_line)) {
+      std::string name = m[1].str();
+      std::transform(name.begin(), name.end(), name.begin(), [](char c) { return static_cast<char>(std::tolower(c)); });
+      int buffer = -4;
+      if (name == "common") buffer = -3;
+      else if (name == "image") buffer = -1;
+      else if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'd') buffer = name[0] - 'a';
+      if (buffer == -4 || !m[2].str().empty()) {
+        fail(source.name, number, "'#pass " + m[1].str() + m[2].str() + "' is not a pass",
+             "Passes are '#pass common', '#pass A' ... '#pass D' and '#pass image', one per line.");
+      }
+      for (const Section& section : sections) {
+        if (section.buffer == buffer) {
+          fail(source.name, number, "pass '" + m[1].str() + "' appears twice", "Each pass may appear once.");
+        }
+      }
+      multipass = true;
+      Section section;
+      section.buffer = buffer;
+      section.text = {"", source.name, number + 1};
+      sections.push_back(std::move(section));
+      continue;
+    }
+    Section& current = sections.back();
+    if (std::regex_match(line, m, channel_line)) {
+      const std::string index = m[1].str();
+      if (index.size() != 1 || index[0] < '0' || index[0] > '3' || m[2].str().empty()) {
+        fail(source.name, number, "'@channel" + index + "' needs a channel 0-3 and a source", kChannelHint);
+      }
+      parse_channel(source.name, number, m[2].str(), m[3].str(), base_dir, current.channels[index[0] - '0']);
+    }
+    current.text.code += line + "\n";
+  }
+
+  if (!multipass) {
+    scene.image.source = sections[0].text;
+    scene.image.channels = sections[0].channels;
+    scene.image.source.code = source.code;  // unchanged, so single-pass files compile exactly as written
+  } else {
+    if (strip_comments(sections[0].text.code).find_first_not_of(" \t\r\n") != std::string::npos) {
+      fail(source.name, 1, "code before the first '#pass' line",
+           "In a multipass file every line of code belongs to a pass: put shared code under '#pass common'.");
+    }
+    bool has_image = false;
+    for (int letter = 0; letter < 4; ++letter) {
+      for (const Section& section : sections) {
+        if (section.buffer == letter) scene.buffers.push_back({letter, section.text, section.channels});
+      }
+    }
+    for (const Section& section : sections) {
+      if (section.buffer == -3) scene.common = section.text;
+      if (section.buffer == -1) {
+        scene.image = {-1, section.text, section.channels};
+        has_image = true;
+      }
+    }
+    if (!has_image) {
+      fail(source.name, number, "no '#pass image'", "A multipass file needs an image pass: it renders the output.");
+    }
+  }
+  // A channel may only read a buffer the scene has.
+  auto check = [&](const Pass& pass) {
+    for (const Channel& channel : pass.channels) {
+      if (channel.kind != Channel::Kind::Buffer) continue;
+      const bool exists = std::any_of(scene.buffers.begin(), scene.buffers.end(),
+                                      [&](const Pass& b) { return b.buffer == channel.buffer; });
+      if (!exists) {
+        fail(source.name, pass.source.first_line, "pass " + pass_name(pass.buffer) + " reads buffer " +
+                                                      pass_name(channel.buffer) + ", which the scene does not have",
+             "Add a '#pass " + pass_name(channel.buffer) + "' section or bind another channel.");
+      }
+    }
+  };
+  for (const Pass& pass : scene.buffers) check(pass);
+  check(scene.image);
+  scene.files.push_back(source.name);
+  return scene;
+}
+
+}  // namespace shaderflow::render

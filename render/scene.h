@@ -1,0 +1,78 @@
+// A scene as the engine renders it: up to four buffer passes (A-D) drawn in order every frame, then the
+// image pass, each with four channels (a buffer, a picture, the filter's input video, or nothing), and a
+// Common source prepended to every pass. Single-pass .frag files, native multipass files and Shadertoy
+// JSON all become one of these. Pure data and string parsing, no GL: unit-tested on its own.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "render/builtin_scenes.h"
+#include "render/shader_source.h"
+
+namespace shaderflow::render {
+
+// How a channel is sampled; the defaults are Shadertoy's for buffers.
+struct Sampler {
+  enum class Filter { Nearest, Linear, Mipmap };
+  enum class Wrap { Clamp, Repeat };
+  Filter filter = Filter::Linear;
+  Wrap wrap = Wrap::Clamp;
+  // Pictures only: true uploads the picture so that texture(iChannelN, vec2(x, 0.9)) samples near its
+  // top, as Shadertoy does (its default for textures). Buffers are never flipped, as on Shadertoy.
+  bool vflip = false;
+};
+
+// Shadertoy's defaults for a picture channel: mipmapped, repeating, upright.
+inline Sampler picture_sampler() { return {Sampler::Filter::Mipmap, Sampler::Wrap::Repeat, true}; }
+
+// A decoded picture: RGBA, 8 bits per component, top row first (as files and decoders store them).
+struct Picture {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> rgba;
+};
+
+struct Channel {
+  enum class Kind { None, Buffer, Picture, Input };
+  Kind kind = Kind::None;
+  int buffer = 0;        // Buffer: 0..3 for A..D
+  std::string path;      // Picture: the file, resolved; whoever loads the scene decodes it into `picture`
+  std::shared_ptr<const Picture> picture;
+  Sampler sampler;
+};
+
+struct Pass {
+  int buffer = -1;  // 0..3 for Buffer A..D, -1 for the image pass
+  SourceText source;
+  std::array<Channel, 4> channels;
+};
+
+struct Scene {
+  // Not an aggregate, so that Renderer::set_scene({"name", "code"}) stays the single-pass overload.
+  explicit Scene() = default;
+  std::string name;              // how messages name the whole scene
+  SourceText common;             // prepended to every pass; empty code when none
+  std::vector<Pass> buffers;     // in render order (A before B ...); each letter at most once
+  Pass image;
+  std::vector<std::string> files;  // the files it was read from (scene, pictures): what hot reload watches
+  std::vector<std::string> warnings;  // what a loader skipped (e.g. Shadertoy inputs with no equivalent here)
+};
+
+// "A".."D" for 0..3, "image" for -1.
+std::string pass_name(int buffer);
+
+// A single-pass scene (the image pass only) from GLSL code, with its `// @channelN` bindings read.
+// Native multipass files are split at lines `#pass common|A|B|C|D|image`; see docs/scenes.md.
+// Relative picture paths resolve against base_dir (the scene file's folder; "" for the current one).
+// Throws Error(SceneNotFound) for a malformed #pass or @channel line, naming the file and line.
+Scene parse_scene(const SceneSource& source, const std::string& base_dir);
+
+// The folder part of a path ("" when it has none).
+std::string directory_of(const std::string& path);
+// path resolved against base_dir unless it is absolute.
+std::string resolve_path(const std::string& path, const std::string& base_dir);
+
+}  // namespace shaderflow::render
