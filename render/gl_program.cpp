@@ -69,12 +69,15 @@ std::string hex(GLenum value) {
   return text;
 }
 
-void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, int height) {
+void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, int height, GLenum internal_format) {
   GLuint id = 0;
   glGenTextures(1, &id);
   texture = gl::Texture(id);
   glBindTexture(GL_TEXTURE_2D, id);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  const GLenum type = internal_format == GL_RGBA32F ? GL_FLOAT
+                      : internal_format == GL_RGBA16F ? GL_HALF_FLOAT
+                                                      : GL_UNSIGNED_BYTE;
+  glTexImage2D(GL_TEXTURE_2D, 0, static_cast<GLint>(internal_format), width, height, 0, GL_RGBA, type, nullptr);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
@@ -88,8 +91,12 @@ void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, 
   const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   if (status != GL_FRAMEBUFFER_COMPLETE) {
-    throw Error(ErrorKind::Gl, "render target " + std::to_string(width) + "x" + std::to_string(height) +
-                                   " is incomplete (status " + hex(status) + ")");
+    throw Error(ErrorKind::Gl,
+                "render target " + std::to_string(width) + "x" + std::to_string(height) + " (format " +
+                    hex(internal_format) + ") is incomplete (status " + hex(status) + ")",
+                internal_format == GL_RGBA8 ? ""
+                                            : "The GPU cannot render into RGBA16F/RGBA32F textures (GLES needs "
+                                              "EXT_color_buffer_float).");
   }
 }
 

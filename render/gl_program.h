@@ -21,8 +21,10 @@ gl::Shader compile(GLenum stage, const std::string& text, std::string& log);
 gl::Program link(const gl::Shader& vertex, const gl::Shader& fragment, std::string& log);
 // Compiles and links an internal program; throws Error(Gl) on failure (internal shaders must not fail).
 gl::Program build_internal_program(const gl::Shader& vertex, const std::string& fragment_text, const char* what);
-// An RGBA8 texture (nearest filtering, clamped) with a framebuffer rendering into it.
-void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, int height);
+// A texture (RGBA8, or RGBA16F/RGBA32F for feedback buffers; nearest filtering, clamped) with a
+// framebuffer rendering into it. Throws Error(Gl) when the GPU cannot render into that format.
+void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, int height,
+                 GLenum internal_format = GL_RGBA8);
 std::string hex(GLenum value);
 
 }  // namespace shaderflow::render

@@ -273,35 +273,12 @@ struct Renderer::Gpu {
       target.current = 0;
       if (!buffers_used[letter] || width == 0) continue;
       for (int i = 0; i < 2; ++i) {
-        make_float_target(target.textures[i], target.framebuffers[i]);
+        make_target(target.textures[i], target.framebuffers[i], width, height, float_format);
         glBindFramebuffer(GL_FRAMEBUFFER, target.framebuffers[i].get());
         const GLfloat zero[4] = {0, 0, 0, 0};
         glClearBufferfv(GL_COLOR, 0, zero);
       }
       glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    }
-  }
-
-  void make_float_target(gl::Texture& texture, gl::Framebuffer& framebuffer) {
-    GLuint id = 0;
-    glGenTextures(1, &id);
-    texture = gl::Texture(id);
-    glBindTexture(GL_TEXTURE_2D, id);
-    glTexImage2D(GL_TEXTURE_2D, 0, float_format, width, height, 0, GL_RGBA,
-                 float_format == GL_RGBA32F ? GL_FLOAT : GL_HALF_FLOAT, nullptr);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-    glBindTexture(GL_TEXTURE_2D, 0);
-    GLuint fbo = 0;
-    glGenFramebuffers(1, &fbo);
-    framebuffer = gl::Framebuffer(fbo);
-    glBindFramebuffer(GL_FRAMEBUFFER, fbo);
-    glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, id, 0);
-    const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
-    glBindFramebuffer(GL_FRAMEBUFFER, 0);
-    if (status != GL_FRAMEBUFFER_COMPLETE) {
-      throw Error(ErrorKind::Gl, "float render target for a buffer pass is incomplete (status " + hex(status) + ")",
-                  "The GPU cannot render into RGBA16F/RGBA32F textures (GLES needs EXT_color_buffer_float).");
     }
   }
 
