@@ -16,6 +16,8 @@ packages=(
   gstreamer1.0-plugins-ugly gstreamer1.0-libav
   # EGL through glvnd, with Mesa as the vendor for GPUs on render nodes and the llvmpipe fallback
   libegl1 libegl-mesa0 libgl1-mesa-dri
+  # GstGL, the other side of bench/bench_vs_gstgl.py
+  gstreamer1.0-gl
   # streaming test (a real RTMP server on loopback) and the Python embedding example
   nginx libnginx-mod-rtmp python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # docker tests (tests/docker): the images are built with buildah on a debootstrapped Debian, since
