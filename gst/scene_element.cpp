@@ -267,7 +267,7 @@ void SceneElement::reload_if_changed(GstElement* element) {
   }
 }
 
-void SceneElement::apply_changed_uniforms(GstElement* element) {
+void SceneElement::prepare_frame(GstElement* element) {
   reload_if_changed(element);
   std::string uniforms;
   {

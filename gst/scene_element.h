@@ -46,7 +46,7 @@ class SceneElement {
   // Called before each frame: applies a changed `uniforms` property (set while playing), and with
   // watch=true recompiles the scene when one of its files changed on disk. A broken edit posts a
   // warning with the compile log and keeps the last good scene running.
-  void apply_changed_uniforms(GstElement* element);
+  void prepare_frame(GstElement* element);
 
   render::Renderer* renderer() { return renderer_.get(); }
 

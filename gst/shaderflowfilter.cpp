@@ -179,7 +179,7 @@ static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filte
   Private& priv = *self->priv;
   State& state = priv.state;
   render::Renderer* renderer = priv.scene.renderer();
-  priv.scene.apply_changed_uniforms(GST_ELEMENT(self));
+  priv.scene.prepare_frame(GST_ELEMENT(self));
 
   const GstClockTime pts = GST_BUFFER_PTS(in_frame->buffer);
   const GstSegment& segment = GST_BASE_TRANSFORM(self)->segment;

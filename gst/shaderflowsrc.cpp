@@ -349,7 +349,7 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("no format negotiated before the first frame"), (nullptr));
     return GST_FLOW_NOT_NEGOTIATED;
   }
-  priv.scene.apply_changed_uniforms(GST_ELEMENT(self));
+  priv.scene.prepare_frame(GST_ELEMENT(self));
 
   const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
   const gint fps_d = GST_VIDEO_INFO_FPS_D(&state.info);
