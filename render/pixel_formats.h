@@ -17,16 +17,16 @@ struct OutputFormat {
   bool opaque = false;  // RGBx-style formats: the padding byte is written as 255
 };
 
-// How an input picture is laid out in memory.
-enum class InputLayout {
+// How a picture's planes are arranged (inputs of the filter, outputs of both elements).
+enum class VideoLayout {
   Packed,      // one plane of 4-byte pixels in `order`
   Planar,      // Y, U, V planes (I420, YV12, Y444, Y42B, ...): planes are given in Y, U, V order
   SemiPlanar,  // Y plane, then interleaved chroma (NV12: U first; NV21: V first, see swap_uv)
   Gray,        // one plane of 8-bit luma (GRAY8, full range)
 };
 
-struct InputFormat {
-  InputLayout layout = InputLayout::Packed;
+struct VideoFormat {
+  VideoLayout layout = VideoLayout::Packed;
   int width = 0, height = 0;
   PixelOrder order = PixelOrder::RGBA;  // Packed: byte order
   bool opaque = false;                  // Packed x formats: alpha reads as 1
@@ -49,10 +49,28 @@ struct InputPlane {
 struct PlaneShape {
   int width = 0, height = 0, bytes_per_texel = 1;
 };
-std::vector<PlaneShape> plane_shapes(const InputFormat& format);
+std::vector<PlaneShape> plane_shapes(const VideoFormat& format);
+
+// Where an output frame's planes lie in one block of memory, in bytes: by component for planar
+// formats (Y, U, V, whatever their memory order: YV12 is I420 with the U and V offsets swapped), luma
+// then the chroma pairs for semi-planar ones. Strides and offsets must be multiples of 4.
+struct FrameLayout {
+  VideoFormat format;
+  std::size_t offsets[3] = {0, 0, 0};
+  std::size_t strides[3] = {0, 0, 0};
+  std::size_t size = 0;  // bytes from the start of the frame to the end of its last plane
+};
+
+// The layout GStreamer's GstVideoInfo gives a format by default: rows padded to 4 bytes, planes back
+// to back in component order (the engine's tests and render() into plain memory use it).
+FrameLayout default_layout(const VideoFormat& format);
+// Same planes at the same places (the format itself is not compared).
+bool same_layout(const FrameLayout& a, const FrameLayout& b);
 
 // The YUV→RGB transform for the matrix and range: rgb = matrix * (yuv - offset), with `matrix` as
 // 9 floats in column-major order (ready for glUniformMatrix3fv) followed by the 3 offsets.
 std::array<float, 12> yuv_to_rgb_transform(double kr, double kb, bool full_range);
+// The inverse: yuv = matrix * rgb + offset, same packing (values in 0..1 of the byte range).
+std::array<float, 12> rgb_to_yuv_transform(double kr, double kb, bool full_range);
 
 }  // namespace shaderflow::render

@@ -13,6 +13,7 @@
 #include "render/error.h"
 #include "render/gl_objects.h"
 #include "render/gl_program.h"
+#include "render/readback.h"
 #include "render/shader_source.h"
 #include "render/video_input.h"
 
@@ -20,20 +21,92 @@ namespace shaderflow::render {
 
 namespace {
 
-// Flips the scene (GL/Shadertoy: origin bottom-left) so that memory row 0 is the top of the picture,
-// and orders the bytes as the output format wants them. texelFetch: exact texels, no filtering.
+// Writes an output frame's bytes: the output texture has the frame's memory as rows of `row_bytes`
+// (4 bytes a texel), so one glReadPixels of it is the frame in its layout, whatever the planes,
+// strides and offsets. Each texel finds its plane, row and column and computes 4 bytes: packed
+// pixels (GLES, where the image pass cannot render upright), luma, or chroma averaged over its block
+// at the caps' siting by one bilinear fetch.
 const char kOutputFragmentBody[] =
-    "uniform sampler2D scene;\n"
+    "uniform sampler2D picture;\n"
+    "uniform int picture_upright;  // 1: row 0 is the top of the picture; 0: GL orientation\n"
+    "uniform int row_bytes;\n"
+    "uniform int plane_count;\n"
+    "uniform int plane_offset[3];\n"
+    "uniform int plane_stride[3];\n"
+    "uniform int plane_rows[3];\n"
+    "uniform int plane_columns[3];  // pixels or chroma samples in a row\n"
+    "uniform int plane_kind[3];  // 0 packed pixels, 1 luma, 2 Cb, 3 Cr, 4 CbCr pairs, 5 CrCb pairs\n"
+    "uniform ivec2 chroma_shift;\n"
+    "uniform vec2 chroma_site;  // a chroma sample's position in its block, in luma texels\n"
+    "uniform mat3 rgb_to_yuv;\n"
+    "uniform vec3 yuv_offset;\n"
+    "uniform mat4 swizzle;\n"
+    "uniform float opaque;\n"
     "out vec4 outColor;\n"
+    "vec4 pixel(int x, int y) {\n"
+    "  if (picture_upright == 0) y = textureSize(picture, 0).y - 1 - y;\n"
+    "  return texelFetch(picture, ivec2(x, y), 0);\n"
+    "}\n"
+    "vec3 chroma(int cx, int cy) {\n"
+    "  vec2 size = vec2(textureSize(picture, 0));\n"
+    "  vec2 p = vec2(float(cx << chroma_shift.x), float(cy << chroma_shift.y)) + chroma_site;\n"
+    "  if (picture_upright == 0) p.y = size.y - p.y;\n"
+    "  return rgb_to_yuv * texture(picture, p / size).rgb + yuv_offset;\n"
+    "}\n"
     "void main() {\n"
-    "  ivec2 size = textureSize(scene, 0);\n"
-    "  ivec2 p = ivec2(gl_FragCoord.xy);\n"
-    "  vec4 c = texelFetch(scene, ivec2(p.x, size.y - 1 - p.y), 0);\n"
-    "#if OPAQUE\n"
-    "  c.a = 1.0;\n"
-    "#endif\n"
-    "  outColor = c.SWIZZLE;\n"
+    "  ivec2 t = ivec2(gl_FragCoord.xy);\n"
+    "  int o = t.y * row_bytes + t.x * 4;\n"
+    "  int plane = -1;\n"
+    "  for (int i = 0; i < plane_count; ++i) {\n"
+    "    if (o >= plane_offset[i] && o < plane_offset[i] + plane_stride[i] * plane_rows[i]) plane = i;\n"
+    "  }\n"
+    "  vec4 bytes = vec4(0.0);\n"
+    "  if (plane >= 0) {\n"
+    "    int relative = o - plane_offset[plane];\n"
+    "    int row = relative / plane_stride[plane];\n"
+    "    int column = relative - row * plane_stride[plane];\n"
+    "    int kind = plane_kind[plane];\n"
+    "    int columns = plane_columns[plane];\n"
+    "    if (kind == 0) {\n"
+    "      if (column / 4 < columns) {\n"
+    "        vec4 c = pixel(column / 4, row);\n"
+    "        bytes = swizzle * vec4(c.rgb, max(c.a, opaque));\n"
+    "      }\n"
+    "    } else if (kind == 1) {\n"
+    "      vec3 luma = vec3(rgb_to_yuv[0][0], rgb_to_yuv[1][0], rgb_to_yuv[2][0]);\n"
+    "      for (int k = 0; k < 4; ++k) {\n"
+    "        if (column + k < columns) bytes[k] = dot(luma, pixel(column + k, row).rgb) + yuv_offset.x;\n"
+    "      }\n"
+    "    } else if (kind <= 3) {\n"
+    "      for (int k = 0; k < 4; ++k) {\n"
+    "        if (column + k < columns) bytes[k] = chroma(column + k, row)[kind - 1];\n"
+    "      }\n"
+    "    } else {\n"
+    "      for (int k = 0; k < 4; k += 2) {\n"
+    "        if ((column + k) / 2 < columns) {\n"
+    "          vec3 c = chroma((column + k) / 2, row);\n"
+    "          bytes[k] = kind == 4 ? c.y : c.z;\n"
+    "          bytes[k + 1] = kind == 4 ? c.z : c.y;\n"
+    "        }\n"
+    "      }\n"
+    "    }\n"
+    "  }\n"
+    "  outColor = bytes;\n"
     "}\n";
+
+// Column-major permutation matrices: memory bytes = swizzle * (r, g, b, a).
+std::array<float, 16> swizzle_matrix(PixelOrder order) {
+  int source[4] = {0, 1, 2, 3};  // which of r, g, b, a lands in memory byte 0..3
+  switch (order) {
+    case PixelOrder::RGBA: break;
+    case PixelOrder::BGRA: source[0] = 2; source[2] = 0; break;
+    case PixelOrder::ARGB: source[0] = 3; source[1] = 0; source[2] = 1; source[3] = 2; break;
+    case PixelOrder::ABGR: source[0] = 3; source[1] = 2; source[2] = 1; source[3] = 0; break;
+  }
+  std::array<float, 16> matrix{};
+  for (int byte = 0; byte < 4; ++byte) matrix[static_cast<std::size_t>(source[byte] * 4 + byte)] = 1.0f;
+  return matrix;
+}
 
 UniformType uniform_type(GLenum type, GLint size) {
   using B = UniformType::Base;
@@ -167,13 +240,22 @@ struct Renderer::Gpu {
   std::optional<CoercedUniform> mouse_override;
   bool uniforms_dirty = false;
 
+  gl::Shader upright_vertex;  // the fullscreen triangle upside down, for ImageOutput::Upright
+  bool upright = false;       // desktop GL: the image pass renders top row first (see ImageOutput)
+
   int width = 0, height = 0;
-  OutputFormat format;
-  gl::Texture scene_texture;
+  FrameLayout layout;
+  // The image pass writes the output bytes itself (packed formats in their plain layout, upright):
+  // no pass after it, the frame is read back from its target as it is.
+  bool direct = false;
+  gl::Texture scene_texture;  // the image pass's target otherwise
   gl::Framebuffer scene_framebuffer;
-  gl::Texture output_texture;
+  gl::Texture output_texture;  // the frame's memory as rows of output_columns RGBA texels
   gl::Framebuffer output_framebuffer;
-  gl::Program output_program;
+  int output_columns = 0, output_rows = 0, output_last_row_texels = 0;
+  gl::Program output_program;  // kOutputFragmentBody, when not direct
+  std::array<float, 16> image_swizzle = swizzle_matrix(PixelOrder::RGBA);
+  float image_opaque = 0.0f;
 
   std::unique_ptr<VideoInput> input;  // iChannel0 of the filter
 
@@ -251,15 +333,61 @@ struct Renderer::Gpu {
     return warnings;
   }
 
+  // The image pass's byte order: its program sets it from these on every new scene and output.
+  void apply_image_swizzle() {
+    if (!upright || passes.empty()) return;
+    const GLuint program = passes.back().program.get();
+    glUseProgram(program);
+    glUniformMatrix4fv(glGetUniformLocation(program, "shaderflow_output_swizzle"), 1, GL_FALSE, image_swizzle.data());
+    glUniform1f(glGetUniformLocation(program, "shaderflow_output_opaque"), image_opaque);
+  }
+
   void build_output_program() {
-    static const char* const swizzles[] = {"rgba", "bgra", "argb", "abgr"};
-    std::string text = version_header(dialect) + "#define OPAQUE " + (format.opaque ? "1" : "0") +
-                       "\n#define SWIZZLE " + swizzles[static_cast<int>(format.order)] + "\n" +
-                       kOutputFragmentBody;
-    gl::Program program = build_internal_program(fullscreen_vertex, text, "output");
-    glUseProgram(program.get());
-    glUniform1i(glGetUniformLocation(program.get(), "scene"), 0);
-    output_program = std::move(program);
+    if (!output_program) {
+      output_program = build_internal_program(fullscreen_vertex, version_header(dialect) + kOutputFragmentBody, "output");
+    }
+    const GLuint program = output_program.get();
+    auto location = [program](const char* name) { return glGetUniformLocation(program, name); };
+    glUseProgram(program);
+    glUniform1i(location("picture"), 0);
+    glUniform1i(location("picture_upright"), upright ? 1 : 0);
+    glUniform1i(location("row_bytes"), output_columns * 4);
+    const VideoFormat& format = layout.format;
+    const std::vector<PlaneShape> shapes = plane_shapes(format);
+    GLint offsets[3] = {0, 0, 0}, strides[3] = {1, 1, 1}, rows[3] = {0, 0, 0}, columns[3] = {0, 0, 0}, kinds[3] = {0, 0, 0};
+    for (std::size_t i = 0; i < shapes.size(); ++i) {
+      offsets[i] = static_cast<GLint>(layout.offsets[i]);
+      strides[i] = static_cast<GLint>(layout.strides[i]);
+      rows[i] = shapes[i].height;
+      columns[i] = shapes[i].width;
+      switch (format.layout) {
+        case VideoLayout::Packed: kinds[i] = 0; break;
+        case VideoLayout::Gray: kinds[i] = 1; break;
+        case VideoLayout::Planar: kinds[i] = static_cast<GLint>(i) + 1; break;
+        case VideoLayout::SemiPlanar: kinds[i] = i == 0 ? 1 : (format.swap_uv ? 5 : 4); break;
+      }
+    }
+    glUniform1i(location("plane_count"), static_cast<GLint>(shapes.size()));
+    glUniform1iv(location("plane_offset"), 3, offsets);
+    glUniform1iv(location("plane_stride"), 3, strides);
+    glUniform1iv(location("plane_rows"), 3, rows);
+    glUniform1iv(location("plane_columns"), 3, columns);
+    glUniform1iv(location("plane_kind"), 3, kinds);
+    glUniform2i(location("chroma_shift"), format.chroma_shift_x, format.chroma_shift_y);
+    // A block of 2^shift luma texels: cosited samples sit on the centre of its first texel, the
+    // others in the middle of the block (texel centres are at +0.5).
+    const float block_x = static_cast<float>(1 << format.chroma_shift_x);
+    const float block_y = static_cast<float>(1 << format.chroma_shift_y);
+    glUniform2f(location("chroma_site"), format.chroma_cosited_h ? 0.5f : block_x / 2.0f,
+                format.chroma_cosited_v ? 0.5f : block_y / 2.0f);
+    // GRAY8 is full-range luma.
+    const bool full_range = format.full_range || format.layout == VideoLayout::Gray;
+    const std::array<float, 12> transform = rgb_to_yuv_transform(format.kr, format.kb, full_range);
+    glUniformMatrix3fv(location("rgb_to_yuv"), 1, GL_FALSE, transform.data());
+    glUniform3fv(location("yuv_offset"), 1, transform.data() + 9);
+    const std::array<float, 16> swizzle = swizzle_matrix(format.order);
+    glUniformMatrix4fv(location("swizzle"), 1, GL_FALSE, swizzle.data());
+    glUniform1f(location("opaque"), format.opaque ? 1.0f : 0.0f);
   }
 
   // (Re)creates the targets of the buffers the scene uses, cleared to transparent black.
@@ -324,7 +452,7 @@ void current_date(float date[4]) {
   date[3] = static_cast<float>(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec);
 }
 
-Renderer::Renderer(std::unique_ptr<Context> context) : context_(std::move(context)), gpu_(std::make_unique<Gpu>()) {}
+Renderer::Renderer(std::shared_ptr<Context> context) : context_(std::move(context)), gpu_(std::make_unique<Gpu>()) {}
 
 std::unique_ptr<Renderer> Renderer::create(const std::string& device) {
   std::unique_ptr<Renderer> renderer(new Renderer(Context::create(device)));
@@ -337,6 +465,18 @@ std::unique_ptr<Renderer> Renderer::create(const std::string& device) {
   std::string log;
   gpu.fullscreen_vertex = compile(GL_VERTEX_SHADER, version_header(gpu.dialect) + kFullscreenVertexBody, log);
   if (!gpu.fullscreen_vertex) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
+  // GLSL ES has no origin_upper_left: there the image pass renders in GL orientation and the output
+  // pass turns it over.
+  gpu.upright = !renderer->caps().gles;
+  if (gpu.upright) {
+    std::string upside_down = kFullscreenVertexBody;
+    upside_down.replace(upside_down.find("vec4(corner, 0.0, 1.0)"), 22, "vec4(corner.x, -corner.y, 0.0, 1.0)");
+    gpu.upright_vertex = compile(GL_VERTEX_SHADER, version_header(gpu.dialect) + upside_down, log);
+    if (!gpu.upright_vertex) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
+  }
+  // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries (desktop
+  // GL 3.3) give each frame's GPU time.
+  renderer->readback_ = ReadbackPool::create(renderer->context_, renderer->caps().buffer_storage, !renderer->caps().gles);
   for (int filter = 0; filter < 3; ++filter) {
     for (int wrap = 0; wrap < 2; ++wrap) {
       GLuint id = 0;
@@ -370,6 +510,7 @@ Renderer::~Renderer() {
     try {
       Context::Current current(*context_);
       gpu_.reset();  // GL objects die while their context is current
+      readback_.reset();  // frames still held downstream keep the pool (and the context) alive
     } catch (const Error&) {
       // Context lost: the driver frees the objects with the context.
     }
@@ -387,8 +528,9 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
 
 namespace {
 
-CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dialect, const gl::Shader& vertex) {
-  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect);
+CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dialect, const gl::Shader& vertex,
+                          ImageOutput output) {
+  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output);
   const std::string where = pass.buffer < 0 && scene.buffers.empty()
                                 ? pass.source.name
                                 : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
@@ -475,8 +617,12 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
     }
   }
   std::vector<CompiledPass> passes;
-  for (const Pass& pass : scene.buffers) passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex));
-  passes.push_back(compile_pass(scene, scene.image, gpu.dialect, gpu.fullscreen_vertex));
+  for (const Pass& pass : scene.buffers) {
+    passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex, ImageOutput::GlOrientation));
+  }
+  passes.push_back(gpu.upright ? compile_pass(scene, scene.image, gpu.dialect, gpu.upright_vertex, ImageOutput::Upright)
+                               : compile_pass(scene, scene.image, gpu.dialect, gpu.fullscreen_vertex,
+                                              ImageOutput::GlOrientation));
 
   // What the scene says about its uniforms (may throw for a malformed annotation: the old scene stays).
   std::vector<std::string> declared = declared_uniforms(scene.common.code);
@@ -523,6 +669,7 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
     }
     gpu.buffers[letter].mipmaps = mipmaps;
   }
+  gpu.apply_image_swizzle();
   return gpu.resolve_uniforms();
 }
 
@@ -532,6 +679,17 @@ std::vector<std::string> Renderer::set_uniforms(const UniformValues& values) {
 }
 
 void Renderer::set_output(int width, int height, OutputFormat format) {
+  VideoFormat packed;
+  packed.layout = VideoLayout::Packed;
+  packed.width = width;
+  packed.height = height;
+  packed.order = format.order;
+  packed.opaque = format.opaque;
+  set_output(default_layout(packed));
+}
+
+void Renderer::set_output(const FrameLayout& layout) {
+  const int width = layout.format.width, height = layout.format.height;
   const int max_size = caps().max_texture_size;
   if (width < 1 || height < 1 || width > max_size || height > max_size) {
     throw Error(ErrorKind::InvalidArgument,
@@ -539,22 +697,62 @@ void Renderer::set_output(int width, int height, OutputFormat format) {
                 "Width and height must be between 1 and " + std::to_string(max_size) +
                     " (GL_MAX_TEXTURE_SIZE of " + info().renderer + ").");
   }
+  const std::vector<PlaneShape> shapes = plane_shapes(layout.format);
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const std::size_t row = static_cast<std::size_t>(shapes[i].width) * static_cast<std::size_t>(shapes[i].bytes_per_texel);
+    if (layout.strides[i] % 4 != 0 || layout.offsets[i] % 4 != 0 || layout.strides[i] < row) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "plane " + std::to_string(i) + " has stride " + std::to_string(layout.strides[i]) + " and offset " +
+                      std::to_string(layout.offsets[i]) + ": both must be multiples of 4 and a row must fit",
+                  "Use the default video layout (GstVideoInfo) for the output buffers.");
+    }
+    end = std::max(end, layout.offsets[i] + layout.strides[i] * static_cast<std::size_t>(shapes[i].height));
+  }
+  if (layout.size < end || layout.size % 4 != 0 || layout.strides[0] / 4 > static_cast<std::size_t>(max_size) ||
+      layout.size / layout.strides[0] + 1 > static_cast<std::size_t>(max_size)) {
+    throw Error(ErrorKind::InvalidArgument, "output layout of " + std::to_string(layout.size) + " bytes does not fit",
+                "The frame must hold every plane, be a multiple of 4 bytes and fit in a texture of " +
+                    std::to_string(max_size) + " texels a side.");
+  }
   Context::Current current(*context_);
   Gpu& gpu = *gpu_;
   if (width != gpu.width || height != gpu.height) {
-    make_target(gpu.scene_texture, gpu.scene_framebuffer, width, height);
-    make_target(gpu.output_texture, gpu.output_framebuffer, width, height);
     gpu.width = width;
     gpu.height = height;
     gpu.make_buffers();  // feedback at another size starts over, cleared
   }
-  if (!gpu.output_program || format.order != gpu.format.order || format.opaque != gpu.format.opaque) {
-    gpu.format = format;
+  gpu.layout = layout;
+  gpu.direct = gpu.upright && layout.format.layout == VideoLayout::Packed &&
+               layout.strides[0] == static_cast<std::size_t>(width) * 4;
+  gpu.output_columns = static_cast<int>(layout.strides[0] / 4);
+  gpu.output_rows = static_cast<int>(layout.size / layout.strides[0]);
+  gpu.output_last_row_texels = static_cast<int>(layout.size % layout.strides[0] / 4);
+  make_target(gpu.output_texture, gpu.output_framebuffer, gpu.output_columns,
+              gpu.output_rows + (gpu.output_last_row_texels > 0 ? 1 : 0));
+  if (gpu.direct) {
+    gpu.scene_texture.reset();
+    gpu.scene_framebuffer.reset();
+    gpu.image_swizzle = swizzle_matrix(layout.format.order);
+    gpu.image_opaque = layout.format.opaque ? 1.0f : 0.0f;
+  } else {
+    make_target(gpu.scene_texture, gpu.scene_framebuffer, width, height);
+    gpu.image_swizzle = swizzle_matrix(PixelOrder::RGBA);
+    gpu.image_opaque = 0.0f;
     gpu.build_output_program();
   }
+  gpu.apply_image_swizzle();
 }
 
-void Renderer::set_input(const InputFormat& format) {
+const FrameLayout& Renderer::output_layout() const { return gpu_->layout; }
+
+std::size_t Renderer::frame_size() const { return gpu_->layout.size; }
+
+bool Renderer::frames_in_place() const { return readback_->persistent(); }
+
+void Renderer::set_fence_timeout(int milliseconds) { fence_timeout_ms_ = milliseconds; }
+
+void Renderer::set_input(const VideoFormat& format) {
   const int max_size = caps().max_texture_size;
   if (format.width < 1 || format.height < 1 || format.width > max_size || format.height > max_size) {
     throw Error(ErrorKind::InvalidArgument,
@@ -574,20 +772,22 @@ void Renderer::upload_input(const InputPlane* planes, std::size_t count) {
   gpu_->input->upload(planes, count);
 }
 
-void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::size_t stride) {
+FrameLease Renderer::render_async(const FrameUniforms& frame) {
   Gpu& gpu = *gpu_;
   if (gpu.passes.empty() || gpu.width == 0) {
     throw Error(ErrorKind::InvalidArgument, "render() before set_scene() and set_output()");
   }
-  if (stride % 4 != 0 || stride < static_cast<std::size_t>(gpu.width) * 4) {
-    throw Error(ErrorKind::InvalidArgument, "row stride " + std::to_string(stride) + " does not fit 4-byte pixels");
-  }
   Context::Current current(*context_);
+  FrameLease lease = readback_->acquire(gpu.layout.size);
+  if (lease->timer) {
+    glBeginQuery(GL_TIME_ELAPSED, lease->timer);
+    lease->timer_started = true;
+    lease->timer_begun = std::chrono::steady_clock::now();
+  }
   const bool has_input = gpu.input && gpu.input->has_frame();
   if (has_input) gpu.input->convert(gpu.vertex_array.get());
   glBindVertexArray(gpu.vertex_array.get());
   glViewport(0, 0, gpu.width, gpu.height);
-
   const float w = static_cast<float>(gpu.width), h = static_cast<float>(gpu.height);
   for (CompiledPass& pass : gpu.passes) {
     // Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and
@@ -625,8 +825,9 @@ void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::siz
     glActiveTexture(GL_TEXTURE0);
 
     BufferTarget* target = pass.buffer >= 0 ? &gpu.buffers[pass.buffer] : nullptr;
-    glBindFramebuffer(GL_FRAMEBUFFER, target ? target->framebuffers[1 - target->current].get()
-                                             : gpu.scene_framebuffer.get());
+    glBindFramebuffer(GL_FRAMEBUFFER, target   ? target->framebuffers[1 - target->current].get()
+                                      : gpu.direct ? gpu.output_framebuffer.get()
+                                                   : gpu.scene_framebuffer.get());
     glUseProgram(pass.program.get());
     const BuiltinLocations& loc = pass.builtins;
     glUniform3f(loc.resolution, w, h, 1.0f);
@@ -666,23 +867,61 @@ void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::siz
     glBindSampler(static_cast<GLuint>(1 + c), 0);
   }
 
-  glBindFramebuffer(GL_FRAMEBUFFER, gpu.output_framebuffer.get());
-  glUseProgram(gpu.output_program.get());
-  glActiveTexture(GL_TEXTURE0);
-  glBindTexture(GL_TEXTURE_2D, gpu.scene_texture.get());
-  glDrawArrays(GL_TRIANGLES, 0, 3);
-  glBindTexture(GL_TEXTURE_2D, 0);
+  if (!gpu.direct) {
+    glBindFramebuffer(GL_FRAMEBUFFER, gpu.output_framebuffer.get());
+    glViewport(0, 0, gpu.output_columns, gpu.output_rows + (gpu.output_last_row_texels > 0 ? 1 : 0));
+    glUseProgram(gpu.output_program.get());
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, gpu.scene_texture.get());
+    glBindSampler(0, gpu.samplers[sampler_index({Sampler::Filter::Linear, Sampler::Wrap::Clamp, false})].get());
+    glDrawArrays(GL_TRIANGLES, 0, 3);
+    glBindSampler(0, 0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+  }
+  if (lease->timer_started) glEndQuery(GL_TIME_ELAPSED);
 
-  glPixelStorei(GL_PACK_ALIGNMENT, 4);
-  glPixelStorei(GL_PACK_ROW_LENGTH, static_cast<GLint>(stride / 4));
-  glReadPixels(0, 0, gpu.width, gpu.height, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
-  glPixelStorei(GL_PACK_ROW_LENGTH, 0);
+  glBindFramebuffer(GL_FRAMEBUFFER, gpu.output_framebuffer.get());
+  readback_->start_read(*lease, gpu.output_columns, gpu.output_rows, gpu.output_last_row_texels);
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   glBindVertexArray(0);
   glUseProgram(0);
   if (const GLenum error = glGetError(); error != GL_NO_ERROR) {
     throw Error(ErrorKind::Gl, "OpenGL error " + hex(error) + " while rendering a frame",
                 "This is a driver or engine problem; run with GST_DEBUG=shaderflow*:6 and report it.");
+  }
+  return lease;
+}
+
+const std::uint8_t* Renderer::wait(const FrameLease& lease) {
+  Context::Current current(*context_);
+  readback_->finish(*lease, fence_timeout_ms_);
+  return lease->mapped;
+}
+
+void Renderer::copy_out(const FrameLease& lease, std::uint8_t* destination) {
+  Context::Current current(*context_);
+  readback_->finish(*lease, fence_timeout_ms_);
+  readback_->copy(*lease, destination, gpu_->layout.size);
+}
+
+FrameTiming Renderer::timing(const FrameLease& lease) { return {lease->gpu_ms, lease->wait_ms}; }
+
+void Renderer::render(const FrameUniforms& frame, std::uint8_t* pixels, std::size_t stride) {
+  const FrameLayout& layout = gpu_->layout;
+  const std::size_t row = static_cast<std::size_t>(layout.format.width) * 4;
+  const bool packed = layout.format.layout == VideoLayout::Packed;
+  if (packed && (stride % 4 != 0 || stride < row)) {
+    throw Error(ErrorKind::InvalidArgument, "row stride " + std::to_string(stride) + " does not fit 4-byte pixels");
+  }
+  const FrameLease lease = render_async(frame);
+  if (!packed || stride == layout.strides[0]) {
+    copy_out(lease, pixels);
+    return;
+  }
+  std::vector<std::uint8_t> frame_bytes(layout.size);
+  copy_out(lease, frame_bytes.data());
+  for (int y = 0; y < layout.format.height; ++y) {
+    std::copy_n(&frame_bytes[static_cast<std::size_t>(y) * layout.strides[0]], row, pixels + static_cast<std::size_t>(y) * stride);
   }
 }
 

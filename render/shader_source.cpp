@@ -19,6 +19,7 @@ const char* const kBuiltinUniformNames[] = {
 
 bool is_builtin_uniform(const std::string& name) {
   const std::string base = name.substr(0, name.find('['));
+  if (base.rfind("shaderflow_", 0) == 0) return true;  // the engine's own (output byte order)
   for (const char* const* n = kBuiltinUniformNames; *n; ++n) {
     if (base == *n) return true;
   }
@@ -52,6 +53,14 @@ const char kPreludeUniforms[] =
     "uniform float iTau;\n"
     "uniform float iDuration;\n"
     "uniform float iQuality;\n";
+
+// See ImageOutput::Upright. dFdy is negated by a macro: a function-like macro is not expanded inside
+// its own replacement, so the inner dFdy is the built-in.
+const char kUprightOutput[] =
+    "layout(origin_upper_left) in vec4 gl_FragCoord;\n"
+    "#define dFdy(p) (-dFdy(p))\n"
+    "uniform mat4 shaderflow_output_swizzle;\n"
+    "uniform float shaderflow_output_opaque;\n";
 
 // ShaderFlow's coordinates, set from gl_FragCoord before the user's code runs. As in ShaderFlow
 // (Resources/Shaders/Vertex/Default.glsl): the "a" variants are absolute, the others aspect-corrected
@@ -202,11 +211,16 @@ AssembledShader assemble_fragment_shader(const std::string& user_code, const std
 }
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect) {
+  return assemble_fragment_shader(common, pass, dialect, ImageOutput::GlOrientation);
+}
+
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                                         ImageOutput output) {
   const std::string code = strip_comments(common.code + "\n" + pass.code);
   static const std::regex main_image(R"(\bvoid\s+mainImage\s*\()");
   static const std::regex plain_main(R"(\bvoid\s+main\s*\(\s*(void\s*)?\))");
   // A global `out vec4 name;` means the user names the output; otherwise the prelude declares fragColor.
-  static const std::regex user_output(R"((^|;|\n)\s*(layout\s*\([^)]*\)\s*)?out\s+(\w+\s+)?\w+\s+\w+\s*;)");
+  static const std::regex user_output(R"((^|;|\n)\s*(layout\s*\([^)]*\)\s*)?out\s+(\w+\s+)?\w+\s+(\w+)\s*;)");
 
   AssembledShader shader;
   shader.source_name = pass.name;
@@ -224,15 +238,21 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
                               "precision highp sampler2D;\n"
                             : "#version 330 core\n";
+  const bool upright = output == ImageOutput::Upright && dialect == GlslDialect::Desktop330;
+  if (upright) prelude += kUprightOutput;
   prelude += kPreludeUniforms;
-  if (!std::regex_search(code, user_output)) {
+  std::smatch output_declaration;
+  std::string output_name = "fragColor";
+  if (std::regex_search(code, output_declaration, user_output)) {
+    output_name = output_declaration[4].str();
+  } else {
     prelude += "out vec4 fragColor;\n";
   }
-  if (shader.shaderflow_coordinates) {
-    prelude += kShaderflowCoordinates;
-    // The user's main() becomes a function our main() calls once the coordinates are set.
-    if (has_main) prelude += "#define main shaderflow_user_main\n";
-  }
+  if (shader.shaderflow_coordinates) prelude += kShaderflowCoordinates;
+  // The user's main() becomes a function our main() calls once the coordinates are set and before the
+  // colour goes out in the frame's byte order.
+  const bool wrap_main = has_main && (shader.shaderflow_coordinates || upright);
+  if (wrap_main) prelude += "#define main shaderflow_user_main\n";
 
   std::string text = prelude;
   int line = count_lines(prelude) + 1;
@@ -247,12 +267,18 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   if (!common.code.empty()) append(common);
   shader.prelude_lines = line - 1;
   shader.user_lines = append(pass);
-  if (shader.shaderflow_coordinates && has_main) {
-    text += "#undef main\nvoid main() {\n  shaderflow_coordinates();\n  shaderflow_user_main();\n}\n";
+  const std::string to_memory =
+      upright ? "  " + output_name + " = shaderflow_output_swizzle * vec4(" + output_name + ".rgb, max(" + output_name +
+                    ".a, shaderflow_output_opaque));\n"
+              : "";
+  if (wrap_main) {
+    text += "#undef main\nvoid main() {\n";
+    if (shader.shaderflow_coordinates) text += "  shaderflow_coordinates();\n";
+    text += "  shaderflow_user_main();\n" + to_memory + "}\n";
   } else if (shader.shadertoy_style) {
     text += "void main() {\n";
     if (shader.shaderflow_coordinates) text += "  shaderflow_coordinates();\n";
-    text += "  mainImage(fragColor, gl_FragCoord.xy);\n}\n";
+    text += "  mainImage(fragColor, gl_FragCoord.xy);\n" + to_memory + "}\n";
   }
   shader.text = std::move(text);
   return shader;

@@ -52,6 +52,16 @@ AssembledShader assemble_fragment_shader(const std::string& user_code, const std
 // A pass of a multipass scene: `common` (may be empty) is prepended to the pass's code.
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect);
 
+// How the image pass writes the frame. Upright output (desktop GL only) renders the picture top row
+// first, so its framebuffer has the memory order of a video frame and can be read back as it is: the
+// vertex shader flips the triangle, gl_FragCoord is redeclared with origin_upper_left and dFdy()
+// negated, so fragCoord, gl_FragCoord and derivatives keep Shadertoy's bottom-left meaning. The
+// colour then goes through `shaderflow_output_swizzle` (memory byte order) and, where
+// `shaderflow_output_opaque` is 1, gets alpha 1.
+enum class ImageOutput { GlOrientation, Upright };
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                                         ImageOutput output);
+
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.
 std::string map_shader_log(const std::string& log, const AssembledShader& shader);

@@ -65,41 +65,13 @@ void texture_format_for(int bytes_per_texel, GLenum& internal, GLenum& format) {
   }
 }
 
-int ceil_shift(int value, int shift) { return (value + (1 << shift) - 1) >> shift; }
-
 }  // namespace
 
-std::vector<PlaneShape> plane_shapes(const InputFormat& format) {
-  const int w = format.width, h = format.height;
-  const int cw = ceil_shift(w, format.chroma_shift_x), ch = ceil_shift(h, format.chroma_shift_y);
-  switch (format.layout) {
-    case InputLayout::Packed: return {{w, h, 4}};
-    case InputLayout::Gray: return {{w, h, 1}};
-    case InputLayout::SemiPlanar: return {{w, h, 1}, {cw, ch, 2}};
-    case InputLayout::Planar: return {{w, h, 1}, {cw, ch, 1}, {cw, ch, 1}};
-  }
-  return {};
-}
-
-std::array<float, 12> yuv_to_rgb_transform(double kr, double kb, bool full_range) {
-  const double kg = 1.0 - kr - kb;
-  // Limited range: luma 16-235 and chroma 16-240 of 255 stretch to the full scale.
-  const double y_scale = full_range ? 1.0 : 255.0 / 219.0;
-  const double c_scale = full_range ? 1.0 : 255.0 / 224.0;
-  const double cr_r = 2.0 * (1.0 - kr), cb_b = 2.0 * (1.0 - kb);
-  const double cb_g = -2.0 * kb * (1.0 - kb) / kg, cr_g = -2.0 * kr * (1.0 - kr) / kg;
-  // Column-major: column 0 multiplies Y, column 1 Cb, column 2 Cr.
-  return {static_cast<float>(y_scale), static_cast<float>(y_scale), static_cast<float>(y_scale),
-          0.0f, static_cast<float>(cb_g * c_scale), static_cast<float>(cb_b * c_scale),
-          static_cast<float>(cr_r * c_scale), static_cast<float>(cr_g * c_scale), 0.0f,
-          static_cast<float>(full_range ? 0.0 : 16.0 / 255.0), 128.0f / 255.0f, 128.0f / 255.0f};
-}
-
-VideoInput::VideoInput(const InputFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex)
+VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex)
     : format_(format) {
-  const char* layout = format.layout == InputLayout::Packed       ? "PACKED"
-                       : format.layout == InputLayout::Gray       ? "GRAY"
-                       : format.layout == InputLayout::SemiPlanar ? "SEMIPLANAR"
+  const char* layout = format.layout == VideoLayout::Packed       ? "PACKED"
+                       : format.layout == VideoLayout::Gray       ? "GRAY"
+                       : format.layout == VideoLayout::SemiPlanar ? "SEMIPLANAR"
                                                                   : "PLANAR";
   const std::string text = version_header(dialect) + "#define LAYOUT_" + layout + " 1\n" +
                            "#define SWIZZLE " + input_swizzle(format.order) + "\n" +

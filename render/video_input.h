@@ -13,14 +13,14 @@ namespace shaderflow::render {
 
 class VideoInput {
  public:
-  VideoInput(const InputFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
+  VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
 
   void upload(const InputPlane* planes, std::size_t count);
   // Renders the planes into texture(); leaves its framebuffer bound and the viewport at the input size.
   void convert(GLuint vertex_array);
 
   GLuint texture() const { return rgba_texture_.get(); }
-  const InputFormat& format() const { return format_; }
+  const VideoFormat& format() const { return format_; }
   bool has_frame() const { return uploaded_; }
 
  private:
@@ -29,7 +29,7 @@ class VideoInput {
     gl::Texture texture;
     gl::Buffer unpack_buffer;
   };
-  InputFormat format_;
+  VideoFormat format_;
   std::vector<Plane> planes_;
   gl::Program program_;
   gl::Texture rgba_texture_;

@@ -356,19 +356,19 @@ TEST(Renderer, UniformDefaultsApplyUntilOverriddenAndReturnWhenDropped) {
 }
 
 TEST(VideoInputMath, PlaneShapesForOddSizes) {
-  InputFormat format;
+  VideoFormat format;
   format.width = 33;
   format.height = 17;
-  format.layout = InputLayout::Planar;
+  format.layout = VideoLayout::Planar;
   auto shapes = plane_shapes(format);
   ASSERT_EQ(shapes.size(), 3u);
   EXPECT_EQ(shapes[1].width, 17);
   EXPECT_EQ(shapes[1].height, 9);
-  format.layout = InputLayout::SemiPlanar;
+  format.layout = VideoLayout::SemiPlanar;
   shapes = plane_shapes(format);
   ASSERT_EQ(shapes.size(), 2u);
   EXPECT_EQ(shapes[1].bytes_per_texel, 2);
-  format.layout = InputLayout::Planar;
+  format.layout = VideoLayout::Planar;
   format.chroma_shift_x = 2;
   format.chroma_shift_y = 0;  // Y41B
   EXPECT_EQ(plane_shapes(format)[1].width, 9);

@@ -415,7 +415,7 @@ TEST(Multipass, InputVideoInABufferPass) {
       "void mainImage(out vec4 c, in vec2 p) { c = vec4(texelFetch(iChannel0, ivec2(p), 0).rgb, 1.0); }\n");
   auto renderer = Renderer::create("auto");
   renderer->set_scene(scene);
-  InputFormat format;
+  VideoFormat format;
   format.width = 2;
   format.height = 2;
   renderer->set_input(format);

@@ -1,0 +1,395 @@
+// Output formats, layouts and the readback path of the engine. Expected YUV values come from the
+// conversion formulas written out here (BT.601/BT.709 Kr/Kb, studio or full range, chroma at the
+// format's siting) applied to the same frame rendered as RGBA: nothing is taken from an earlier run.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "render/error.h"
+#include "render/renderer.h"
+
+using namespace shaderflow::render;
+
+namespace {
+
+// Busy in every channel and different at every pixel, so that a wrong plane, row, column, siting or
+// matrix shows; iTime moves it, so that frames differ.
+const char kBusy[] =
+    "void mainImage(out vec4 c, in vec2 p) {\n"
+    "  c = vec4(fract(p.x * 0.137 + p.y * 0.071 + iTime), fract(p.y * 0.193 + iTime * 0.5),\n"
+    "           fract((p.x + 2.0 * p.y) * 0.029), 1.0);\n"
+    "}\n";
+
+std::unique_ptr<Renderer> make_renderer(const std::string& code) {
+  auto renderer = Renderer::create("auto");
+  renderer->set_scene({"test.frag", code});
+  return renderer;
+}
+
+VideoFormat packed(int width, int height, PixelOrder order = PixelOrder::RGBA, bool opaque = false) {
+  VideoFormat format;
+  format.layout = VideoLayout::Packed;
+  format.width = width;
+  format.height = height;
+  format.order = order;
+  format.opaque = opaque;
+  return format;
+}
+
+std::vector<std::uint8_t> render_frame(Renderer& renderer, const FrameLayout& layout, double time = 0.0) {
+  renderer.set_output(layout);
+  std::vector<std::uint8_t> bytes(layout.size, 0xAB);
+  FrameUniforms frame;
+  frame.time = time;
+  renderer.render(frame, bytes.data(), layout.strides[0]);
+  return bytes;
+}
+
+struct Rgb {
+  double r, g, b;
+};
+
+// The RGBA frame, as 0..1 values, top row first.
+struct RgbaFrame {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> rgba;
+  Rgb at(int x, int y) const {
+    x = std::clamp(x, 0, width - 1);
+    y = std::clamp(y, 0, height - 1);
+    const std::uint8_t* p = &rgba[static_cast<std::size_t>((y * width + x) * 4)];
+    return {p[0] / 255.0, p[1] / 255.0, p[2] / 255.0};
+  }
+  // Bilinear at a position in texel units (texel centres at +0.5), edges clamped.
+  Rgb sample(double px, double py) const {
+    const double fx = px - 0.5, fy = py - 0.5;
+    const int x0 = static_cast<int>(std::floor(fx)), y0 = static_cast<int>(std::floor(fy));
+    const double tx = fx - x0, ty = fy - y0;
+    Rgb out{0, 0, 0};
+    for (int j = 0; j < 2; ++j) {
+      for (int i = 0; i < 2; ++i) {
+        const double w = (i ? tx : 1 - tx) * (j ? ty : 1 - ty);
+        const Rgb c = at(x0 + i, y0 + j);
+        out.r += w * c.r;
+        out.g += w * c.g;
+        out.b += w * c.b;
+      }
+    }
+    return out;
+  }
+};
+
+// Y', Cb, Cr in bytes per the written-out definitions (ITU-R BT.601/709; GStreamer's ranges).
+std::array<double, 3> to_yuv(const Rgb& c, double kr, double kb, bool full_range) {
+  const double kg = 1.0 - kr - kb;
+  const double y = kr * c.r + kg * c.g + kb * c.b;
+  const double pb = (c.b - y) / (2.0 * (1.0 - kb));
+  const double pr = (c.r - y) / (2.0 * (1.0 - kr));
+  if (full_range) return {255.0 * y, 128.0 + 255.0 * pb, 128.0 + 255.0 * pr};
+  return {16.0 + 219.0 * y, 128.0 + 224.0 * pb, 128.0 + 224.0 * pr};
+}
+
+int ceil_div_shift(int value, int shift) { return (value + (1 << shift) - 1) >> shift; }
+
+struct Mismatch {
+  int count = 0;
+  int worst = 0;
+  std::string first;
+  void check(int actual, double expected, int tolerance, const std::string& where) {
+    const int difference = std::abs(actual - static_cast<int>(std::lround(std::clamp(expected, 0.0, 255.0))));
+    worst = std::max(worst, difference);
+    if (difference > tolerance && count++ == 0) {
+      first = where + ": got " + std::to_string(actual) + ", expected " + std::to_string(expected);
+    }
+  }
+};
+
+// Compares every sample of a YUV/gray frame with the formulas applied to the RGBA picture.
+void expect_matches_reference(const std::vector<std::uint8_t>& bytes, const FrameLayout& layout, const RgbaFrame& picture,
+                              const std::string& label) {
+  const VideoFormat& f = layout.format;
+  const bool gray = f.layout == VideoLayout::Gray;
+  Mismatch luma, chroma;
+  for (int y = 0; y < f.height; ++y) {
+    for (int x = 0; x < f.width; ++x) {
+      const double expected = to_yuv(picture.at(x, y), f.kr, f.kb, f.full_range || gray)[0];
+      luma.check(bytes[layout.offsets[0] + static_cast<std::size_t>(y) * layout.strides[0] + static_cast<std::size_t>(x)],
+                 expected, 1, label + " Y at " + std::to_string(x) + "," + std::to_string(y));
+    }
+  }
+  if (gray) {
+    EXPECT_EQ(luma.count, 0) << luma.first;
+    return;
+  }
+  const int cw = ceil_div_shift(f.width, f.chroma_shift_x), ch = ceil_div_shift(f.height, f.chroma_shift_y);
+  const double site_x = f.chroma_cosited_h ? 0.5 : (1 << f.chroma_shift_x) / 2.0;
+  const double site_y = f.chroma_cosited_v ? 0.5 : (1 << f.chroma_shift_y) / 2.0;
+  for (int cy = 0; cy < ch; ++cy) {
+    for (int cx = 0; cx < cw; ++cx) {
+      const Rgb c = picture.sample((cx << f.chroma_shift_x) + site_x, (cy << f.chroma_shift_y) + site_y);
+      const auto yuv = to_yuv(c, f.kr, f.kb, f.full_range);
+      std::size_t u_at = 0, v_at = 0;
+      if (f.layout == VideoLayout::SemiPlanar) {
+        const std::size_t pair = layout.offsets[1] + static_cast<std::size_t>(cy) * layout.strides[1] + static_cast<std::size_t>(cx) * 2;
+        u_at = f.swap_uv ? pair + 1 : pair;
+        v_at = f.swap_uv ? pair : pair + 1;
+      } else {
+        u_at = layout.offsets[1] + static_cast<std::size_t>(cy) * layout.strides[1] + static_cast<std::size_t>(cx);
+        v_at = layout.offsets[2] + static_cast<std::size_t>(cy) * layout.strides[2] + static_cast<std::size_t>(cx);
+      }
+      const std::string where = label + " chroma at " + std::to_string(cx) + "," + std::to_string(cy);
+      chroma.check(bytes[u_at], yuv[1], 2, where + " (Cb)");
+      chroma.check(bytes[v_at], yuv[2], 2, where + " (Cr)");
+    }
+  }
+  EXPECT_EQ(luma.count, 0) << luma.first << " (worst difference " << luma.worst << ")";
+  EXPECT_EQ(chroma.count, 0) << chroma.first << " (worst difference " << chroma.worst << ")";
+}
+
+struct YuvCase {
+  const char* name;
+  VideoLayout layout;
+  int shift_x, shift_y;
+  bool swap_uv;
+};
+
+const YuvCase kYuvCases[] = {
+    {"NV12", VideoLayout::SemiPlanar, 1, 1, false}, {"NV21", VideoLayout::SemiPlanar, 1, 1, true},
+    {"I420", VideoLayout::Planar, 1, 1, false},     {"Y444", VideoLayout::Planar, 0, 0, false},
+    {"Y42B", VideoLayout::Planar, 1, 0, false},     {"Y41B", VideoLayout::Planar, 2, 0, false},
+    {"GRAY8", VideoLayout::Gray, 0, 0, false},
+};
+
+struct Colorimetry {
+  const char* name;
+  double kr, kb;
+  bool full_range, cosited_h, cosited_v;
+};
+
+const Colorimetry kColorimetries[] = {
+    {"BT.709 studio, centred chroma", 0.2126, 0.0722, false, false, false},
+    {"BT.601 full, MPEG-2 siting", 0.299, 0.114, true, true, false},
+    {"BT.709 full, cosited", 0.2126, 0.0722, true, true, true},
+};
+
+VideoFormat yuv_format(const YuvCase& c, int width, int height, const Colorimetry& colorimetry) {
+  VideoFormat format;
+  format.layout = c.layout;
+  format.width = width;
+  format.height = height;
+  format.chroma_shift_x = c.shift_x;
+  format.chroma_shift_y = c.shift_y;
+  format.swap_uv = c.swap_uv;
+  format.kr = colorimetry.kr;
+  format.kb = colorimetry.kb;
+  format.full_range = colorimetry.full_range;
+  format.chroma_cosited_h = colorimetry.cosited_h;
+  format.chroma_cosited_v = colorimetry.cosited_v;
+  return format;
+}
+
+RgbaFrame rgba_picture(Renderer& renderer, int width, int height, double time = 0.0) {
+  RgbaFrame picture;
+  picture.width = width;
+  picture.height = height;
+  picture.rgba = render_frame(renderer, default_layout(packed(width, height)), time);
+  return picture;
+}
+
+}  // namespace
+
+TEST(OutputFormats, EveryYuvAndGrayFormatMatchesTheFormulas) {
+  auto renderer = make_renderer(kBusy);
+  for (auto [width, height] : std::vector<std::pair<int, int>>{{64, 48}, {33, 17}, {7, 5}, {1, 1}}) {
+    const RgbaFrame picture = rgba_picture(*renderer, width, height);
+    for (const YuvCase& c : kYuvCases) {
+      for (const Colorimetry& colorimetry : kColorimetries) {
+        const FrameLayout layout = default_layout(yuv_format(c, width, height, colorimetry));
+        const std::string label = std::string(c.name) + " " + std::to_string(width) + "x" + std::to_string(height) +
+                                  " " + colorimetry.name;
+        expect_matches_reference(render_frame(*renderer, layout), layout, picture, label);
+      }
+    }
+  }
+}
+
+TEST(OutputFormats, PlanesWhereverTheLayoutPutsThem) {
+  // YV12 is I420 with V stored first; plus padded strides and gaps between planes.
+  auto renderer = make_renderer(kBusy);
+  const int width = 45, height = 27;
+  const RgbaFrame picture = rgba_picture(*renderer, width, height);
+  FrameLayout layout;
+  layout.format = yuv_format(kYuvCases[2], width, height, kColorimetries[0]);
+  layout.strides[0] = 64;
+  layout.strides[1] = 32;
+  layout.strides[2] = 28;
+  layout.offsets[0] = 0;
+  layout.offsets[2] = 64 * 27 + 8;                // V next, after a gap
+  layout.offsets[1] = layout.offsets[2] + 28 * 14 + 4;  // then U
+  layout.size = layout.offsets[1] + 32 * 14 + 12;
+  const std::vector<std::uint8_t> bytes = render_frame(*renderer, layout);
+  expect_matches_reference(bytes, layout, picture, "YV12-like padded");
+  EXPECT_EQ(bytes[64 * 27 + 2], 0) << "bytes between planes are written as 0, never left stale";
+
+  layout.format = yuv_format(kYuvCases[0], width, height, kColorimetries[1]);  // NV12
+  layout.strides[0] = 48;
+  layout.strides[1] = 52;
+  layout.offsets[1] = 48 * 27;
+  layout.size = layout.offsets[1] + 52 * 14;
+  expect_matches_reference(render_frame(*renderer, layout), layout, picture, "NV12 padded");
+}
+
+TEST(OutputFormats, PackedOrdersDirectAndThroughTheOutputPassAgree) {
+  auto renderer = make_renderer(kBusy);
+  const int width = 31, height = 9;
+  const RgbaFrame picture = rgba_picture(*renderer, width, height);
+  struct Order {
+    PixelOrder order;
+    bool opaque;
+    int r, g, b, a;
+  };
+  for (const Order& o : {Order{PixelOrder::RGBA, false, 0, 1, 2, 3}, Order{PixelOrder::BGRA, true, 2, 1, 0, 3},
+                         Order{PixelOrder::ARGB, false, 1, 2, 3, 0}, Order{PixelOrder::ABGR, true, 3, 2, 1, 0}}) {
+    FrameLayout plain = default_layout(packed(width, height, o.order, o.opaque));
+    FrameLayout padded = plain;  // rows longer than the picture: not the direct path
+    padded.strides[0] = width * 4 + 20;
+    padded.size = padded.strides[0] * height;
+    const std::vector<std::uint8_t> direct = render_frame(*renderer, plain);
+    const std::vector<std::uint8_t> converted = render_frame(*renderer, padded);
+    for (int y = 0; y < height; ++y) {
+      for (int x = 0; x < width; ++x) {
+        const std::uint8_t* a = &direct[static_cast<std::size_t>(y * width + x) * 4];
+        const std::uint8_t* b = &converted[static_cast<std::size_t>(y) * padded.strides[0] + static_cast<std::size_t>(x) * 4];
+        const std::uint8_t* reference = &picture.rgba[static_cast<std::size_t>(y * width + x) * 4];
+        for (int k = 0; k < 4; ++k) ASSERT_EQ(a[k], b[k]) << "byte " << k << " at " << x << "," << y;
+        ASSERT_EQ(a[o.r], reference[0]);
+        ASSERT_EQ(a[o.g], reference[1]);
+        ASSERT_EQ(a[o.b], reference[2]);
+        ASSERT_EQ(a[o.a], 255);
+      }
+    }
+  }
+}
+
+TEST(OutputFormats, FragCoordAndDerivativesKeepShadertoyMeaning) {
+  // The image pass renders top row first (straight into the frame's memory order); user code must not
+  // see it: gl_FragCoord, fragCoord, ShaderFlow's stxy and dFdx/dFdy as on Shadertoy (origin bottom-left).
+  auto renderer = make_renderer(
+      "void mainImage(out vec4 c, in vec2 p) {\n"
+      "  float up = dFdy(p.y * 0.25);\n"          // +0.25 per row upwards
+      "  float right = dFdx(gl_FragCoord.x * 0.125);\n"  // +0.125 per column rightwards
+      "  c = vec4(gl_FragCoord.y / iResolution.y, stxy.y / iResolution.y, 0.5 + up, 0.5 + right);\n"
+      "}\n");
+  const int width = 8, height = 6;
+  const std::vector<std::uint8_t> bytes = render_frame(*renderer, default_layout(packed(width, height)));
+  for (int row = 0; row < height; ++row) {
+    for (int x = 0; x < width; ++x) {
+      const std::uint8_t* p = &bytes[static_cast<std::size_t>(row * width + x) * 4];
+      const int up_from_bottom = static_cast<int>(std::lround(((height - row - 0.5) / height) * 255.0));
+      EXPECT_NEAR(p[0], up_from_bottom, 1) << "gl_FragCoord.y at row " << row;
+      EXPECT_NEAR(p[1], up_from_bottom, 1) << "stxy.y at row " << row;
+      EXPECT_NEAR(p[2], std::lround(0.75 * 255), 1) << "dFdy sign at row " << row;
+      EXPECT_NEAR(p[3], std::lround(0.625 * 255), 1) << "dFdx at column " << x;
+    }
+  }
+}
+
+TEST(Readback, FramesInFlightComeOutInOrderAndHeldFramesAreNeverOverwritten) {
+  auto renderer = make_renderer(
+      "void mainImage(out vec4 c, in vec2 p) { c = vec4(float(iFrame) / 255.0, p.x / iResolution.x, 0.0, 1.0); }");
+  const FrameLayout layout = default_layout(packed(16, 8));
+  renderer->set_output(layout);
+  std::vector<FrameLease> held;
+  std::vector<const std::uint8_t*> in_place;
+  for (int i = 0; i < 12; ++i) {
+    FrameUniforms frame;
+    frame.frame = i;
+    held.push_back(renderer->render_async(frame));  // three in flight before the first wait
+    if (i >= 2) {
+      const std::uint8_t* bytes = renderer->wait(held[static_cast<std::size_t>(i - 2)]);
+      if (renderer->frames_in_place()) {
+        ASSERT_NE(bytes, nullptr);
+        in_place.push_back(bytes);
+      }
+    }
+  }
+  for (int i = 0; i < 12; ++i) {
+    std::vector<std::uint8_t> copy(layout.size);
+    renderer->copy_out(held[static_cast<std::size_t>(i)], copy.data());
+    EXPECT_EQ(copy[0], i) << "frame " << i << " holds its own pixels after 12 later frames";
+    EXPECT_EQ(copy[layout.size - 4], i);
+  }
+  if (renderer->frames_in_place()) {
+    std::set<const std::uint8_t*> distinct(in_place.begin(), in_place.end());
+    EXPECT_EQ(distinct.size(), in_place.size()) << "a held frame's memory was handed out again";
+    for (std::size_t i = 0; i < in_place.size(); ++i) EXPECT_EQ(in_place[i][0], i) << "in place, frame " << i;
+  }
+  // Released frames are reused: no new buffers once frames go back.
+  std::set<const ReadbackSlot*> existing;
+  for (const FrameLease& lease : held) existing.insert(lease.get());
+  held.clear();
+  for (int i = 0; i < 20; ++i) {
+    FrameLease lease = renderer->render_async({});
+    renderer->wait(lease);
+    EXPECT_EQ(existing.count(lease.get()), 1u) << "frame " << i << " got a new buffer instead of a released one";
+  }
+}
+
+TEST(Readback, FramesOutliveTheRenderer) {
+  FrameLease lease;
+  const std::uint8_t* bytes = nullptr;
+  std::vector<std::uint8_t> expected;
+  {
+    auto renderer = make_renderer(kBusy);
+    expected = render_frame(*renderer, default_layout(packed(8, 4)));
+    lease = renderer->render_async({});
+    bytes = renderer->wait(lease);
+    if (!bytes) GTEST_SKIP() << "no persistent mapping on this GL: frames are copied out";
+  }
+  // The renderer is gone, as after a pipeline stopped while a sink still holds a buffer.
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), bytes));
+  lease.reset();  // the last holder takes the context with it (no crash; no leak under ASan)
+}
+
+TEST(Readback, GpuTimeIsMeasured) {
+  auto renderer = make_renderer(kBusy);
+  renderer->set_output(default_layout(packed(64, 64)));
+  FrameTiming timing;
+  for (int i = 0; i < 3; ++i) {  // llvmpipe's first query of a context is no measurement (reported as -1)
+    FrameLease lease = renderer->render_async({});
+    renderer->wait(lease);
+    timing = Renderer::timing(lease);
+  }
+  if (renderer->caps().gles) GTEST_SKIP() << "no timer queries on GLES 3.0";
+  EXPECT_GT(timing.gpu_ms, 0.0);
+  EXPECT_GE(timing.wait_ms, 0.0);
+}
+
+TEST(Readback, AStuckGpuIsAnErrorNotAHang) {
+  // Seconds of work per frame on llvmpipe (and far more than the timeout on any GPU at this size).
+  auto renderer = make_renderer(
+      "void mainImage(out vec4 c, in vec2 p) {\n"
+      "  float v = p.x;\n"
+      "  for (int i = 0; i < 400000; ++i) v = fract(sin(v + float(i) + iTime) * 43758.5453);\n"
+      "  c = vec4(v);\n"
+      "}\n");
+  renderer->set_output(default_layout(packed(96, 96)));
+  renderer->set_fence_timeout(50);
+  const auto start = std::chrono::steady_clock::now();
+  FrameLease lease = renderer->render_async({});
+  if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(500)) {
+    // llvmpipe renders and reads back inside glReadPixels: the frame is done before there is a fence
+    // to wait on, so this driver cannot show the timeout (a GPU can).
+    GTEST_SKIP() << "this driver finishes frames synchronously; the fence timeout cannot trigger here";
+  }
+  try {
+    renderer->wait(lease);
+    FAIL() << "waited past the timeout";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("the GPU did not finish a frame within"), std::string::npos) << error.what();
+  }
+}
