@@ -2,7 +2,9 @@
 
 namespace shaderflow::gstglue {
 
-std::optional<render::OutputFormat> output_format_for(GstVideoFormat format) {
+namespace {
+
+std::optional<render::OutputFormat> packed_format_for(GstVideoFormat format) {
   using render::PixelOrder;
   switch (format) {
     case GST_VIDEO_FORMAT_RGBA: return render::OutputFormat{PixelOrder::RGBA, false};
@@ -17,22 +19,24 @@ std::optional<render::OutputFormat> output_format_for(GstVideoFormat format) {
   }
 }
 
-std::optional<render::InputFormat> input_format_for(const GstVideoInfo& info) {
-  render::InputFormat input;
+}  // namespace
+
+std::optional<render::VideoFormat> video_format_for(const GstVideoInfo& info) {
+  render::VideoFormat input;
   input.width = GST_VIDEO_INFO_WIDTH(&info);
   input.height = GST_VIDEO_INFO_HEIGHT(&info);
   const GstVideoFormat format = GST_VIDEO_INFO_FORMAT(&info);
-  if (const auto packed = output_format_for(format)) {
-    input.layout = render::InputLayout::Packed;
+  if (const auto packed = packed_format_for(format)) {
+    input.layout = render::VideoLayout::Packed;
     input.order = packed->order;
     input.opaque = packed->opaque;
     return input;
   }
   switch (format) {
-    case GST_VIDEO_FORMAT_GRAY8: input.layout = render::InputLayout::Gray; return input;
+    case GST_VIDEO_FORMAT_GRAY8: input.layout = render::VideoLayout::Gray; return input;
     case GST_VIDEO_FORMAT_NV12:
     case GST_VIDEO_FORMAT_NV21:
-      input.layout = render::InputLayout::SemiPlanar;
+      input.layout = render::VideoLayout::SemiPlanar;
       input.swap_uv = format == GST_VIDEO_FORMAT_NV21;
       break;
     case GST_VIDEO_FORMAT_I420:
@@ -40,7 +44,7 @@ std::optional<render::InputFormat> input_format_for(const GstVideoInfo& info) {
     case GST_VIDEO_FORMAT_Y444:
     case GST_VIDEO_FORMAT_Y42B:
     case GST_VIDEO_FORMAT_Y41B:
-      input.layout = render::InputLayout::Planar;
+      input.layout = render::VideoLayout::Planar;
       break;
     default:
       return std::nullopt;
@@ -59,6 +63,23 @@ std::optional<render::InputFormat> input_format_for(const GstVideoInfo& info) {
   input.chroma_cosited_h = (info.chroma_site & GST_VIDEO_CHROMA_SITE_H_COSITED) != 0;
   input.chroma_cosited_v = (info.chroma_site & GST_VIDEO_CHROMA_SITE_V_COSITED) != 0;
   return input;
+}
+
+std::optional<render::FrameLayout> frame_layout_for(const GstVideoInfo& info) {
+  const auto format = video_format_for(info);
+  if (!format) return std::nullopt;
+  render::FrameLayout layout;
+  layout.format = *format;
+  const guint n_planes = GST_VIDEO_INFO_N_PLANES(&info);
+  // By component for three planes (YV12 keeps V before U in memory: its offsets say so).
+  for (guint i = 0; i < n_planes && i < 3; ++i) {
+    const guint component = i;
+    const guint plane = n_planes == 3 ? static_cast<guint>(GST_VIDEO_FORMAT_INFO_PLANE(info.finfo, component)) : i;
+    layout.offsets[i] = GST_VIDEO_INFO_PLANE_OFFSET(&info, plane);
+    layout.strides[i] = static_cast<std::size_t>(GST_VIDEO_INFO_PLANE_STRIDE(&info, plane));
+  }
+  layout.size = GST_VIDEO_INFO_SIZE(&info);
+  return layout;
 }
 
 // Plane pointers in the engine's order: Y, U, V for planar formats whatever their memory order (YV12

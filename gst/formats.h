@@ -9,17 +9,16 @@
 
 namespace shaderflow::gstglue {
 
-// "{ RGBA, BGRA, ... }": the formats the elements can output, for pad templates.
-#define SHADERFLOW_OUTPUT_FORMATS "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR }"
+// The formats both elements produce and shaderflowfilter takes in: RGB orders (the preferred ones
+// first), YUV converted on the GPU in either direction, and gray.
+#define SHADERFLOW_VIDEO_FORMATS \
+  "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8 }"
 
-// "{ RGBA, ..., I420, NV12, ... }": the formats shaderflowfilter takes in (YUV converted on the GPU).
-#define SHADERFLOW_INPUT_FORMATS \
-  "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, I420, YV12, NV12, NV21, Y444, Y42B, Y41B, GRAY8 }"
-
-std::optional<render::OutputFormat> output_format_for(GstVideoFormat format);
-// The engine's description of a negotiated input, with the YUV matrix and range from the caps'
-// colorimetry; nullopt for formats the engine cannot read.
-std::optional<render::InputFormat> input_format_for(const GstVideoInfo& info);
+// The engine's description of a negotiated format, with the YUV matrix, range and chroma siting from
+// the caps' colorimetry; nullopt for formats the engine cannot handle.
+std::optional<render::VideoFormat> video_format_for(const GstVideoInfo& info);
+// Where the planes of a frame with this info lie (its offsets and strides, e.g. from a GstVideoMeta).
+std::optional<render::FrameLayout> frame_layout_for(const GstVideoInfo& info);
 // Fills planes (at most 3) from a mapped input frame; returns how many.
 std::size_t input_planes_for(const GstVideoFrame& frame, render::InputPlane planes[3]);
 

@@ -26,7 +26,9 @@
 
 #include <gst/video/video.h>
 
+#include <cstring>
 #include <string>
+#include <vector>
 
 #include "gst/element_errors.h"
 #include "gst/formats.h"
@@ -42,12 +44,12 @@ using namespace shaderflow;
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
     "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_INPUT_FORMATS ", "
+    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
                     "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_OUTPUT_FORMATS ", "
+    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
                     "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
 
@@ -146,18 +148,18 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
                                                GstVideoInfo* out_info) {
   auto* self = GST_SHADERFLOW_FILTER(filter);
   render::Renderer* renderer = self->priv->scene.renderer();
-  const auto input = gstglue::input_format_for(*in_info);
-  const auto output = gstglue::output_format_for(GST_VIDEO_INFO_FORMAT(out_info));
+  const auto input = gstglue::video_format_for(*in_info);
+  const auto output = gstglue::frame_layout_for(*out_info);
   if (!renderer || !input || !output) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
                       ("cannot convert %s to %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)),
                        gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info))),
-                      ("inputs: " SHADERFLOW_INPUT_FORMATS "; outputs: " SHADERFLOW_OUTPUT_FORMATS));
+                      ("inputs and outputs: " SHADERFLOW_VIDEO_FORMATS));
     return FALSE;
   }
   try {
     renderer->set_input(*input);
-    renderer->set_output(GST_VIDEO_INFO_WIDTH(out_info), GST_VIDEO_INFO_HEIGHT(out_info), *output);
+    renderer->set_output(*output);
   } catch (const render::Error& error) {
     gstglue::post_error(GST_ELEMENT(self), error);
     return FALSE;
@@ -171,6 +173,31 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
                   gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info)), GST_VIDEO_INFO_WIDTH(out_info),
                   GST_VIDEO_INFO_HEIGHT(out_info));
   return TRUE;
+}
+
+// Copies a rendered frame into the output buffer: in one go where its planes share one memory (the
+// usual case), plane by plane where they do not.
+static void write_frame(render::Renderer& renderer, const render::FrameLease& lease, GstVideoFrame& out_frame) {
+  const GstVideoInfo& info = out_frame.info;
+  auto* base = static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, 0)) - GST_VIDEO_INFO_PLANE_OFFSET(&info, 0);
+  bool contiguous = true;
+  for (guint plane = 1; plane < GST_VIDEO_FRAME_N_PLANES(&out_frame); ++plane) {
+    contiguous &= static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, plane)) ==
+                  base + GST_VIDEO_INFO_PLANE_OFFSET(&info, plane);
+  }
+  if (contiguous) {
+    renderer.copy_out(lease, base);
+    return;
+  }
+  std::vector<std::uint8_t> bytes(renderer.frame_size());
+  renderer.copy_out(lease, bytes.data());
+  for (guint plane = 0; plane < GST_VIDEO_FRAME_N_PLANES(&out_frame); ++plane) {
+    const gsize stride = static_cast<gsize>(GST_VIDEO_INFO_PLANE_STRIDE(&info, plane));
+    for (int y = 0; y < GST_VIDEO_FRAME_COMP_HEIGHT(&out_frame, plane); ++y) {
+      std::memcpy(static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, plane)) + static_cast<gsize>(y) * stride,
+                  bytes.data() + GST_VIDEO_INFO_PLANE_OFFSET(&info, plane) + static_cast<gsize>(y) * stride, stride);
+    }
+  }
 }
 
 static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filter, GstVideoFrame* in_frame,
@@ -200,9 +227,11 @@ static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filte
   render::InputPlane planes[3];
   const std::size_t count = gstglue::input_planes_for(*in_frame, planes);
   try {
+    // Downstream's pool may lay planes out its own way (GstVideoMeta strides): render in its layout.
+    const auto layout = gstglue::frame_layout_for(out_frame->info);
+    if (layout && !render::same_layout(*layout, renderer->output_layout())) renderer->set_output(*layout);
     renderer->upload_input(planes, count);
-    renderer->render(frame, static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(out_frame, 0)),
-                     static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(out_frame, 0)));
+    write_frame(*renderer, renderer->render_async(frame), *out_frame);
   } catch (const render::Error& error) {
     gstglue::post_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;

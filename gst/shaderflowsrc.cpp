@@ -28,6 +28,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <deque>
 #include <mutex>
 #include <string>
 
@@ -43,9 +44,11 @@ GST_DEBUG_CATEGORY_STATIC(shaderflowsrc_debug);
 
 using namespace shaderflow;
 
-enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST, PROP_DURATION };
+enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST, PROP_DURATION, PROP_READBACK_DEPTH };
 
 #define DEFAULT_IS_LIVE FALSE
+#define DEFAULT_READBACK_DEPTH 2
+#define MAX_READBACK_DEPTH 16
 #define DEFAULT_DURATION GST_CLOCK_TIME_NONE
 #define DEFAULT_WIDTH 1920
 #define DEFAULT_HEIGHT 1080
@@ -53,7 +56,7 @@ enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST, PROP_DURATION };
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_OUTPUT_FORMATS ", "
+    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
                     "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
                     "pixel-aspect-ratio = (fraction) 1/1"));
@@ -63,8 +66,19 @@ namespace {
 // Runtime objects: created in start(), dropped in stop(), touched only by the element's own vfuncs.
 // The timeline: the next buffer is frame j after base_time (0 at start, the position after a seek,
 // where a live source caught up with the clock), so PTS = base_time + j * fps_d / fps_n exactly.
+// A frame rendered and on its way out of the GPU, with the buffer fields it will get.
+struct PendingFrame {
+  render::FrameLease lease;
+  GstClockTime pts = 0, duration = 0;
+  guint64 offset = 0;
+  guint64 frames_since_base = 0;  // to rewind to when the frame is dropped unpushed
+  bool discont = false;
+};
+
 struct State {
   GstVideoInfo info;
+  std::deque<PendingFrame> pending;  // oldest first, at most readback-depth
+  bool add_video_meta = false;
   bool negotiated = false;
   GstClockTime base_time = 0;
   guint64 frames_since_base = 0;
@@ -77,6 +91,8 @@ struct Private {
   gstglue::SceneElement scene{render::kDefaultScene};
   std::atomic<bool> is_live{DEFAULT_IS_LIVE};
   std::atomic<guint64> duration{DEFAULT_DURATION};
+  std::atomic<guint> readback_depth{DEFAULT_READBACK_DEPTH};
+  std::atomic<bool> drop_pending{false};  // set by a flush: the frames in flight belong to the old timeline
   State state;
   // Live: the clock wait for the next frame, so unlock() (flush, stop) can cut it short.
   std::mutex clock_mutex;
@@ -94,6 +110,14 @@ guint64 frames_until(const State& state, GstClockTime t) {
   if (t <= state.base_time) return 0;
   return gst_util_uint64_scale(t - state.base_time, static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info)),
                                static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info)) * GST_SECOND);
+}
+
+// Forgets the frames in flight; the timeline goes back to the first of them, so none is skipped.
+void drop_pending(State& state) {
+  if (state.pending.empty()) return;
+  state.frames_since_base = state.pending.front().frames_since_base;
+  state.discont = true;
+  state.pending.clear();
 }
 
 }  // namespace
@@ -114,6 +138,8 @@ static void gst_shaderflow_src_set_property(GObject* object, guint prop_id, cons
     gst_base_src_set_live(GST_BASE_SRC(self), self->priv->is_live);
   } else if (prop_id == PROP_DURATION) {
     self->priv->duration = g_value_get_uint64(value);
+  } else if (prop_id == PROP_READBACK_DEPTH) {
+    self->priv->readback_depth = g_value_get_uint(value);
   } else {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -126,6 +152,8 @@ static void gst_shaderflow_src_get_property(GObject* object, guint prop_id, GVal
     g_value_set_boolean(value, self->priv->is_live);
   } else if (prop_id == PROP_DURATION) {
     g_value_set_uint64(value, self->priv->duration);
+  } else if (prop_id == PROP_READBACK_DEPTH) {
+    g_value_set_uint(value, self->priv->readback_depth);
   } else {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
@@ -145,6 +173,7 @@ static gboolean gst_shaderflow_src_start(GstBaseSrc* base) {
 
 static gboolean gst_shaderflow_src_stop(GstBaseSrc* base) {
   auto* self = GST_SHADERFLOW_SRC(base);
+  self->priv->state.pending.clear();  // before the renderer goes (frames held downstream stay valid)
   self->priv->scene.stop();
   self->priv->state.negotiated = false;
   return TRUE;
@@ -170,20 +199,21 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     g_free(text);
     return FALSE;
   }
-  const auto format = gstglue::output_format_for(GST_VIDEO_INFO_FORMAT(&info));
+  const auto layout = gstglue::frame_layout_for(info);
   render::Renderer* renderer = self->priv->scene.renderer();
-  if (!format || !renderer) {
+  if (!layout || !renderer) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("unsupported format %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
-                      ("supported: " SHADERFLOW_OUTPUT_FORMATS));
+                      ("supported: " SHADERFLOW_VIDEO_FORMATS));
     return FALSE;
   }
   try {
-    renderer->set_output(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), *format);
+    renderer->set_output(*layout);
   } catch (const render::Error& error) {
     gstglue::post_error(GST_ELEMENT(self), error);
     return FALSE;
   }
   GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
+  drop_pending(state);  // rendered for the old caps: render them again in the new ones
   if (state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.info) ||
                            GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.info))) {
     // A new framerate mid-stream: the timeline continues from where it is, at the new rate.
@@ -211,9 +241,9 @@ static gboolean gst_shaderflow_src_decide_allocation(GstBaseSrc* base, GstQuery*
   if (!pool) pool = gst_video_buffer_pool_new();
   GstStructure* config = gst_buffer_pool_get_config(pool);
   gst_buffer_pool_config_set_params(config, caps, size, min, max);
-  if (gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr)) {
-    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  }
+  const bool video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+  GST_SHADERFLOW_SRC(base)->priv->state.add_video_meta = video_meta;
+  if (video_meta) gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   gst_buffer_pool_set_config(pool, config);
   if (update) gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
   else gst_query_add_allocation_pool(query, pool, size, min, max);
@@ -233,6 +263,7 @@ static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment
     return FALSE;
   }
   // The first buffer after the seek starts exactly at the requested position, and iTime with it.
+  state.pending.clear();
   state.base_time = segment->position;
   state.frames_since_base = 0;
   state.discont = true;
@@ -255,6 +286,7 @@ static gboolean gst_shaderflow_src_unlock_stop(GstBaseSrc* base) {
   std::lock_guard<std::mutex> lock(priv.clock_mutex);
   priv.flushing = false;
   priv.state.live_base_pending = true;  // after a flush, start again from the running time
+  priv.drop_pending = true;
   return TRUE;
 }
 
@@ -262,10 +294,12 @@ static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
   auto* self = GST_SHADERFLOW_SRC(base);
   State& state = self->priv->state;
   if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && state.negotiated && gst_base_src_is_live(base)) {
-    // A frame is produced at the end of its own interval: one frame of latency.
-    const GstClockTime frame = gst_util_uint64_scale(GST_SECOND, GST_VIDEO_INFO_FPS_D(&state.info),
-                                                     GST_VIDEO_INFO_FPS_N(&state.info));
-    gst_query_set_latency(query, TRUE, frame, frame);
+    // A frame is rendered when its time comes and pushed once readback-depth - 1 later frames have
+    // been rendered behind it: readback-depth frames of latency.
+    const GstClockTime latency = gst_util_uint64_scale(GST_SECOND, static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info)) *
+                                                                       self->priv->readback_depth.load(),
+                                                       static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info)));
+    gst_query_set_latency(query, TRUE, latency, latency);
     return TRUE;
   }
   if (GST_QUERY_TYPE(query) == GST_QUERY_DURATION) {
@@ -340,15 +374,10 @@ static bool wait_for_frame(GstShaderflowSrc* self, GstClockTime pts) {
   return result != GST_CLOCK_UNSCHEDULED && !priv.flushing;
 }
 
-static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer) {
-  auto* self = GST_SHADERFLOW_SRC(push);
+// Renders the next frame of the timeline and queues it (its readback runs while later frames render).
+static GstFlowReturn render_next_frame(GstShaderflowSrc* self, render::Renderer& renderer) {
   Private& priv = *self->priv;
   State& state = priv.state;
-  render::Renderer* renderer = priv.scene.renderer();
-  if (!state.negotiated || !renderer) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("no format negotiated before the first frame"), (nullptr));
-    return GST_FLOW_NOT_NEGOTIATED;
-  }
   priv.scene.prepare_frame(GST_ELEMENT(self));
 
   const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
@@ -374,30 +403,92 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
   frame.duration = GST_CLOCK_TIME_IS_VALID(duration) ? static_cast<double>(duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
 
-  GstVideoFrame video_frame;
-  if (!gst_video_frame_map(&video_frame, &state.info, buffer, GST_MAP_WRITE)) {
-    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("could not map the output buffer for writing"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
+  PendingFrame pending;
   try {
-    renderer->render(frame, static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&video_frame, 0)),
-                           static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)));
+    pending.lease = renderer.render_async(frame);
   } catch (const render::Error& error) {
-    gst_video_frame_unmap(&video_frame);
     gstglue::post_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;
   }
-  gst_video_frame_unmap(&video_frame);
-
-  GST_BUFFER_PTS(buffer) = pts;
-  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION(buffer) = next - pts;
-  GST_BUFFER_OFFSET(buffer) = k;
-  GST_BUFFER_OFFSET_END(buffer) = k + 1;
-  if (state.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  pending.pts = pts;
+  pending.duration = next - pts;
+  pending.offset = k;
+  pending.frames_since_base = state.frames_since_base;
+  pending.discont = state.discont;
+  state.pending.push_back(std::move(pending));
   state.discont = false;
   state.frames_since_base += 1;
+  return GST_FLOW_OK;
+}
+
+// Zero copy: the buffer's memory is the readback buffer the GPU wrote, held (not reused) until
+// downstream lets go of the buffer. Read-only: an element that writes in place gets its own copy.
+static GstBuffer* wrap_frame(const render::FrameLease& lease, const std::uint8_t* bytes, gsize size) {
+  return gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, const_cast<std::uint8_t*>(bytes), size, 0, size,
+                                     new render::FrameLease(lease),
+                                     [](gpointer held) { delete static_cast<render::FrameLease*>(held); });
+}
+
+static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out) {
+  auto* self = GST_SHADERFLOW_SRC(push);
+  Private& priv = *self->priv;
+  State& state = priv.state;
+  render::Renderer* renderer = priv.scene.renderer();
+  if (!state.negotiated || !renderer) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("no format negotiated before the first frame"), (nullptr));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  if (priv.drop_pending.exchange(false)) drop_pending(state);
+  // Keep readback-depth frames in flight: the GPU renders the next ones while this one is read back.
+  const guint depth = std::max(1u, priv.readback_depth.load());
+  while (state.pending.size() < depth) {
+    const GstFlowReturn result = render_next_frame(self, *renderer);
+    if (result == GST_FLOW_EOS && !state.pending.empty()) break;  // push what is in flight first
+    if (result != GST_FLOW_OK) return result;
+  }
+  PendingFrame frame = std::move(state.pending.front());
+  state.pending.pop_front();
+
+  GstBuffer* buffer = nullptr;
+  const gsize size = renderer->frame_size();
+  try {
+    if (const std::uint8_t* bytes = renderer->wait(frame.lease)) {
+      buffer = wrap_frame(frame.lease, bytes, size);
+    } else {
+      const GstFlowReturn result = GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)
+                                       ->alloc(GST_BASE_SRC(self), frame.offset, static_cast<guint>(size), &buffer);
+      if (result != GST_FLOW_OK) return result;
+      GstMapInfo map;
+      if (!gst_buffer_map(buffer, &map, GST_MAP_WRITE) || map.size < size) {
+        gst_buffer_unref(buffer);
+        GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("could not map the output buffer for writing"), (nullptr));
+        return GST_FLOW_ERROR;
+      }
+      renderer->copy_out(frame.lease, map.data);
+      gst_buffer_unmap(buffer, &map);
+    }
+  } catch (const render::Error& error) {
+    if (buffer) gst_buffer_unref(buffer);
+    gstglue::post_error(GST_ELEMENT(self), error);
+    return GST_FLOW_ERROR;
+  }
+  const render::FrameTiming timing = render::Renderer::timing(frame.lease);
+  GST_DEBUG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": GPU %.3f ms, readback wait %.3f ms%s", frame.offset,
+                   timing.gpu_ms, timing.wait_ms, renderer->frames_in_place() ? " (in place)" : " (copied)");
+
+  if (state.add_video_meta) {
+    gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&state.info),
+                                   GST_VIDEO_INFO_WIDTH(&state.info), GST_VIDEO_INFO_HEIGHT(&state.info),
+                                   GST_VIDEO_INFO_N_PLANES(&state.info), state.info.offset, state.info.stride);
+  }
+  GST_BUFFER_PTS(buffer) = frame.pts;
+  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buffer) = frame.duration;
+  GST_BUFFER_OFFSET(buffer) = frame.offset;
+  GST_BUFFER_OFFSET_END(buffer) = frame.offset + 1;
+  if (frame.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
   state.processed += 1;
+  *out = buffer;
   return GST_FLOW_OK;
 }
 
@@ -441,6 +532,15 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
                           0, G_MAXUINT64, DEFAULT_DURATION,
                           static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
 
+  g_object_class_install_property(
+      gobject_class, PROP_READBACK_DEPTH,
+      g_param_spec_uint("readback-depth", "Readback depth",
+                        "Frames in flight between the GPU and the output: the GPU renders the next frames while "
+                        "earlier ones are read back. 1 = render, wait, push (lowest latency); more keeps a GPU "
+                        "busy. When live, the latency reported is this many frames",
+                        1, MAX_READBACK_DEPTH, DEFAULT_READBACK_DEPTH,
+                        static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+
   gst_element_class_set_static_metadata(element_class, "Shaderflow GLSL scene source", "Source/Video",
                                         "Renders Shadertoy-compatible GLSL scenes on the GPU through headless EGL",
                                         "shaderflow developers");
@@ -456,7 +556,7 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
   base_class->unlock = gst_shaderflow_src_unlock;
   base_class->unlock_stop = gst_shaderflow_src_unlock_stop;
   base_class->query = gst_shaderflow_src_query;
-  push_class->fill = gst_shaderflow_src_fill;
+  push_class->create = gst_shaderflow_src_create;
 
   GST_DEBUG_CATEGORY_INIT(shaderflowsrc_debug, "shaderflowsrc", 0, "shaderflow GLSL scene source");
 }

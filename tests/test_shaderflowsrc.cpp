@@ -145,7 +145,7 @@ TEST(ShaderflowSrc, InspectDocumentsEveryProperty) {
     EXPECT_TRUE(blurb && std::strlen(blurb) > 20) << specs[i]->name;
   }
   g_free(specs);
-  EXPECT_EQ(own, 12) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, is-live, duration";
+  EXPECT_EQ(own, 13) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, is-live, duration, readback-depth";
   gchar* scene = nullptr;
   g_object_get(src, "scene", &scene, nullptr);
   EXPECT_STREQ(scene, "plasma");
@@ -458,18 +458,22 @@ TEST(ShaderflowPipeline, EncodesToMp4AndDecodesBackFrameForFrame) {
   std::remove(path.c_str());
 }
 
-TEST(ShaderflowPipeline, LiveSourceReportsOneFrameOfLatency) {
-  GstElement* pipeline = parse("shaderflowsrc is-live=true ! video/x-raw,width=16,height=16,framerate=20/1 ! fakesink sync=true");
-  ASSERT_EQ(gst_element_set_state(pipeline, GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
-  ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
-  GstQuery* query = gst_query_new_latency();
-  ASSERT_TRUE(gst_element_query(pipeline, query));
-  gboolean live = FALSE;
-  GstClockTime min = 0, max = 0;
-  gst_query_parse_latency(query, &live, &min, &max);
-  EXPECT_TRUE(live);
-  EXPECT_EQ(min, GST_SECOND / 20);
-  gst_query_unref(query);
-  gst_element_set_state(pipeline, GST_STATE_NULL);
-  gst_object_unref(pipeline);
+TEST(ShaderflowPipeline, LiveSourceReportsReadbackDepthFramesOfLatency) {
+  for (const guint depth : {0u, 1u, 3u}) {  // 0: the default
+    const std::string option = depth ? " readback-depth=" + std::to_string(depth) : "";
+    GstElement* pipeline =
+        parse(("shaderflowsrc is-live=true" + option + " ! video/x-raw,width=16,height=16,framerate=20/1 ! fakesink sync=true").c_str());
+    ASSERT_EQ(gst_element_set_state(pipeline, GST_STATE_PLAYING), GST_STATE_CHANGE_ASYNC);
+    ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 60 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+    GstQuery* query = gst_query_new_latency();
+    ASSERT_TRUE(gst_element_query(pipeline, query));
+    gboolean live = FALSE;
+    GstClockTime min = 0, max = 0;
+    gst_query_parse_latency(query, &live, &min, &max);
+    EXPECT_TRUE(live);
+    EXPECT_EQ(min, (depth ? depth : 2) * GST_SECOND / 20) << "readback-depth " << depth;
+    gst_query_unref(query);
+    gst_element_set_state(pipeline, GST_STATE_NULL);
+    gst_object_unref(pipeline);
+  }
 }
