@@ -1,13 +1,20 @@
 #!/usr/bin/python3
-"""shaderflowsrc against GstGL, both sides in one run on the same machine and renderer.
+"""shaderflow against GstGL, both sides in one run on the same machine and renderer.
 
-GstGL: gltestsrc ! glshader ! [glcolorconvert !] gldownload ! fakesink, pointed at EGL's device platform
-(GST_GL_WINDOW=egl-device, its only headless window in GStreamer 1.22). shaderflow: shaderflowsrc !
-fakesink. Same shader math on both sides, frames discarded. Prints fps and the ratio shaderflow/GstGL.
+Source rows: shaderflowsrc ! fakesink against gltestsrc pattern=black ! glshader ! [glcolorconvert !]
+gldownload ! fakesink (GstGL's cheapest source pattern, so GstGL pays as little as it can besides the
+shader). Filter rows: videotestsrc ! shaderflowfilter ! fakesink against videotestsrc ! glupload !
+glshader ! gldownload ! fakesink. Same shader math on both sides (GLSL ES 1.00 with GstGL's `time`
+uniform for glshader, Shadertoy mainImage for shaderflow), frames discarded. Each row runs --repeat
+times, alternating sides; the medians and their ratio (shaderflow / GstGL) are printed.
 
-    GST_PLUGIN_PATH=build/gst bench/bench_vs_gstgl.py [frames] [WIDTHxHEIGHT]   (300, 1920x1080)
+    GST_PLUGIN_PATH=build/gst bench/bench_vs_gstgl.py [--frames 300] [--size 1920x1080] [--size 3840x2160]
+                                                      [--repeat 3] [--rows trivial,plasma,...]
 """
+import argparse
 import os
+import statistics
+import subprocess
 import sys
 import time
 
@@ -18,20 +25,42 @@ import gi  # noqa: E402
 gi.require_version("Gst", "1.0")
 from gi.repository import Gst  # noqa: E402
 
-GL_HEADER = "#version 100\n#ifdef GL_ES\nprecision highp float;\n#endif\nvarying vec2 v_texcoord;\nuniform float time;\n"
+GL_HEADER = ("#version 100\n#ifdef GL_ES\nprecision highp float;\n#endif\nvarying vec2 v_texcoord;\n"
+             "uniform float time;\nuniform sampler2D tex;\n")
 PLASMA = ("float v = sin(p.x * 10.0 + time) + sin(p.y * 10.0 + time) + sin((p.x + p.y) * 10.0 + time)"
           " + sin(length(p) * 10.0 + time);\n")
 PLASMA_COLOUR = "vec4(0.5 + 0.5 * sin(v), 0.5 + 0.5 * sin(v + 2.0), 0.5 + 0.5 * sin(v + 4.0), 1.0)"
-SCENES = {
-    # GstGL's v_texcoord (0..1) against shaderflow's fragCoord / iResolution: the same per-pixel work.
+# A 64-step sphere-tracer over a rippled sphere: heavy per pixel, light on memory.
+RAYMARCH_FUNCTIONS = ("float sdf(vec3 p, float time) {\n"
+                      "  return length(p - vec3(0.0, 0.0, 3.0)) - 1.0 + 0.1 * sin(p.x * 5.0 + time) * sin(p.y * 5.0);\n"
+                      "}\n")
+RAYMARCH = ("vec3 rd = normalize(vec3(p, 1.5)); float t = 0.0;\n"
+            "for (int i = 0; i < 64; i++) { t += 0.8 * sdf(rd * t, time); }\n"
+            "float shade = exp(-0.3 * t);\n")
+SF_UV = "vec2 uv = f / iResolution.xy; float time = iTime;\n"
+
+# name: (GstGL fragment, shaderflow fragment, kind)
+ROWS = {
     "trivial": (
         GL_HEADER + "void main() { gl_FragColor = vec4(v_texcoord.x, v_texcoord.y, 0.5 + 0.5 * sin(time), 1.0); }\n",
-        "void mainImage(out vec4 c, in vec2 f) { vec2 uv = f / iResolution.xy;\n"
-        "  c = vec4(uv.x, uv.y, 0.5 + 0.5 * sin(iTime), 1.0); }\n"),
+        "void mainImage(out vec4 c, in vec2 f) {\n" + SF_UV + "c = vec4(uv.x, uv.y, 0.5 + 0.5 * sin(time), 1.0); }\n",
+        "src"),
     "plasma": (
         GL_HEADER + "void main() { vec2 p = v_texcoord * 2.0 - 1.0;\n" + PLASMA + "gl_FragColor = " + PLASMA_COLOUR + "; }\n",
-        "void mainImage(out vec4 c, in vec2 f) { vec2 p = f / iResolution.xy * 2.0 - 1.0; float time = iTime;\n"
-        + PLASMA + "c = " + PLASMA_COLOUR + "; }\n"),
+        "void mainImage(out vec4 c, in vec2 f) {\n" + SF_UV + "vec2 p = uv * 2.0 - 1.0;\n" + PLASMA +
+        "c = " + PLASMA_COLOUR + "; }\n",
+        "src"),
+    "raymarch": (
+        GL_HEADER + RAYMARCH_FUNCTIONS + "void main() { vec2 p = v_texcoord * 2.0 - 1.0;\n" + RAYMARCH +
+        "gl_FragColor = vec4(vec3(shade), 1.0); }\n",
+        RAYMARCH_FUNCTIONS + "void mainImage(out vec4 c, in vec2 f) {\n" + SF_UV + "vec2 p = uv * 2.0 - 1.0;\n" +
+        RAYMARCH + "c = vec4(vec3(shade), 1.0); }\n",
+        "src"),
+    "filter": (
+        GL_HEADER + "void main() { gl_FragColor = texture2D(tex, v_texcoord) * vec4(0.5 + 0.5 * sin(time), 1.0, 1.0, 1.0); }\n",
+        "void mainImage(out vec4 c, in vec2 f) {\n" + SF_UV +
+        "c = texture(iChannel0, uv) * vec4(0.5 + 0.5 * sin(time), 1.0, 1.0, 1.0); }\n",
+        "filter"),
 }
 
 
@@ -50,33 +79,65 @@ def run(description, name, fragment):
     return elapsed
 
 
-def main():
-    frames = int(sys.argv[1]) if len(sys.argv) > 1 else 300
-    width, height = (int(v) for v in (sys.argv[2] if len(sys.argv) > 2 else "1920x1080").split("x"))
-    Gst.init(None)
+def pipelines(kind, fmt, frames, width, height):
+    caps = f"video/x-raw,format={fmt},width={width},height={height},framerate=60/1"
+    gl_caps = f"video/x-raw(memory:GLMemory),width={width},height={height},framerate=60/1"
+    convert = "" if fmt == "RGBA" else f"glcolorconvert ! video/x-raw(memory:GLMemory),format={fmt} ! "
+    if kind == "src":
+        sf = f"shaderflowsrc name=s num-buffers={frames} ! {caps} ! fakesink"
+        gl = (f"gltestsrc pattern=black num-buffers={frames} ! {gl_caps} ! glshader name=s ! {convert}"
+              f"gldownload ! {caps} ! fakesink")
+    else:
+        source = (f"videotestsrc pattern=black num-buffers={frames} ! "
+                  f"video/x-raw,format=RGBA,width={width},height={height},framerate=60/1")
+        sf = f"{source} ! shaderflowfilter name=s ! {caps} ! fakesink"
+        gl = f"{source} ! glupload ! glshader name=s ! {convert}gldownload ! {caps} ! fakesink"
+    return sf, gl
+
+
+def renderer_strings():
+    """GL_RENDERER of each side: shaderflow's from its property, GstGL's from its context's INFO log."""
     probe = Gst.parse_launch("shaderflowsrc name=s num-buffers=1 ! video/x-raw,width=16,height=16 ! fakesink")
     probe.set_state(Gst.State.PAUSED)
     probe.get_state(30 * Gst.SECOND)
-    renderer = probe.get_by_name("s").get_property("renderer")
+    ours = probe.get_by_name("s").get_property("renderer")
     probe.set_state(Gst.State.NULL)
-    print(f"renderer: {renderer}; {frames} frames at {width}x{height}, both sides in this run")
-    print(f"{'scene':<8} {'format':<6} {'shaderflow':>12} {'GstGL':>12} {'ratio':>7}")
-    gl_caps = f"video/x-raw(memory:GLMemory),width={width},height={height},framerate=60/1"
-    for scene, (gl_fragment, sf_fragment) in SCENES.items():
-        for fmt in ("RGBA", "NV12"):
-            caps = f"video/x-raw,format={fmt},width={width},height={height},framerate=60/1"
-            if fmt == "RGBA":
-                sf = f"shaderflowsrc name=s num-buffers={frames} ! {caps} ! fakesink"
-                gl = f"gltestsrc num-buffers={frames} ! {gl_caps} ! glshader name=s ! gldownload ! {caps} ! fakesink"
-            else:
-                # shaderflow converts to YUV with videoconvert until the GPU does it itself (issue 5).
-                sf = (f"shaderflowsrc name=s num-buffers={frames} ! video/x-raw,format=RGBA,width={width},"
-                      f"height={height} ! videoconvert ! {caps} ! fakesink")
-                gl = (f"gltestsrc num-buffers={frames} ! {gl_caps} ! glshader name=s ! glcolorconvert ! "
-                      f"video/x-raw(memory:GLMemory),format={fmt} ! gldownload ! {caps} ! fakesink")
-            sf_fps = frames / run(sf, "s", sf_fragment)
-            gl_fps = frames / run(gl, "s", gl_fragment)
-            print(f"{scene:<8} {fmt:<6} {sf_fps:8.1f} fps {gl_fps:8.1f} fps {sf_fps / gl_fps:6.2f}x")
+
+    # GstGL logs its context's strings at INFO; a separate process keeps that log out of this one.
+    env = dict(os.environ, GST_DEBUG="glcontext:4", GST_DEBUG_NO_COLOR="1")
+    log = subprocess.run(["gst-launch-1.0", "-q", "gltestsrc", "num-buffers=1", "!", "gldownload", "!", "fakesink"],
+                         env=env, capture_output=True, text=True, timeout=120).stderr
+    theirs = next((line.split("GL_RENDERER:", 1)[1].strip() for line in log.splitlines() if "GL_RENDERER:" in line),
+                  "unknown (no GL_RENDERER in GstGL's log)")
+    return ours, theirs
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--frames", type=int, default=300)
+    parser.add_argument("--size", action="append", help="WIDTHxHEIGHT, repeatable (default 1920x1080)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per side and row; medians are compared")
+    parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated: " + ",".join(ROWS))
+    parser.add_argument("--formats", default="RGBA,NV12")
+    args = parser.parse_args()
+    Gst.init(None)
+    ours, theirs = renderer_strings()
+    print(f"shaderflow renderer: {ours}\nGstGL renderer:      {theirs}")
+    print(f"{args.frames} frames per run, {args.repeat} runs per side (alternating), medians; start-up included")
+    print(f"{'row':<9} {'size':<10} {'format':<6} {'shaderflow':>12} {'GstGL':>12} {'ratio':>7}")
+    for size in args.size or ["1920x1080"]:
+        width, height = (int(v) for v in size.split("x"))
+        for row in args.rows.split(","):
+            gl_fragment, sf_fragment, kind = ROWS[row]
+            for fmt in args.formats.split(","):
+                sf, gl = pipelines(kind, fmt, args.frames, width, height)
+                sf_fps, gl_fps = [], []
+                for _ in range(args.repeat):
+                    sf_fps.append(args.frames / run(sf, "s", sf_fragment))
+                    gl_fps.append(args.frames / run(gl, "s", gl_fragment))
+                sf_median, gl_median = statistics.median(sf_fps), statistics.median(gl_fps)
+                print(f"{row:<9} {size:<10} {fmt:<6} {sf_median:8.1f} fps {gl_median:8.1f} fps "
+                      f"{sf_median / gl_median:6.2f}x", flush=True)
 
 
 if __name__ == "__main__":

@@ -21,78 +21,129 @@ namespace shaderflow::render {
 
 namespace {
 
-// Writes an output frame's bytes: the output texture has the frame's memory as rows of `row_bytes`
+// Writes an output frame's bytes: the output texture has the frame's memory as rows of ROW_BYTES
 // (4 bytes a texel), so one glReadPixels of it is the frame in its layout, whatever the planes,
 // strides and offsets. Each texel finds its plane, row and column and computes 4 bytes: packed
-// pixels (GLES, where the image pass cannot render upright), luma, or chroma averaged over its block
-// at the caps' siting by one bilinear fetch.
-const char kOutputFragmentBody[] =
+// pixels (GLES, where the image pass cannot render upright), luma, or chroma averaged around its
+// site as the caps place it. The layout is compiled in (see output_program_text):
+// with constants, llvmpipe divides by multiplying and drops the planes' branches it never takes.
+const char kOutputFunctions[] =
     "uniform sampler2D picture;\n"
-    "uniform int picture_upright;  // 1: row 0 is the top of the picture; 0: GL orientation\n"
-    "uniform int row_bytes;\n"
-    "uniform int plane_count;\n"
-    "uniform int plane_offset[3];\n"
-    "uniform int plane_stride[3];\n"
-    "uniform int plane_rows[3];\n"
-    "uniform int plane_columns[3];  // pixels or chroma samples in a row\n"
-    "uniform int plane_kind[3];  // 0 packed pixels, 1 luma, 2 Cb, 3 Cr, 4 CbCr pairs, 5 CrCb pairs\n"
-    "uniform ivec2 chroma_shift;\n"
-    "uniform vec2 chroma_site;  // a chroma sample's position in its block, in luma texels\n"
     "uniform mat3 rgb_to_yuv;\n"
     "uniform vec3 yuv_offset;\n"
     "uniform mat4 swizzle;\n"
-    "uniform float opaque;\n"
     "out vec4 outColor;\n"
     "vec4 pixel(int x, int y) {\n"
-    "  if (picture_upright == 0) y = textureSize(picture, 0).y - 1 - y;\n"
+    "#if !PICTURE_UPRIGHT\n"
+    "  y = textureSize(picture, 0).y - 1 - y;\n"
+    "#endif\n"
     "  return texelFetch(picture, ivec2(x, y), 0);\n"
     "}\n"
-    "vec3 chroma(int cx, int cy) {\n"
-    "  vec2 size = vec2(textureSize(picture, 0));\n"
-    "  vec2 p = vec2(float(cx << chroma_shift.x), float(cy << chroma_shift.y)) + chroma_site;\n"
-    "  if (picture_upright == 0) p.y = size.y - p.y;\n"
-    "  return rgb_to_yuv * texture(picture, p / size).rgb + yuv_offset;\n"
+    "float luma(int x, int y) {\n"
+    "  return dot(vec3(rgb_to_yuv[0][0], rgb_to_yuv[1][0], rgb_to_yuv[2][0]), pixel(x, y).rgb) + yuv_offset.x;\n"
     "}\n"
-    "void main() {\n"
-    "  ivec2 t = ivec2(gl_FragCoord.xy);\n"
-    "  int o = t.y * row_bytes + t.x * 4;\n"
-    "  int plane = -1;\n"
-    "  for (int i = 0; i < plane_count; ++i) {\n"
-    "    if (o >= plane_offset[i] && o < plane_offset[i] + plane_stride[i] * plane_rows[i]) plane = i;\n"
-    "  }\n"
-    "  vec4 bytes = vec4(0.0);\n"
-    "  if (plane >= 0) {\n"
-    "    int relative = o - plane_offset[plane];\n"
-    "    int row = relative / plane_stride[plane];\n"
-    "    int column = relative - row * plane_stride[plane];\n"
-    "    int kind = plane_kind[plane];\n"
-    "    int columns = plane_columns[plane];\n"
-    "    if (kind == 0) {\n"
-    "      if (column / 4 < columns) {\n"
-    "        vec4 c = pixel(column / 4, row);\n"
-    "        bytes = swizzle * vec4(c.rgb, max(c.a, opaque));\n"
-    "      }\n"
-    "    } else if (kind == 1) {\n"
-    "      vec3 luma = vec3(rgb_to_yuv[0][0], rgb_to_yuv[1][0], rgb_to_yuv[2][0]);\n"
-    "      for (int k = 0; k < 4; ++k) {\n"
-    "        if (column + k < columns) bytes[k] = dot(luma, pixel(column + k, row).rgb) + yuv_offset.x;\n"
-    "      }\n"
-    "    } else if (kind <= 3) {\n"
-    "      for (int k = 0; k < 4; ++k) {\n"
-    "        if (column + k < columns) bytes[k] = chroma(column + k, row)[kind - 1];\n"
-    "      }\n"
-    "    } else {\n"
-    "      for (int k = 0; k < 4; k += 2) {\n"
-    "        if ((column + k) / 2 < columns) {\n"
-    "          vec3 c = chroma((column + k) / 2, row);\n"
-    "          bytes[k] = kind == 4 ? c.y : c.z;\n"
-    "          bytes[k + 1] = kind == 4 ? c.z : c.y;\n"
-    "        }\n"
-    "      }\n"
-    "    }\n"
-    "  }\n"
-    "  outColor = bytes;\n"
+    // A chroma sample is the mean of the one, two or four texels around its site (bilinear weights
+    // at a site on a texel centre or half-way between two), fetched exactly: llvmpipe's texelFetch is
+    // far cheaper than its filtered texture().
+    "vec3 chroma(int cx, int cy) {\n"
+    "  ivec2 last = textureSize(picture, 0) - 1;\n"
+    "  int x = cx * CHROMA_BLOCK_X + CHROMA_FIRST_X;\n"
+    "  int y = cy * CHROMA_BLOCK_Y + CHROMA_FIRST_Y;\n"
+    "  int x2 = min(x + CHROMA_PAIR_X, last.x), y2 = min(y + CHROMA_PAIR_Y, last.y);\n"
+    "  x = min(x, last.x);\n"
+    "  y = min(y, last.y);\n"
+    "  vec3 c = pixel(x, y).rgb;\n"
+    "#if CHROMA_PAIR_X\n"
+    "  c += pixel(x2, y).rgb;\n"
+    "#endif\n"
+    "#if CHROMA_PAIR_Y\n"
+    "  c += pixel(x, y2).rgb;\n"
+    "#if CHROMA_PAIR_X\n"
+    "  c += pixel(x2, y2).rgb;\n"
+    "#endif\n"
+    "#endif\n"
+    "  return rgb_to_yuv * (c / float((1 + CHROMA_PAIR_X) * (1 + CHROMA_PAIR_Y))) + yuv_offset;\n"
+    "}\n"
+    "vec4 packed_bytes(int row, int column, int columns) {\n"
+    "  if (column / 4 >= columns) return vec4(0.0);\n"
+    "  vec4 c = pixel(column / 4, row);\n"
+    "#if OPAQUE\n"
+    "  c.a = 1.0;\n"
+    "#endif\n"
+    "  return swizzle * c;\n"
+    "}\n"
+    "float luma_byte(int row, int column, int columns) {\n"
+    "  return column < columns ? luma(column, row) : 0.0;\n"
+    "}\n"
+    "vec4 luma_bytes(int row, int column, int columns) {\n"
+    "  return vec4(luma_byte(row, column, columns), luma_byte(row, column + 1, columns),\n"
+    "              luma_byte(row, column + 2, columns), luma_byte(row, column + 3, columns));\n"
+    "}\n"
+    "float chroma_byte(int row, int column, int columns, int component) {\n"
+    "  return column < columns ? chroma(column, row)[component] : 0.0;\n"
+    "}\n"
+    "vec4 chroma_bytes(int row, int column, int columns, int component) {\n"
+    "  return vec4(chroma_byte(row, column, columns, component), chroma_byte(row, column + 1, columns, component),\n"
+    "              chroma_byte(row, column + 2, columns, component), chroma_byte(row, column + 3, columns, component));\n"
+    "}\n"
+    "vec2 pair(int row, int sample, int columns, bool cb_first) {\n"
+    "  if (sample >= columns) return vec2(0.0);\n"
+    "  vec3 c = chroma(sample, row);\n"
+    "  return cb_first ? c.yz : c.zy;\n"
+    "}\n"
+    "vec4 pair_bytes(int row, int column, int columns, bool cb_first) {\n"
+    "  return vec4(pair(row, column / 2, columns, cb_first), pair(row, column / 2 + 1, columns, cb_first));\n"
     "}\n";
+
+// The main() of the output pass for one layout: a branch per plane, every number a constant.
+std::string output_program_text(GlslDialect dialect, const FrameLayout& layout, int row_bytes, bool picture_upright) {
+  const VideoFormat& format = layout.format;
+  const std::vector<PlaneShape> shapes = plane_shapes(format);
+  auto number = [](auto value) { return std::to_string(value); };
+  std::string text = version_header(dialect);
+  text += "#define PICTURE_UPRIGHT " + number(picture_upright ? 1 : 0) + "\n";
+  text += "#define OPAQUE " + number(format.opaque ? 1 : 0) + "\n";
+  text += "#define CHROMA_BLOCK_X " + number(1 << format.chroma_shift_x) + "\n";
+  text += "#define CHROMA_BLOCK_Y " + number(1 << format.chroma_shift_y) + "\n";
+  // Cosited samples sit on the centre of their block's first texel: that texel alone. Others sit in
+  // the middle of the block: the two texels either side of it (one for blocks of one texel).
+  auto first = [](bool cosited, int shift) { return cosited || shift == 0 ? 0 : (1 << shift) / 2 - 1; };
+  auto pair = [](bool cosited, int shift) { return cosited || shift == 0 ? 0 : 1; };
+  text += "#define CHROMA_FIRST_X " + number(first(format.chroma_cosited_h, format.chroma_shift_x)) + "\n";
+  text += "#define CHROMA_FIRST_Y " + number(first(format.chroma_cosited_v, format.chroma_shift_y)) + "\n";
+  text += "#define CHROMA_PAIR_X " + number(pair(format.chroma_cosited_h, format.chroma_shift_x)) + "\n";
+  text += "#define CHROMA_PAIR_Y " + number(pair(format.chroma_cosited_v, format.chroma_shift_y)) + "\n";
+  text += kOutputFunctions;
+  text += "void main() {\n"
+          "  ivec2 t = ivec2(gl_FragCoord.xy);\n"
+          "  int o = t.y * " + number(row_bytes) + " + t.x * 4;\n"
+          "  vec4 bytes = vec4(0.0);\n";
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const std::string offset = number(layout.offsets[i]), stride = number(layout.strides[i]);
+    const std::string end = number(layout.offsets[i] + layout.strides[i] * static_cast<std::size_t>(shapes[i].height));
+    const std::string columns = number(shapes[i].width);
+    std::string call;
+    switch (format.layout) {
+      case VideoLayout::Packed: call = "packed_bytes(row, column, " + columns + ")"; break;
+      case VideoLayout::Gray: call = "luma_bytes(row, column, " + columns + ")"; break;
+      case VideoLayout::Planar:
+        call = i == 0 ? "luma_bytes(row, column, " + columns + ")"
+                      : "chroma_bytes(row, column, " + columns + ", " + number(i) + ")";
+        break;
+      case VideoLayout::SemiPlanar:
+        call = i == 0 ? "luma_bytes(row, column, " + columns + ")"
+                      : "pair_bytes(row, column, " + columns + ", " + (format.swap_uv ? "false" : "true") + ")";
+        break;
+    }
+    text += "  if (o >= " + offset + " && o < " + end + ") {\n"
+            "    int row = (o - " + offset + ") / " + stride + ";\n"
+            "    int column = o - " + offset + " - row * " + stride + ";\n"
+            "    bytes = " + call + ";\n"
+            "  }\n";
+  }
+  text += "  outColor = bytes;\n}\n";
+  return text;
+}
 
 // Column-major permutation matrices: memory bytes = swizzle * (r, g, b, a).
 std::array<float, 16> swizzle_matrix(PixelOrder order) {
@@ -254,8 +305,8 @@ struct Renderer::Gpu {
   gl::Framebuffer output_framebuffer;
   int output_columns = 0, output_rows = 0, output_last_row_texels = 0;
   gl::Program output_program;  // kOutputFragmentBody, when not direct
-  std::array<float, 16> image_swizzle = swizzle_matrix(PixelOrder::RGBA);
-  float image_opaque = 0.0f;
+  std::optional<Scene> scene;   // to compile the image pass again for another output byte order
+  ImageOutput image_output;     // what the compiled image pass writes
 
   std::unique_ptr<VideoInput> input;  // iChannel0 of the filter
 
@@ -333,61 +384,33 @@ struct Renderer::Gpu {
     return warnings;
   }
 
-  // The image pass's byte order: its program sets it from these on every new scene and output.
-  void apply_image_swizzle() {
-    if (!upright || passes.empty()) return;
-    const GLuint program = passes.back().program.get();
-    glUseProgram(program);
-    glUniformMatrix4fv(glGetUniformLocation(program, "shaderflow_output_swizzle"), 1, GL_FALSE, image_swizzle.data());
-    glUniform1f(glGetUniformLocation(program, "shaderflow_output_opaque"), image_opaque);
+  // How the image pass must write for the current output: straight into the frame's byte order when
+  // direct, plain RGBA (upright where possible) for the output pass otherwise.
+  ImageOutput wanted_image_output() const {
+    ImageOutput output;
+    output.upright = upright;
+    if (direct) {
+      static const char* const swizzles[] = {"rgba", "bgra", "argb", "abgr"};
+      output.swizzle = swizzles[static_cast<int>(layout.format.order)];
+      output.opaque = layout.format.opaque;
+    }
+    return output;
   }
 
   void build_output_program() {
-    if (!output_program) {
-      output_program = build_internal_program(fullscreen_vertex, version_header(dialect) + kOutputFragmentBody, "output");
-    }
+    output_program = build_internal_program(fullscreen_vertex, output_program_text(dialect, layout, output_columns * 4, upright),
+                                            "output");
     const GLuint program = output_program.get();
-    auto location = [program](const char* name) { return glGetUniformLocation(program, name); };
     glUseProgram(program);
-    glUniform1i(location("picture"), 0);
-    glUniform1i(location("picture_upright"), upright ? 1 : 0);
-    glUniform1i(location("row_bytes"), output_columns * 4);
-    const VideoFormat& format = layout.format;
-    const std::vector<PlaneShape> shapes = plane_shapes(format);
-    GLint offsets[3] = {0, 0, 0}, strides[3] = {1, 1, 1}, rows[3] = {0, 0, 0}, columns[3] = {0, 0, 0}, kinds[3] = {0, 0, 0};
-    for (std::size_t i = 0; i < shapes.size(); ++i) {
-      offsets[i] = static_cast<GLint>(layout.offsets[i]);
-      strides[i] = static_cast<GLint>(layout.strides[i]);
-      rows[i] = shapes[i].height;
-      columns[i] = shapes[i].width;
-      switch (format.layout) {
-        case VideoLayout::Packed: kinds[i] = 0; break;
-        case VideoLayout::Gray: kinds[i] = 1; break;
-        case VideoLayout::Planar: kinds[i] = static_cast<GLint>(i) + 1; break;
-        case VideoLayout::SemiPlanar: kinds[i] = i == 0 ? 1 : (format.swap_uv ? 5 : 4); break;
-      }
-    }
-    glUniform1i(location("plane_count"), static_cast<GLint>(shapes.size()));
-    glUniform1iv(location("plane_offset"), 3, offsets);
-    glUniform1iv(location("plane_stride"), 3, strides);
-    glUniform1iv(location("plane_rows"), 3, rows);
-    glUniform1iv(location("plane_columns"), 3, columns);
-    glUniform1iv(location("plane_kind"), 3, kinds);
-    glUniform2i(location("chroma_shift"), format.chroma_shift_x, format.chroma_shift_y);
-    // A block of 2^shift luma texels: cosited samples sit on the centre of its first texel, the
-    // others in the middle of the block (texel centres are at +0.5).
-    const float block_x = static_cast<float>(1 << format.chroma_shift_x);
-    const float block_y = static_cast<float>(1 << format.chroma_shift_y);
-    glUniform2f(location("chroma_site"), format.chroma_cosited_h ? 0.5f : block_x / 2.0f,
-                format.chroma_cosited_v ? 0.5f : block_y / 2.0f);
+    glUniform1i(glGetUniformLocation(program, "picture"), 0);
     // GRAY8 is full-range luma.
+    const VideoFormat& format = layout.format;
     const bool full_range = format.full_range || format.layout == VideoLayout::Gray;
     const std::array<float, 12> transform = rgb_to_yuv_transform(format.kr, format.kb, full_range);
-    glUniformMatrix3fv(location("rgb_to_yuv"), 1, GL_FALSE, transform.data());
-    glUniform3fv(location("yuv_offset"), 1, transform.data() + 9);
+    glUniformMatrix3fv(glGetUniformLocation(program, "rgb_to_yuv"), 1, GL_FALSE, transform.data());
+    glUniform3fv(glGetUniformLocation(program, "yuv_offset"), 1, transform.data() + 9);
     const std::array<float, 16> swizzle = swizzle_matrix(format.order);
-    glUniformMatrix4fv(location("swizzle"), 1, GL_FALSE, swizzle.data());
-    glUniform1f(location("opaque"), format.opaque ? 1.0f : 0.0f);
+    glUniformMatrix4fv(glGetUniformLocation(program, "swizzle"), 1, GL_FALSE, swizzle.data());
   }
 
   // (Re)creates the targets of the buffers the scene uses, cleared to transparent black.
@@ -529,7 +552,7 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
 namespace {
 
 CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dialect, const gl::Shader& vertex,
-                          ImageOutput output) {
+                          const ImageOutput& output) {
   const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output);
   const std::string where = pass.buffer < 0 && scene.buffers.empty()
                                 ? pass.source.name
@@ -618,11 +641,11 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
   }
   std::vector<CompiledPass> passes;
   for (const Pass& pass : scene.buffers) {
-    passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex, ImageOutput::GlOrientation));
+    passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex, ImageOutput{}));
   }
-  passes.push_back(gpu.upright ? compile_pass(scene, scene.image, gpu.dialect, gpu.upright_vertex, ImageOutput::Upright)
-                               : compile_pass(scene, scene.image, gpu.dialect, gpu.fullscreen_vertex,
-                                              ImageOutput::GlOrientation));
+  const ImageOutput image_output = gpu.wanted_image_output();
+  passes.push_back(compile_pass(scene, scene.image, gpu.dialect, gpu.upright ? gpu.upright_vertex : gpu.fullscreen_vertex,
+                                image_output));
 
   // What the scene says about its uniforms (may throw for a malformed annotation: the old scene stays).
   std::vector<std::string> declared = declared_uniforms(scene.common.code);
@@ -669,7 +692,8 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
     }
     gpu.buffers[letter].mipmaps = mipmaps;
   }
-  gpu.apply_image_swizzle();
+  gpu.scene = scene;
+  gpu.image_output = image_output;
   return gpu.resolve_uniforms();
 }
 
@@ -733,15 +757,13 @@ void Renderer::set_output(const FrameLayout& layout) {
   if (gpu.direct) {
     gpu.scene_texture.reset();
     gpu.scene_framebuffer.reset();
-    gpu.image_swizzle = swizzle_matrix(layout.format.order);
-    gpu.image_opaque = layout.format.opaque ? 1.0f : 0.0f;
   } else {
     make_target(gpu.scene_texture, gpu.scene_framebuffer, width, height);
-    gpu.image_swizzle = swizzle_matrix(PixelOrder::RGBA);
-    gpu.image_opaque = 0.0f;
     gpu.build_output_program();
   }
-  gpu.apply_image_swizzle();
+  // Another byte order for the image pass: compile the scene again (once per negotiation; RGBA and
+  // every YUV format need none).
+  if (gpu.scene && gpu.wanted_image_output() != gpu.image_output) set_scene(Scene(*gpu.scene));
 }
 
 const FrameLayout& Renderer::output_layout() const { return gpu_->layout; }

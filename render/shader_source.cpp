@@ -54,13 +54,11 @@ const char kPreludeUniforms[] =
     "uniform float iDuration;\n"
     "uniform float iQuality;\n";
 
-// See ImageOutput::Upright. dFdy is negated by a macro: a function-like macro is not expanded inside
+// See ImageOutput. dFdy is negated by a macro: a function-like macro is not expanded inside
 // its own replacement, so the inner dFdy is the built-in.
 const char kUprightOutput[] =
     "layout(origin_upper_left) in vec4 gl_FragCoord;\n"
-    "#define dFdy(p) (-dFdy(p))\n"
-    "uniform mat4 shaderflow_output_swizzle;\n"
-    "uniform float shaderflow_output_opaque;\n";
+    "#define dFdy(p) (-dFdy(p))\n";
 
 // ShaderFlow's coordinates, set from gl_FragCoord before the user's code runs. As in ShaderFlow
 // (Resources/Shaders/Vertex/Default.glsl): the "a" variants are absolute, the others aspect-corrected
@@ -211,11 +209,11 @@ AssembledShader assemble_fragment_shader(const std::string& user_code, const std
 }
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect) {
-  return assemble_fragment_shader(common, pass, dialect, ImageOutput::GlOrientation);
+  return assemble_fragment_shader(common, pass, dialect, ImageOutput{});
 }
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                                         ImageOutput output) {
+                                         const ImageOutput& output) {
   const std::string code = strip_comments(common.code + "\n" + pass.code);
   static const std::regex main_image(R"(\bvoid\s+mainImage\s*\()");
   static const std::regex plain_main(R"(\bvoid\s+main\s*\(\s*(void\s*)?\))");
@@ -238,7 +236,7 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
                               "precision highp sampler2D;\n"
                             : "#version 330 core\n";
-  const bool upright = output == ImageOutput::Upright && dialect == GlslDialect::Desktop330;
+  const bool upright = output.upright && dialect == GlslDialect::Desktop330;
   if (upright) prelude += kUprightOutput;
   prelude += kPreludeUniforms;
   std::smatch output_declaration;
@@ -251,7 +249,7 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   if (shader.shaderflow_coordinates) prelude += kShaderflowCoordinates;
   // The user's main() becomes a function our main() calls once the coordinates are set and before the
   // colour goes out in the frame's byte order.
-  const bool wrap_main = has_main && (shader.shaderflow_coordinates || upright);
+  const bool wrap_main = has_main && (shader.shaderflow_coordinates || upright);  // upright: to_memory below
   if (wrap_main) prelude += "#define main shaderflow_user_main\n";
 
   std::string text = prelude;
@@ -267,10 +265,9 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   if (!common.code.empty()) append(common);
   shader.prelude_lines = line - 1;
   shader.user_lines = append(pass);
-  const std::string to_memory =
-      upright ? "  " + output_name + " = shaderflow_output_swizzle * vec4(" + output_name + ".rgb, max(" + output_name +
-                    ".a, shaderflow_output_opaque));\n"
-              : "";
+  std::string to_memory;
+  if (upright && output.opaque) to_memory += "  " + output_name + ".a = 1.0;\n";
+  if (upright && output.swizzle != "rgba") to_memory += "  " + output_name + " = " + output_name + "." + output.swizzle + ";\n";
   if (wrap_main) {
     text += "#undef main\nvoid main() {\n";
     if (shader.shaderflow_coordinates) text += "  shaderflow_coordinates();\n";

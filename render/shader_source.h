@@ -55,12 +55,20 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
 // How the image pass writes the frame. Upright output (desktop GL only) renders the picture top row
 // first, so its framebuffer has the memory order of a video frame and can be read back as it is: the
 // vertex shader flips the triangle, gl_FragCoord is redeclared with origin_upper_left and dFdy()
-// negated, so fragCoord, gl_FragCoord and derivatives keep Shadertoy's bottom-left meaning. The
-// colour then goes through `shaderflow_output_swizzle` (memory byte order) and, where
-// `shaderflow_output_opaque` is 1, gets alpha 1.
-enum class ImageOutput { GlOrientation, Upright };
+// negated, so fragCoord, gl_FragCoord and derivatives keep Shadertoy's bottom-left meaning. The colour
+// is then swizzled into the memory byte order and, for opaque formats, given alpha 1 (compiled in:
+// a per-pixel matrix costs llvmpipe more than a simple scene itself).
+struct ImageOutput {
+  bool upright = false;
+  std::string swizzle = "rgba";  // memory byte k holds component swizzle[k]
+  bool opaque = false;
+  bool operator==(const ImageOutput& other) const {
+    return upright == other.upright && swizzle == other.swizzle && opaque == other.opaque;
+  }
+  bool operator!=(const ImageOutput& other) const { return !(*this == other); }
+};
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                                         ImageOutput output);
+                                         const ImageOutput& output);
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.
