@@ -167,7 +167,7 @@ bool SceneElement::apply_uniforms(GstElement* element, const std::string& text, 
   return true;
 }
 
-render::Scene SceneElement::load(const Settings& settings) {
+render::Scene SceneElement::load(const Settings& settings) const {
   render::Scene scene = settings.fragment.empty()
                             ? gstglue::load_scene(settings.scene)
                             : render::parse_scene({"fragment", settings.fragment}, std::string());
@@ -181,6 +181,9 @@ render::Scene SceneElement::load(const Settings& settings) {
     bound.sampler = render::picture_sampler();
   }
   decode_pictures(scene);
+  for (std::string& warning : render::unbound_channel_warnings(scene, input_video_)) {
+    scene.warnings.push_back(std::move(warning));
+  }
   return scene;
 }
 

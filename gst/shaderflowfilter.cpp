@@ -61,7 +61,7 @@ struct State {
 };
 
 struct Private {
-  gstglue::SceneElement scene{render::kDefaultEffect};
+  gstglue::SceneElement scene{render::kDefaultEffect, true};
   State state;
 };
 

@@ -74,7 +74,7 @@ struct State {
 };
 
 struct Private {
-  gstglue::SceneElement scene{render::kDefaultScene};
+  gstglue::SceneElement scene{render::kDefaultScene, false};
   std::atomic<bool> is_live{DEFAULT_IS_LIVE};
   std::atomic<guint64> duration{DEFAULT_DURATION};
   State state;
