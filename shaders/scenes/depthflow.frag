@@ -64,7 +64,7 @@ vec4 demo(vec2 uv) {
             vec3 n = vec3(d, sqrt(1.0 - r2));
             float light = max(dot(n, normalize(vec3(-0.5, 0.6, 0.7))), 0.0);
             col = paint[i] * (0.25 + 0.75 * light) + pow(light, 24.0) * 0.5;
-            depth = 0.75 + 0.1 * float(i == 1) + 0.15 * n.z;
+            depth = mix(depth, 0.8 + 0.15 * float(i == 1), sqrt(n.z));  // no step at the rim: no stretched edge
         }
     }
     return vec4(col, clamp(depth, 0.0, 1.0));
@@ -77,6 +77,11 @@ float depth_at(vec2 uv) {
             : has_depth()    ? luma(textureLod(iChannel1, uv, 0.0).rgb)
                              : luma(textureLod(iChannel0, uv, 0.0).rgb);
     return invert ? 1.0 - d : d;
+}
+
+// z of the relief at xy (half-heights, the picture spanning x in +-aspect, y in -1..1).
+float surface_at(vec2 xy) {
+    return 1.0 - height * depth_at(xy * 0.5 / vec2(iResolution.x / iResolution.y, 1.0) + 0.5);
 }
 
 // The picture's colour at uv, with the mip level of the flat picture's gradients times `blur`.
@@ -104,7 +109,7 @@ void mainImage(out vec4 fragColor, in vec2 fragCoord) {
         float w = preset == 4 ? wave : 1.0 - wave;
         zm *= 1.0 + 0.25 * k * w;
         dl -= 0.3 * k * w;
-    } else if (preset == 6) dl += 2.0 * k * wave;  // dolly zoom: perspective changes, the focus depth keeps its size
+    } else if (preset == 6) dl -= 0.5 * k * wave;  // dolly zoom: the camera moves in, the focus depth keeps its size
     else if (preset == 7) {                        // a circle in the horizontal plane: side to side, in and out
         off.x += k * sin(t);
         dl += 0.5 * k * wave;
@@ -122,33 +127,37 @@ void mainImage(out vec4 fragColor, in vec2 fragCoord) {
     float z = 1.0;
     if (height > 0.0) {
         float start = max(1.0 - height, eye.z + 1e-4);
-        // Coarse steps of (8 .. 1) output pixels of sideways travel; fine steps a tenth of that or less.
-        float travel = length(slope) * (1.0 - start) * iResolution.y * 0.5;
+        // Coarse steps of (8 .. 1) output pixels of sideways travel for the steepest ray of the frame, so
+        // that all rays sample the same depths: where a ray can slip past the edge of a near object between
+        // two steps, its neighbours do too, and the edge stays a line instead of per-pixel noise.
+        float steepest = (length(vec2(aspect, 1.0)) * (1.0 + abs(lens)) / zm + length(center - origin)) *
+                         (1.0 - isometric) / (z_focus - eye.z) + length(off);
+        float travel = steepest * (1.0 - start) * iResolution.y * 0.5;
         int coarse = int(clamp(ceil(travel / mix(8.0, 1.0, quality)), 1.0, 512.0));
         int fine = int(mix(4.0, 16.0, quality));
         float step_z = (1.0 - start) / float(coarse);
         z = start;
-        float inside = 0.0;  // z - surface at z: >= 0 inside the relief
         for (int i = 0; i <= coarse; ++i) {
-            inside = z - (1.0 - height * depth_at((at_eye + slope * (z - eye.z)) * to_uv + 0.5));
-            if (inside >= 0.0) break;
+            if (z >= surface_at(at_eye + slope * (z - eye.z))) break;  // inside the relief
             z += step_z;
         }
         float fine_z = step_z / float(fine);
         for (int i = 0; i < fine; ++i) {
             float before = z - fine_z;
-            float outside = before - (1.0 - height * depth_at((at_eye + slope * (before - eye.z)) * to_uv + 0.5));
-            if (outside < 0.0) {
-                // The surface is between before and z. On a smooth surface interpolating lands on it; at a
-                // depth edge (the side wall of a near object) it may land on the far side of the edge, so
-                // keep it only when it is (nearly) on the surface, else stay just inside the near object.
-                float between = z - fine_z * inside / max(inside - outside, 1e-6);
-                float off_surface = between - (1.0 - height * depth_at((at_eye + slope * (between - eye.z)) * to_uv + 0.5));
-                if (abs(off_surface) < 0.5 * fine_z) z = between;
+            if (before - surface_at(at_eye + slope * (before - eye.z)) < 0.0) {
+                // The surface is between before (outside) and z (inside): halve that interval a few times.
+                // Interpolating would do on smooth relief, but at the edge of a near object the depth map
+                // jumps within a texel, and where a ray lands in that texel must not depend on where the
+                // fine steps fell (it would show as noise along the edge).
+                float outside = before;
+                for (int j = 0; j < 6; ++j) {
+                    float middle = 0.5 * (outside + z);
+                    if (middle - surface_at(at_eye + slope * (middle - eye.z)) < 0.0) outside = middle;
+                    else z = middle;
+                }
                 break;
             }
             z = before;
-            inside = outside;
         }
         z = clamp(z, start, 1.0);
     }
