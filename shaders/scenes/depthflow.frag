@@ -127,12 +127,8 @@ void mainImage(out vec4 fragColor, in vec2 fragCoord) {
     float z = 1.0;
     if (height > 0.0) {
         float start = max(1.0 - height, eye.z + 1e-4);
-        // Coarse steps of (8 .. 1) output pixels of sideways travel for the steepest ray of the frame, so
-        // that all rays sample the same depths: where a ray can slip past the edge of a near object between
-        // two steps, its neighbours do too, and the edge stays a line instead of per-pixel noise.
-        float steepest = (length(vec2(aspect, 1.0)) * (1.0 + abs(lens)) / zm + length(center - origin)) *
-                         (1.0 - isometric) / (z_focus - eye.z) + length(off);
-        float travel = steepest * (1.0 - start) * iResolution.y * 0.5;
+        // Coarse steps of (8 .. 1) output pixels of sideways travel; fine steps a tenth of that or less.
+        float travel = length(slope) * (1.0 - start) * iResolution.y * 0.5;
         int coarse = int(clamp(ceil(travel / mix(8.0, 1.0, quality)), 1.0, 512.0));
         int fine = int(mix(4.0, 16.0, quality));
         float step_z = (1.0 - start) / float(coarse);
