@@ -33,9 +33,11 @@ void SceneElement::install_properties(GObjectClass* klass, const char* default_s
   if (!shaderflow_scene_debug) {
     GST_DEBUG_CATEGORY_INIT(shaderflow_scene_debug, "shaderflow", 0, "shaderflow scene handling");
   }
+  const bool effects = std::string(scene_kind) == "effect";
   const std::string scene_blurb = std::string("Built-in ") + scene_kind + " (" +
-                                  render::builtin_scene_names(scene_kind) +
-                                  ") or path to a GLSL fragment shader file (.frag/.glsl). Ignored when "
+                                  render::builtin_scene_names(scene_kind) + ")" +
+                                  (effects ? ", any other built-in scene (e.g. depthflow, over the input video)," : "") +
+                                  " or path to a GLSL fragment shader file (.frag/.glsl). Ignored when "
                                   "'fragment' is set";
   g_object_class_install_property(
       klass, PROP_SCENE,
@@ -63,8 +65,7 @@ void SceneElement::install_properties(GObjectClass* klass, const char* default_s
                           "software (Mesa llvmpipe), an EGL device index (0, 1, ...), a DRM node "
                           "(/dev/dri/renderD128) or cuda:N. shaderflow-info lists them",
                           "auto", kReadyFlags));
-  const bool is_filter = std::string(scene_kind) == "effect";
-  for (int channel = is_filter ? 1 : 0; channel < 4; ++channel) {
+  for (int channel = effects ? 1 : 0; channel < 4; ++channel) {
     const std::string name = "channel" + std::to_string(channel);
     const std::string blurb = "Picture file (PNG, JPEG, ... decoded by GStreamer) sampled as iChannel" +
                               std::to_string(channel) +
@@ -167,7 +168,7 @@ bool SceneElement::apply_uniforms(GstElement* element, const std::string& text, 
   return true;
 }
 
-render::Scene SceneElement::load(const Settings& settings) {
+render::Scene SceneElement::load(const Settings& settings) const {
   render::Scene scene = settings.fragment.empty()
                             ? gstglue::load_scene(settings.scene)
                             : render::parse_scene({"fragment", settings.fragment}, std::string());
@@ -181,6 +182,9 @@ render::Scene SceneElement::load(const Settings& settings) {
     bound.sampler = render::picture_sampler();
   }
   decode_pictures(scene);
+  for (std::string& warning : render::unbound_channel_warnings(scene, input_video_)) {
+    scene.warnings.push_back(std::move(warning));
+  }
   return scene;
 }
 

@@ -31,7 +31,10 @@ enum ScenePropertyId : guint {
 
 class SceneElement {
  public:
-  explicit SceneElement(const char* default_scene) : default_scene_(default_scene) { settings_.scene = default_scene; }
+  // input_video: the element feeds its input video as iChannel0 (shaderflowfilter).
+  SceneElement(const char* default_scene, bool input_video) : default_scene_(default_scene), input_video_(input_video) {
+    settings_.scene = default_scene;
+  }
 
   // scene_kind: "scene" or "effect", for the blurb listing the built-ins of that kind.
   static void install_properties(GObjectClass* klass, const char* default_scene, const char* scene_kind);
@@ -60,11 +63,12 @@ class SceneElement {
     bool watch = true;
   };
   // The scene the settings describe, pictures decoded. Throws render::Error.
-  static render::Scene load(const Settings& settings);
+  render::Scene load(const Settings& settings) const;
   bool apply_uniforms(GstElement* element, const std::string& text, bool playing);
   void reload_if_changed(GstElement* element);
 
   const char* default_scene_;
+  const bool input_video_;
   std::mutex mutex_;
   Settings settings_;
   bool uniforms_changed_ = false;

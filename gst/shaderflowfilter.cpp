@@ -63,7 +63,7 @@ struct State {
 };
 
 struct Private {
-  gstglue::SceneElement scene{render::kDefaultEffect};
+  gstglue::SceneElement scene{render::kDefaultEffect, true};
   State state;
 };
 

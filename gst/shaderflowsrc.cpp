@@ -88,7 +88,7 @@ struct State {
 };
 
 struct Private {
-  gstglue::SceneElement scene{render::kDefaultScene};
+  gstglue::SceneElement scene{render::kDefaultScene, false};
   std::atomic<bool> is_live{DEFAULT_IS_LIVE};
   std::atomic<guint64> duration{DEFAULT_DURATION};
   std::atomic<guint> readback_depth{DEFAULT_READBACK_DEPTH};

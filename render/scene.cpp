@@ -74,6 +74,7 @@ void parse_channel(const std::string& file, int line, const std::string& source,
 Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   static const std::regex pass_line(R"(^[ \t]*#[ \t]*pass\b[ \t]*(\S*)[ \t]*(\S*).*$)");
   static const std::regex channel_line(R"(^[ \t]*//[ \t]*@channel(\S*)[ \t]*(\S*)(.*)$)");
+  static const std::regex expects_line(R"(^[ \t]*//[ \t]*@expects\b[ \t]*(\S*)[ \t]*(.*?)[ \t\r]*$)");
   Scene scene;
   scene.name = source.name;
 
@@ -82,6 +83,7 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
     int buffer = -2;  // -3 common, -1 image, 0..3 A..D
     SourceText text;
     std::array<Channel, 4> channels;
+    std::array<std::string, 4> expected;
   };
   std::vector<Section> sections(1);
   sections[0].text = {"", source.name, 1};
@@ -123,6 +125,14 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
         fail(source.name, number, "'@channel" + index + "' needs a channel 0-3 and a source", kChannelHint);
       }
       parse_channel(source.name, number, m[2].str(), m[3].str(), base_dir, current.channels[index[0] - '0']);
+    } else if (std::regex_match(line, m, expects_line)) {
+      const std::string channel = m[1].str();
+      if (channel.size() != 8 || channel.compare(0, 7, "channel") != 0 || channel[7] < '0' || channel[7] > '3' ||
+          m[2].str().empty()) {
+        fail(source.name, number, "'@expects " + channel + "' needs a channel0-3 and what belongs there",
+             "Write e.g. '// @expects channel1 a depth map (white = near)'.");
+      }
+      current.expected[static_cast<std::size_t>(channel[7] - '0')] = m[2].str();
     }
     current.text.code += line + "\n";
   }
@@ -130,6 +140,7 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   if (!multipass) {
     scene.image.source = sections[0].text;
     scene.image.channels = sections[0].channels;
+    scene.image.expected = sections[0].expected;
     scene.image.source.code = source.code;  // unchanged, so single-pass files compile exactly as written
   } else {
     if (strip_comments(sections[0].text.code).find_first_not_of(" \t\r\n") != std::string::npos) {
@@ -139,13 +150,14 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
     bool has_image = false;
     for (int letter = 0; letter < 4; ++letter) {
       for (const Section& section : sections) {
-        if (section.buffer == letter) scene.buffers.push_back({letter, section.text, section.channels});
+        if (section.buffer != letter) continue;
+        scene.buffers.push_back({letter, section.text, section.channels, section.expected});
       }
     }
     for (const Section& section : sections) {
       if (section.buffer == -3) scene.common = section.text;
       if (section.buffer == -1) {
-        scene.image = {-1, section.text, section.channels};
+        scene.image = {-1, section.text, section.channels, section.expected};
         has_image = true;
       }
     }
@@ -170,6 +182,18 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   check(scene.image);
   scene.files.push_back(source.name);
   return scene;
+}
+
+std::vector<std::string> unbound_channel_warnings(const Scene& scene, bool input_video) {
+  std::vector<std::string> warnings;
+  for (std::size_t c = 0; c < scene.image.channels.size(); ++c) {
+    if (scene.image.expected[c].empty() || scene.image.channels[c].kind != Channel::Kind::None) continue;
+    if (input_video && c == 0) continue;
+    const std::string property = "channel" + std::to_string(c);
+    warnings.push_back(scene.name + ": " + property + " is not set (" + property + "=FILE): it is for " +
+                       scene.image.expected[c]);
+  }
+  return warnings;
 }
 
 }  // namespace shaderflow::render

@@ -48,6 +48,9 @@ struct Pass {
   int buffer = -1;  // 0..3 for Buffer A..D, -1 for the image pass
   SourceText source;
   std::array<Channel, 4> channels;
+  // What the scene says belongs in each channel (`// @expects channelN WHAT`), "" when it says nothing:
+  // a channel that is expected but left unbound gets a warning (see unbound_channel_warnings).
+  std::array<std::string, 4> expected;
 };
 
 struct Scene {
@@ -69,6 +72,11 @@ std::string pass_name(int buffer);
 // Relative picture paths resolve against base_dir (the scene file's folder; "" for the current one).
 // Throws Error(SceneNotFound) for a malformed #pass or @channel line, naming the file and line.
 Scene parse_scene(const SceneSource& source, const std::string& base_dir);
+
+// Warnings naming each channel of the image pass that the scene expects (`// @expects channelN WHAT`) but
+// that is left unbound, with the property that binds it. In shaderflowfilter (input_video) an unbound
+// iChannel0 is the input video, so it counts as bound there.
+std::vector<std::string> unbound_channel_warnings(const Scene& scene, bool input_video);
 
 // The folder part of a path ("" when it has none).
 std::string directory_of(const std::string& path);

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <set>
 #include <fstream>
 #include <string>
 #include <thread>
@@ -366,4 +367,86 @@ TEST(SceneFiles, HotReloadFollowsThePictures) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(seen, kBlue) << "a changed picture is reloaded";
+}
+
+// The built-in depthflow scene through the elements, with the demo photo and depth map of docs/depthflow/.
+namespace {
+const std::string kDemoPhoto = std::string(TEST_SOURCE_DIR) + "/../docs/depthflow/photo.png";
+const std::string kDemoDepth = std::string(TEST_SOURCE_DIR) + "/../docs/depthflow/depth.png";
+
+// Every 7th pixel of the next frame.
+std::vector<Rgba> sparse_frame(Running& run) {
+  std::vector<std::pair<int, int>> points;
+  for (int y = 0; y < run.height; y += 7)
+    for (int x = 0; x < run.width; x += 7) points.emplace_back(x, y);
+  return run.next(points);
+}
+}  // namespace
+
+TEST(DepthFlowElement, PresetNamesThroughTheUniformsProperty) {
+  // phase=0.1: the first frame (t = 0) is a tenth into the loop, where every preset has moved.
+  auto frame = [](const std::string& preset) {
+    Running run("shaderflowsrc num-buffers=1 scene=depthflow channel0=\"" + kDemoPhoto + "\" channel1=\"" + kDemoDepth +
+                    "\" uniforms=\"u,preset=" + preset + ",phase=0.1,loop=4.0\"",
+                64, 36);
+    auto pixels = sparse_frame(run);
+    const std::string messages = run.error_text();
+    EXPECT_FALSE(contains(messages, "preset")) << messages;
+    EXPECT_FALSE(pixels.empty()) << messages;
+    return pixels;
+  };
+  EXPECT_EQ(frame("zoom-in"), frame("4")) << "zoom-in is preset 4";
+  EXPECT_EQ(frame("zoom-out"), frame("5"));
+  EXPECT_NE(frame("zoom-in"), frame("none"));
+  EXPECT_NE(frame("zoom-in"), frame("zoom-out"));
+  Running typo("shaderflowsrc num-buffers=1 scene=depthflow uniforms=\"u,preset=zoomin\"", 8, 8);
+  typo.next_at(0, 0);
+  const std::string messages = typo.error_text();
+  EXPECT_TRUE(contains(messages, "no value named 'zoomin'")) << messages;
+  EXPECT_TRUE(contains(messages, "zoom-in, zoom-out")) << messages;
+}
+
+TEST(DepthFlowElement, Renders1080pFromThePhotoAndDepthFiles) {
+  Running run("shaderflowsrc num-buffers=1 scene=depthflow channel0=\"" + kDemoPhoto + "\" channel1=\"" + kDemoDepth +
+                  "\" uniforms=\"u,preset=none\"",
+              1920, 1080);
+  // Upright and in place: the wall (grey-blue) at the top, the red ball left of centre below the middle.
+  const auto pixels = run.next({{960, 1040}, {651, 1080 - 585}, {20, 40}});
+  ASSERT_EQ(pixels.size(), 3u) << run.error_text();
+  EXPECT_GT(pixels[0][2], pixels[0][0]) << "the wall is bluish";
+  EXPECT_GT(pixels[1][0], pixels[1][1] + 40) << "the red ball";
+  EXPECT_GT(pixels[1][0], pixels[1][2] + 40) << "the red ball";
+  EXPECT_GT(pixels[2][0], pixels[2][2]) << "the wooden floor";
+  EXPECT_FALSE(contains(run.error_text(), "channel")) << "both channels are bound";
+}
+
+TEST(DepthFlowElement, WithoutPicturesItWarnsAndShowsTheDemo) {
+  Running run("shaderflowsrc num-buffers=1 scene=depthflow", 64, 36);
+  const auto pixels = sparse_frame(run);
+  ASSERT_FALSE(pixels.empty());
+  const std::string messages = run.error_text();
+  EXPECT_TRUE(contains(messages, "WARNING: depthflow.frag: channel0 is not set")) << messages;
+  EXPECT_TRUE(contains(messages, "channel1 is not set")) << messages;
+  std::set<Rgba> colours(pixels.begin(), pixels.end());
+  EXPECT_GT(colours.size(), 20u) << "not a blank frame";
+}
+
+TEST(DepthFlowElement, FilterMovesTheInputVideoOverADepthFile) {
+  const std::string input = "videotestsrc num-buffers=1 pattern=smpte ! video/x-raw,width=64,height=36 ! ";
+  Running plain(input + "identity", 64, 36);
+  const auto original = sparse_frame(plain);
+  // height 0: the flat picture, so the filter's output is its input.
+  Running flat(input + "shaderflowfilter scene=depthflow channel1=\"" + kDemoDepth + "\" uniforms=\"u,preset=none,height=0\"",
+               64, 36);
+  const auto same = sparse_frame(flat);
+  ASSERT_EQ(same.size(), original.size()) << flat.error_text();
+  for (std::size_t i = 0; i < same.size(); ++i) {
+    for (int c = 0; c < 3; ++c) ASSERT_NEAR(same[i][c], original[i][c], 2) << i;
+  }
+  EXPECT_FALSE(contains(flat.error_text(), "channel")) << "the input video is channel0";
+  Running moved(input + "shaderflowfilter scene=depthflow uniforms=\"u,preset=none,height=0.5,offset=<1.0,0.0>\"", 64, 36);
+  EXPECT_NE(sparse_frame(moved), original);
+  const std::string messages = moved.error_text();
+  EXPECT_TRUE(contains(messages, "channel1 is not set")) << messages;
+  EXPECT_FALSE(contains(messages, "channel0")) << messages;
 }

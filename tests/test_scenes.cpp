@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
 #include <set>
 
 #include "render/error.h"
@@ -261,6 +262,31 @@ TEST(Multipass, ChannelBindingsParse) {
   EXPECT_EQ(scene.image.channels[3].kind, Channel::Kind::None);
 }
 
+TEST(Multipass, ExpectedChannelsWarnWhenUnbound) {
+  Scene scene = parse_scene({"dir/s.frag",
+                             "// @expects channel0 a photo\n"
+                             "// @expects channel2 its depth map, white = near\n"
+                             "void mainImage(out vec4 c, in vec2 p) { c = vec4(1); }\n"},
+                            "dir/");
+  EXPECT_EQ(scene.image.expected[0], "a photo");
+  EXPECT_EQ(scene.image.expected[2], "its depth map, white = near");
+  EXPECT_EQ(scene.image.expected[1], "");
+  auto warnings = unbound_channel_warnings(scene, false);
+  ASSERT_EQ(warnings.size(), 2u);
+  EXPECT_NE(warnings[0].find("channel0"), std::string::npos) << warnings[0];
+  EXPECT_NE(warnings[1].find("channel2=FILE"), std::string::npos) << warnings[1];
+  EXPECT_NE(warnings[1].find("its depth map, white = near"), std::string::npos) << warnings[1];
+  EXPECT_EQ(unbound_channel_warnings(scene, true).size(), 1u) << "the filter's input video is iChannel0";
+  scene.image.channels[2].kind = Channel::Kind::Picture;
+  EXPECT_TRUE(unbound_channel_warnings(scene, true).empty());
+  try {
+    parse_scene({"e.frag", "\n// @expects channel7 something\n"}, "");
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("e.frag:2"), std::string::npos) << e.what();
+  }
+}
+
 TEST(Pictures, VflipSamplesTheTopNearTheTop) {
   const Sampler upright{Sampler::Filter::Nearest, Sampler::Wrap::Clamp, true};
   EXPECT_EQ(sample_quad("texture(iChannel0, vec2(0.25, 0.9))", upright), kRed);    // top-left
@@ -458,4 +484,215 @@ TEST(ShadertoyNames, DateChannelTimeAndUnboundChannels) {
   EXPECT_EQ(unbound[0], 0);  // no resolution and black for an unbound channel
   EXPECT_EQ(unbound[1], 0);
   EXPECT_EQ(unbound[2], 0);
+}
+
+// DepthFlow (shaders/scenes/depthflow.frag): a picture on the plane z = 1, pushed towards the camera by
+// height * depth. The expectations below come from that camera model, written out in each test, and
+// are checked against the rendered pixels.
+namespace {
+
+// A picture whose neighbouring pixels all differ: red grows to the right, green upwards, blue is a
+// pattern that repeats only every 64 pixels. Top row first, as decoders deliver pictures.
+std::shared_ptr<Picture> pattern_picture(int width, int height) {
+  auto picture = std::make_shared<Picture>();
+  picture->width = width;
+  picture->height = height;
+  for (int row = 0; row < height; ++row) {
+    const int y = height - 1 - row;
+    for (int x = 0; x < width; ++x) {
+      picture->rgba.insert(picture->rgba.end(), {static_cast<std::uint8_t>(x * 255 / (width - 1)),
+                                                 static_cast<std::uint8_t>(y * 255 / (height - 1)),
+                                                 static_cast<std::uint8_t>((x * 7 + y * 13) % 64 * 4), 255});
+    }
+  }
+  return picture;
+}
+
+const std::uint8_t* picture_at(const Picture& picture, int x, int y) {  // y from the bottom
+  return &picture.rgba[static_cast<std::size_t>(((picture.height - 1 - y) * picture.width + x) * 4)];
+}
+
+// A depth map: grey `value` everywhere, or (value < 0) a bright disc in the middle over a floor that
+// comes nearer towards the bottom, which gives every animation edges to move.
+std::shared_ptr<Picture> depth_picture(int width, int height, int value) {
+  auto picture = std::make_shared<Picture>();
+  picture->width = width;
+  picture->height = height;
+  for (int row = 0; row < height; ++row) {
+    for (int x = 0; x < width; ++x) {
+      const double dx = (x - width / 2.0) / height, dy = (row - height / 2.0) / height;
+      const int disc = dx * dx + dy * dy < 0.06 ? 230 : 40 + 120 * row / height;
+      const auto grey = static_cast<std::uint8_t>(value >= 0 ? value : disc);
+      picture->rgba.insert(picture->rgba.end(), {grey, grey, grey, 255});
+    }
+  }
+  return picture;
+}
+
+struct DepthFlow {
+  std::unique_ptr<Renderer> renderer = Renderer::create("auto");
+  DepthFlow(std::shared_ptr<const Picture> picture, std::shared_ptr<const Picture> depth) {
+    Scene scene = parse_scene(load_scene("depthflow"), "");
+    for (int c = 0; c < 2; ++c) {
+      Channel& channel = scene.image.channels[static_cast<std::size_t>(c)];
+      channel.kind = Channel::Kind::Picture;
+      channel.path = c == 0 ? "picture" : "depth";
+      channel.picture = c == 0 ? picture : depth;
+      channel.sampler = picture_sampler();  // as the channelN properties bind them
+    }
+    renderer->set_scene(scene);
+  }
+  Image render(const UniformValues& values, int width, int height, double time = 0.0) {
+    const auto warnings = renderer->set_uniforms(values);
+    EXPECT_TRUE(warnings.empty()) << warnings.front();
+    FrameUniforms frame;
+    frame.time = time;
+    return render_frame(*renderer, width, height, frame);
+  }
+};
+
+UniformValue number(double value) { return UniformValue::of_float({value}); }
+
+// The largest difference over the colour channels between out(x, y) and in(x + dx, y + dy), over the
+// pixels where both exist.
+int max_difference(const Image& out, const Picture& in, int dx, int dy) {
+  int worst = 0;
+  for (int y = std::max(0, -dy); y < std::min(out.height, in.height - dy); ++y) {
+    for (int x = std::max(0, -dx); x < std::min(out.width, in.width - dx); ++x) {
+      for (int c = 0; c < 3; ++c) worst = std::max(worst, std::abs(out.at(x, y)[c] - picture_at(in, x + dx, y + dy)[c]));
+    }
+  }
+  return worst;
+}
+
+double mean_difference(const Image& a, const Image& b) {
+  double sum = 0;
+  for (std::size_t i = 0; i < a.bytes.size(); ++i) sum += std::abs(a.bytes[i] - b.bytes[i]);
+  return sum / static_cast<double>(a.bytes.size());
+}
+
+}  // namespace
+
+TEST(DepthFlow, FlatParallelViewIsTheInputPicture) {
+  // height 0: every ray meets the plane z = 1 at the point its pixel shows when flat, so with no zoom
+  // or pan the output is the picture, texel for texel (the depth map does not matter).
+  const auto picture = pattern_picture(128, 100);
+  DepthFlow scene(picture, depth_picture(128, 100, -1));
+  const Image flat = scene.render({{"preset", UniformValue::of_name("none")}, {"height", number(0.0)},
+                                   {"isometric", number(1.0)}, {"offset", UniformValue::of_float({0.0, 0.0})}},
+                                  128, 100);
+  EXPECT_LE(max_difference(flat, *picture, 0, 0), 1);
+  // With relief the same view is no longer the picture: the comparison above can fail.
+  const Image relief = scene.render({{"preset", UniformValue::of_name("none")}, {"height", number(0.3)},
+                                     {"isometric", number(0.0)}},
+                                    128, 100);
+  EXPECT_GT(max_difference(relief, *picture, 0, 0), 40);
+}
+
+TEST(DepthFlow, OffsetOverConstantDepthIsAPureTranslation) {
+  // Constant depth c puts the whole picture on the plane z_c = 1 - height * c. A ray passes through
+  // (p, z_focus) and is sheared by the offset so that z_steady = 1 - height * steady stays put:
+  //   xy(z) = xy0(z) + offset * (z_steady - z).
+  // With focus = c (or a parallel view) xy0(z_c) = p, so the pixel showing p samples the picture at
+  //   p + offset * (z_steady - z_c) = p + offset * height * (c - steady)
+  // in half-heights of the picture: the picture moves by -offset * height * (c - steady) * H / 2 pixels.
+  const int w = 128, h = 100;
+  const double height = 0.4, steady = 0.2, c = 1.0;
+  const double offset[2] = {0.5, -0.25};
+  const int dx = static_cast<int>(std::lround(offset[0] * height * (c - steady) * h / 2));  // 8
+  const int dy = static_cast<int>(std::lround(offset[1] * height * (c - steady) * h / 2));  // -4
+  ASSERT_EQ(dx, 8);
+  ASSERT_EQ(dy, -4);
+  const auto picture = pattern_picture(w, h);
+  DepthFlow scene(picture, depth_picture(w, h, static_cast<int>(c * 255)));
+  for (const auto& [isometric, focus] : std::vector<std::pair<double, double>>{{0.3, c}, {0.0, c}, {1.0, 0.0}}) {
+    SCOPED_TRACE("isometric " + std::to_string(isometric) + " focus " + std::to_string(focus));
+    const Image moved = scene.render({{"preset", UniformValue::of_name("none")}, {"height", number(height)},
+                                      {"steady", number(steady)}, {"focus", number(focus)},
+                                      {"isometric", number(isometric)}, {"offset", UniformValue::of_float({offset[0], offset[1]})}},
+                                     w, h);
+    EXPECT_LE(max_difference(moved, *picture, dx, dy), 2) << "shifted by the predicted amount";
+    EXPECT_GT(max_difference(moved, *picture, 0, 0), 20) << "and not left in place";
+    EXPECT_GT(max_difference(moved, *picture, dx + 1, dy), 1) << "one pixel off is told apart";
+  }
+}
+
+TEST(DepthFlow, PerspectiveEnlargesNearDepthAroundTheOrigin) {
+  // Perspective (isometric 0) from the camera at z = 0 through (p, z_focus = 1): the ray meets the plane
+  // z_c = 1 - height * c at p * z_c. With height 0.5 and c = 1 that is p / 2: the picture appears twice
+  // as large around the centre. Red and green are linear ramps, so bilinear sampling gives them exactly.
+  const int w = 128, h = 100;
+  const auto picture = pattern_picture(w, h);
+  DepthFlow scene(picture, depth_picture(w, h, 255));
+  const Image image = scene.render({{"preset", UniformValue::of_name("none")}, {"height", number(0.5)},
+                                    {"isometric", number(0.0)}, {"steady", number(1.0)}},
+                                   w, h);
+  for (int y = 10; y < h; y += 17) {
+    for (int x = 5; x < w; x += 13) {
+      const double in_x = w / 2.0 + (x + 0.5 - w / 2.0) / 2.0, in_y = h / 2.0 + (y + 0.5 - h / 2.0) / 2.0;
+      EXPECT_NEAR(image.at(x, y)[0], (in_x - 0.5) * 255.0 / (w - 1), 1.5) << x << "," << y;
+      EXPECT_NEAR(image.at(x, y)[1], (in_y - 0.5) * 255.0 / (h - 1), 1.5) << x << "," << y;
+    }
+  }
+}
+
+TEST(DepthFlow, EveryPresetIsAMovingSeamlessLoop) {
+  const SceneSource source = load_scene("depthflow");
+  std::vector<std::pair<std::string, int>> presets;
+  for (const UniformDoc& doc : uniform_docs(source.code, source.name)) {
+    if (doc.name == "preset") presets = doc.enum_values;
+  }
+  ASSERT_GE(presets.size(), 8u);
+  const int w = 96, h = 54;
+  DepthFlow scene(pattern_picture(w, h), depth_picture(w, h, -1));
+  const double loop = 2.0;
+  for (const auto& [name, value] : presets) {
+    SCOPED_TRACE(name);
+    const UniformValues values = {{"preset", UniformValue::of_name(name)}, {"loop", number(loop)}};
+    const Image start = scene.render(values, w, h, 0.0);
+    const Image quarter = scene.render(values, w, h, loop / 4);
+    const Image end = scene.render(values, w, h, loop);
+    const Image later = scene.render(values, w, h, loop + loop / 4);
+    std::set<std::array<std::uint8_t, 3>> colours;
+    for (int y = 0; y < h; ++y) {
+      for (int x = 0; x < w; ++x) colours.insert({start.at(x, y)[0], start.at(x, y)[1], start.at(x, y)[2]});
+    }
+    EXPECT_GE(colours.size(), 200u) << "a blank or flat frame";
+    EXPECT_LE(mean_difference(start, end), 0.01) << "the frame at t = loop is the frame at t = 0";
+    EXPECT_LE(mean_difference(quarter, later), 0.01) << "and the loop repeats";
+    if (name == "none") {
+      EXPECT_EQ(mean_difference(start, quarter), 0.0) << "none stands still";
+    } else {
+      EXPECT_GT(mean_difference(start, quarter), 2.0) << "the camera moves";
+    }
+  }
+}
+
+TEST(DepthFlow, PhaseAndReverseMoveAlongTheSameLoop) {
+  const int w = 96, h = 54;
+  DepthFlow scene(pattern_picture(w, h), depth_picture(w, h, -1));
+  auto circle = [](double phase, bool reverse) {
+    return UniformValues{{"preset", UniformValue::of_name("circle")}, {"loop", number(4.0)}, {"phase", number(phase)},
+                         {"reverse", UniformValue::of_bool(reverse)}};
+  };
+  EXPECT_LE(mean_difference(scene.render(circle(0.25, false), w, h, 0.0), scene.render(circle(0.0, false), w, h, 1.0)), 0.01)
+      << "phase 0.25 starts a quarter loop in";
+  EXPECT_LE(mean_difference(scene.render(circle(0.0, true), w, h, 1.0), scene.render(circle(0.0, false), w, h, 3.0)), 0.01)
+      << "backwards, a quarter loop is three quarters forwards";
+  EXPECT_GT(mean_difference(scene.render(circle(0.0, true), w, h, 1.0), scene.render(circle(0.0, false), w, h, 1.0)), 2.0);
+}
+
+TEST(DepthFlow, PresetNamesWithHyphensAreEnumNames) {
+  const SceneSource source = load_scene("depthflow");
+  std::map<std::string, int> names;
+  for (const UniformDoc& doc : uniform_docs(source.code, source.name)) {
+    if (doc.name == "preset") names.insert(doc.enum_values.begin(), doc.enum_values.end());
+  }
+  EXPECT_EQ(names.at("zoom-in"), 4);
+  EXPECT_EQ(names.at("zoom-out"), 5);
+  DepthFlow scene(pattern_picture(8, 8), depth_picture(8, 8, 128));
+  EXPECT_TRUE(scene.renderer->set_uniforms({{"preset", UniformValue::of_name("zoom-in")}}).empty());
+  const auto warnings = scene.renderer->set_uniforms({{"preset", UniformValue::of_name("zoom_in")}});
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("zoom-in"), std::string::npos) << warnings[0];
 }

@@ -53,3 +53,13 @@ TEST(UniformsProperty, WordsAreEnumNamesForTheEngine) {
   EXPECT_EQ(parsed.values.at("mode").kind, UniformValue::Kind::Name);
   EXPECT_EQ(parsed.values.at("mode").name, "wave");
 }
+
+TEST(UniformsProperty, HyphenatedWordsAreEnumNamesToo) {
+  // GstStructure reads an unquoted word with '-' as one string: depthflow's preset=zoom-in.
+  const auto parsed = parse_uniforms("u,preset=zoom-in,loop=6.0,offset=<0.1,0.0>");
+  ASSERT_TRUE(parsed.ok) << parsed.error;
+  EXPECT_TRUE(parsed.warnings.empty());
+  EXPECT_EQ(parsed.values.at("preset").kind, UniformValue::Kind::Name);
+  EXPECT_EQ(parsed.values.at("preset").name, "zoom-in");
+  EXPECT_EQ(parsed.values.at("offset").components, (std::vector<double>{0.1, 0.0}));
+}
