@@ -33,7 +33,7 @@ std::optional<render::VideoFormat> video_format_for(const GstVideoInfo& info) {
     return input;
   }
   switch (format) {
-    case GST_VIDEO_FORMAT_GRAY8: input.layout = render::VideoLayout::Gray; return input;
+    case GST_VIDEO_FORMAT_GRAY8: input.layout = render::VideoLayout::Gray; break;
     case GST_VIDEO_FORMAT_NV12:
     case GST_VIDEO_FORMAT_NV21:
       input.layout = render::VideoLayout::SemiPlanar;
@@ -49,8 +49,10 @@ std::optional<render::VideoFormat> video_format_for(const GstVideoInfo& info) {
     default:
       return std::nullopt;
   }
-  input.chroma_shift_x = GST_VIDEO_FORMAT_INFO_W_SUB(info.finfo, 1);
-  input.chroma_shift_y = GST_VIDEO_FORMAT_INFO_H_SUB(info.finfo, 1);
+  if (input.layout != render::VideoLayout::Gray) {
+    input.chroma_shift_x = GST_VIDEO_FORMAT_INFO_W_SUB(info.finfo, 1);
+    input.chroma_shift_y = GST_VIDEO_FORMAT_INFO_H_SUB(info.finfo, 1);
+  }
   gdouble kr = 0.2126, kb = 0.0722;
   if (!gst_video_color_matrix_get_Kr_Kb(info.colorimetry.matrix, &kr, &kb)) {
     // Unknown matrix: the usual default, BT.601 below 720 lines and BT.709 from HD up.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gst/output_conversion.h"
 #include "render/renderer.h"
 
 namespace shaderflow::gstglue {
@@ -26,6 +27,7 @@ enum ScenePropertyId : guint {
   PROP_CHANNEL2,
   PROP_CHANNEL3,
   PROP_WATCH,
+  PROP_CONVERSION,
   PROP_SCENE_LAST
 };
 
@@ -52,6 +54,7 @@ class SceneElement {
   void prepare_frame(GstElement* element);
 
   render::Renderer* renderer() { return renderer_.get(); }
+  ConversionMode conversion();
 
  private:
   struct Settings {
@@ -61,6 +64,7 @@ class SceneElement {
     std::string device = "auto";
     std::string channels[4];  // picture files for the image pass's iChannelN
     bool watch = true;
+    ConversionMode conversion = ConversionMode::Auto;
   };
   // The scene the settings describe, pictures decoded. Throws render::Error.
   render::Scene load(const Settings& settings) const;

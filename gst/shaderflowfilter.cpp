@@ -64,6 +64,7 @@ struct State {
 
 struct Private {
   gstglue::SceneElement scene{render::kDefaultEffect, true};
+  gstglue::OutputConversion conversion;
   State state;
 };
 
@@ -149,8 +150,7 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
   auto* self = GST_SHADERFLOW_FILTER(filter);
   render::Renderer* renderer = self->priv->scene.renderer();
   const auto input = gstglue::video_format_for(*in_info);
-  const auto output = gstglue::frame_layout_for(*out_info);
-  if (!renderer || !input || !output) {
+  if (!renderer || !input) {
     GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
                       ("cannot convert %s to %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)),
                        gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info))),
@@ -159,9 +159,11 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
   }
   try {
     renderer->set_input(*input);
-    renderer->set_output(*output);
   } catch (const render::Error& error) {
     gstglue::post_error(GST_ELEMENT(self), error);
+    return FALSE;
+  }
+  if (!self->priv->conversion.configure(GST_ELEMENT(self), *renderer, *out_info, self->priv->scene.conversion())) {
     return FALSE;
   }
   State& state = self->priv->state;
@@ -227,11 +229,24 @@ static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filte
   render::InputPlane planes[3];
   const std::size_t count = gstglue::input_planes_for(*in_frame, planes);
   try {
-    // Downstream's pool may lay planes out its own way (GstVideoMeta strides): render in its layout.
-    const auto layout = gstglue::frame_layout_for(out_frame->info);
-    if (layout && !render::same_layout(*layout, renderer->output_layout())) renderer->set_output(*layout);
-    renderer->upload_input(planes, count);
-    write_frame(*renderer, renderer->render_async(frame), *out_frame);
+    if (priv.conversion.on_cpu()) {
+      renderer->upload_input(planes, count);
+      const render::FrameLease lease = renderer->render_async(frame);
+      const std::uint8_t* rgba = renderer->wait(lease);
+      std::vector<std::uint8_t> copied;
+      if (!rgba) {
+        copied.resize(renderer->frame_size());
+        renderer->copy_out(lease, copied.data());
+        rgba = copied.data();
+      }
+      priv.conversion.convert(rgba, *out_frame);
+    } else {
+      // Downstream's pool may lay planes out its own way (GstVideoMeta strides): render in its layout.
+      const auto layout = gstglue::frame_layout_for(out_frame->info);
+      if (layout && !render::same_layout(*layout, renderer->output_layout())) renderer->set_output(*layout);
+      renderer->upload_input(planes, count);
+      write_frame(*renderer, renderer->render_async(frame), *out_frame);
+    }
   } catch (const render::Error& error) {
     gstglue::post_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;

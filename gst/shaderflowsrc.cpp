@@ -31,6 +31,7 @@
 #include <deque>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "gst/element_errors.h"
 #include "gst/formats.h"
@@ -94,6 +95,7 @@ struct Private {
   std::atomic<guint> readback_depth{DEFAULT_READBACK_DEPTH};
   std::atomic<bool> drop_pending{false};  // set by a flush: the frames in flight belong to the old timeline
   State state;
+  gstglue::OutputConversion conversion;
   // Live: the clock wait for the next frame, so unlock() (flush, stop) can cut it short.
   std::mutex clock_mutex;
   GstClockID clock_id = nullptr;
@@ -199,17 +201,12 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     g_free(text);
     return FALSE;
   }
-  const auto layout = gstglue::frame_layout_for(info);
   render::Renderer* renderer = self->priv->scene.renderer();
-  if (!layout || !renderer) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("unsupported format %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
-                      ("supported: " SHADERFLOW_VIDEO_FORMATS));
+  if (!renderer) {
+    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("caps set before the element started"), (nullptr));
     return FALSE;
   }
-  try {
-    renderer->set_output(*layout);
-  } catch (const render::Error& error) {
-    gstglue::post_error(GST_ELEMENT(self), error);
+  if (!self->priv->conversion.configure(GST_ELEMENT(self), *renderer, info, self->priv->scene.conversion())) {
     return FALSE;
   }
   GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
@@ -429,6 +426,32 @@ static GstBuffer* wrap_frame(const render::FrameLease& lease, const std::uint8_t
                                      [](gpointer held) { delete static_cast<render::FrameLease*>(held); });
 }
 
+// conversion on the CPU: the RGBA frame (in place, or copied out where it cannot be read in place)
+// converted into a buffer from the negotiated pool.
+static GstFlowReturn convert_frame(GstShaderflowSrc* self, render::Renderer& renderer, const render::FrameLease& lease,
+                                   const std::uint8_t* rgba, GstBuffer** out) {
+  State& state = self->priv->state;
+  std::vector<std::uint8_t> copied;
+  if (!rgba) {
+    copied.resize(renderer.frame_size());
+    renderer.copy_out(lease, copied.data());
+    rgba = copied.data();
+  }
+  GstFlowReturn result = GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)
+                             ->alloc(GST_BASE_SRC(self), 0, static_cast<guint>(GST_VIDEO_INFO_SIZE(&state.info)), out);
+  if (result != GST_FLOW_OK) return result;
+  GstVideoFrame frame;
+  if (!gst_video_frame_map(&frame, &state.info, *out, GST_MAP_WRITE)) {
+    gst_buffer_unref(*out);
+    *out = nullptr;
+    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("could not map the output buffer for writing"), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  self->priv->conversion.convert(rgba, frame);
+  gst_video_frame_unmap(&frame);
+  return GST_FLOW_OK;
+}
+
 static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out) {
   auto* self = GST_SHADERFLOW_SRC(push);
   Private& priv = *self->priv;
@@ -450,10 +473,16 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
   state.pending.pop_front();
 
   GstBuffer* buffer = nullptr;
+  bool wrapped = false;  // zero copy; otherwise the buffer comes from the pool, with its own video meta
   const gsize size = renderer->frame_size();
   try {
-    if (const std::uint8_t* bytes = renderer->wait(frame.lease)) {
+    const std::uint8_t* bytes = renderer->wait(frame.lease);
+    if (priv.conversion.on_cpu()) {
+      const GstFlowReturn result = convert_frame(self, *renderer, frame.lease, bytes, &buffer);
+      if (result != GST_FLOW_OK) return result;
+    } else if (bytes) {
       buffer = wrap_frame(frame.lease, bytes, size);
+      wrapped = true;
     } else {
       const GstFlowReturn result = GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)
                                        ->alloc(GST_BASE_SRC(self), frame.offset, static_cast<guint>(size), &buffer);
@@ -476,7 +505,7 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
   GST_DEBUG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": GPU %.3f ms, readback wait %.3f ms%s", frame.offset,
                    timing.gpu_ms, timing.wait_ms, renderer->frames_in_place() ? " (in place)" : " (copied)");
 
-  if (state.add_video_meta) {
+  if (state.add_video_meta && wrapped) {
     gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&state.info),
                                    GST_VIDEO_INFO_WIDTH(&state.info), GST_VIDEO_INFO_HEIGHT(&state.info),
                                    GST_VIDEO_INFO_N_PLANES(&state.info), state.info.offset, state.info.stride);

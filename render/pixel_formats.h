@@ -22,7 +22,7 @@ enum class VideoLayout {
   Packed,      // one plane of 4-byte pixels in `order`
   Planar,      // Y, U, V planes (I420, YV12, Y444, Y42B, ...): planes are given in Y, U, V order
   SemiPlanar,  // Y plane, then interleaved chroma (NV12: U first; NV21: V first, see swap_uv)
-  Gray,        // one plane of 8-bit luma (GRAY8, full range)
+  Gray,        // one plane of 8-bit luma (GRAY8: the matrix's luma, in the format's range)
 };
 
 struct VideoFormat {

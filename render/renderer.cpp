@@ -403,10 +403,8 @@ struct Renderer::Gpu {
     const GLuint program = output_program.get();
     glUseProgram(program);
     glUniform1i(glGetUniformLocation(program, "picture"), 0);
-    // GRAY8 is full-range luma.
     const VideoFormat& format = layout.format;
-    const bool full_range = format.full_range || format.layout == VideoLayout::Gray;
-    const std::array<float, 12> transform = rgb_to_yuv_transform(format.kr, format.kb, full_range);
+    const std::array<float, 12> transform = rgb_to_yuv_transform(format.kr, format.kb, format.full_range);
     glUniformMatrix3fv(glGetUniformLocation(program, "rgb_to_yuv"), 1, GL_FALSE, transform.data());
     glUniform3fv(glGetUniformLocation(program, "yuv_offset"), 1, transform.data() + 9);
     const std::array<float, 16> swizzle = swizzle_matrix(format.order);

@@ -31,6 +31,7 @@ const char kConvertBody[] =
     "  outColor = c;\n"
     "#elif LAYOUT_GRAY\n"
     "  float y = texelFetch(plane0, texel, 0).r;\n"
+    "  y = clamp((yuv_matrix * vec3(y - yuv_offset.x, 0.0, 0.0)).r, 0.0, 1.0);  // studio range stretched\n"
     "  outColor = vec4(y, y, y, 1.0);\n"
     "#else\n"
     "  float y = texelFetch(plane0, texel, 0).r;\n"

@@ -145,7 +145,8 @@ TEST(ShaderflowSrc, InspectDocumentsEveryProperty) {
     EXPECT_TRUE(blurb && std::strlen(blurb) > 20) << specs[i]->name;
   }
   g_free(specs);
-  EXPECT_EQ(own, 13) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, is-live, duration, readback-depth";
+  EXPECT_EQ(own, 14) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, conversion, is-live, duration, "
+                        "readback-depth";
   gchar* scene = nullptr;
   g_object_get(src, "scene", &scene, nullptr);
   EXPECT_STREQ(scene, "plasma");

@@ -86,7 +86,7 @@ inline void expect_matches_reference(const std::vector<std::uint8_t>& bytes, con
   Mismatch luma, chroma;
   for (int y = 0; y < f.height; ++y) {
     for (int x = 0; x < f.width; ++x) {
-      const double expected = to_yuv(picture.at(x, y), f.kr, f.kb, f.full_range || gray)[0];
+      const double expected = to_yuv(picture.at(x, y), f.kr, f.kb, f.full_range)[0];
       luma.check(bytes[layout.offsets[0] + static_cast<std::size_t>(y) * layout.strides[0] + static_cast<std::size_t>(x)],
                  expected, 1, label + " Y at " + std::to_string(x) + "," + std::to_string(y));
     }
