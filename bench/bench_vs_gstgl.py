@@ -119,6 +119,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="runs per side and row; medians are compared")
     parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated: " + ",".join(ROWS))
     parser.add_argument("--formats", default="RGBA,NV12")
+    parser.add_argument("--conversion", action="store_true",
+                        help="also compare shaderflow's GPU YUV conversion (conversion=gpu) with RGBA + videoconvert")
     args = parser.parse_args()
     Gst.init(None)
     ours, theirs = renderer_strings()
@@ -138,6 +140,21 @@ def main():
                 sf_median, gl_median = statistics.median(sf_fps), statistics.median(gl_fps)
                 print(f"{row:<9} {size:<10} {fmt:<6} {sf_median:8.1f} fps {gl_median:8.1f} fps "
                       f"{sf_median / gl_median:6.2f}x", flush=True)
+            if args.conversion and kind == "src":
+                # The same frames converted by GStreamer's ORC-backed videoconvert instead of the GPU.
+                for fmt in [f for f in args.formats.split(",") if f != "RGBA"]:
+                    gpu, _ = pipelines(kind, fmt, args.frames, width, height)
+                    gpu = gpu.replace("shaderflowsrc name=s", "shaderflowsrc name=s conversion=gpu")
+                    rgba, _ = pipelines(kind, "RGBA", args.frames, width, height)
+                    cpu = rgba.replace(" ! fakesink", f" ! videoconvert ! video/x-raw,format={fmt} ! fakesink")
+                    gpu_fps, cpu_fps = [], []
+                    for _ in range(args.repeat):
+                        gpu_fps.append(args.frames / run(gpu, "s", sf_fragment))
+                        cpu_fps.append(args.frames / run(cpu, "s", sf_fragment))
+                    gpu_median, cpu_median = statistics.median(gpu_fps), statistics.median(cpu_fps)
+                    print(f"{row:<9} {size:<10} {fmt:<6} {gpu_median:8.1f} fps {cpu_median:8.1f} fps "
+                          f"{gpu_median / cpu_median:6.2f}x  (shaderflow GPU conversion vs RGBA ! videoconvert)",
+                          flush=True)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ caps="video/x-raw,width=${width},height=${height},framerate=${fps}/1"
 echo "==> rendering ${frames} frames of '${scene}' at ${width}x${height}@${fps} into ${video}"
 log=$(mktemp)
 start=$(date +%s.%N)
-gst-launch-1.0 -v shaderflowsrc scene="$scene" num-buffers="$frames" ! "$caps" ! videoconvert ! \
+gst-launch-1.0 -v shaderflowsrc scene="$scene" num-buffers="$frames" ! "$caps" ! \
   x264enc speed-preset=veryfast ! mp4mux ! filesink location="$video" >"$log" 2>&1 || { cat "$log"; exit 1; }
 end=$(date +%s.%N)
 grep -E '^WARNING|^ERROR' "$log" || true
