@@ -1,9 +1,9 @@
 #!/usr/bin/python3
 """shaderflow against GstGL, both sides in one run on the same machine and renderer.
 
-Source rows: shaderflowsrc ! fakesink against gltestsrc pattern=black ! glshader ! [glcolorconvert !]
-gldownload ! fakesink (GstGL's cheapest source pattern, so GstGL pays as little as it can besides the
-shader). Filter rows: videotestsrc ! shaderflowfilter ! fakesink against videotestsrc ! glupload !
+Source rows: shaderflowsrc ! fakesink against gltestsrc ! glshader ! [glcolorconvert !] gldownload !
+fakesink (gltestsrc's default pattern, smpte, unless --gl-pattern black: a clear, the least GstGL can do
+besides the shader). Filter rows: videotestsrc ! shaderflowfilter ! fakesink against videotestsrc ! glupload !
 glshader ! gldownload ! fakesink. Same shader math on both sides (GLSL ES 1.00 with GstGL's `time`
 uniform for glshader, Shadertoy mainImage for shaderflow), frames discarded. Each row runs --repeat
 times, alternating sides; the medians and their ratio (shaderflow / GstGL) are printed.
@@ -79,13 +79,13 @@ def run(description, name, fragment):
     return elapsed
 
 
-def pipelines(kind, fmt, frames, width, height):
+def pipelines(kind, fmt, frames, width, height, gl_pattern="smpte"):
     caps = f"video/x-raw,format={fmt},width={width},height={height},framerate=60/1"
     gl_caps = f"video/x-raw(memory:GLMemory),width={width},height={height},framerate=60/1"
     convert = "" if fmt == "RGBA" else f"glcolorconvert ! video/x-raw(memory:GLMemory),format={fmt} ! "
     if kind == "src":
         sf = f"shaderflowsrc name=s num-buffers={frames} ! {caps} ! fakesink"
-        gl = (f"gltestsrc pattern=black num-buffers={frames} ! {gl_caps} ! glshader name=s ! {convert}"
+        gl = (f"gltestsrc pattern={gl_pattern} num-buffers={frames} ! {gl_caps} ! glshader name=s ! {convert}"
               f"gldownload ! {caps} ! fakesink")
     else:
         source = (f"videotestsrc pattern=black num-buffers={frames} ! "
@@ -119,27 +119,34 @@ def main():
     parser.add_argument("--repeat", type=int, default=3, help="runs per side and row; medians are compared")
     parser.add_argument("--rows", default=",".join(ROWS), help="comma-separated: " + ",".join(ROWS))
     parser.add_argument("--formats", default="RGBA,NV12")
+    parser.add_argument("--gl-pattern", default="smpte",
+                        help="gltestsrc pattern under glshader: smpte (its default, the pipeline as usually "
+                             "written) or black (a clear: the least GstGL can do besides the shader)")
     parser.add_argument("--conversion", action="store_true",
                         help="also compare shaderflow's GPU YUV conversion (conversion=gpu) with RGBA + videoconvert")
     args = parser.parse_args()
     Gst.init(None)
     ours, theirs = renderer_strings()
     print(f"shaderflow renderer: {ours}\nGstGL renderer:      {theirs}")
-    print(f"{args.frames} frames per run, {args.repeat} runs per side (alternating), medians; start-up included")
+    print(f"{args.frames} frames per run, {args.repeat} runs per side (alternating), medians; start-up included; "
+          f"gltestsrc pattern={args.gl_pattern}")
     print(f"{'row':<9} {'size':<10} {'format':<6} {'shaderflow':>12} {'GstGL':>12} {'ratio':>7}")
+    def compare(label, first, first_fragment, second, second_fragment, note=""):
+        """Runs both pipelines --repeat times, alternating, and prints the medians and their ratio."""
+        first_fps, second_fps = [], []
+        for _ in range(args.repeat):
+            first_fps.append(args.frames / run(first, "s", first_fragment))
+            second_fps.append(args.frames / run(second, "s", second_fragment))
+        a, b = statistics.median(first_fps), statistics.median(second_fps)
+        print(f"{label} {a:8.1f} fps {b:8.1f} fps {a / b:6.2f}x{note}", flush=True)
+
     for size in args.size or ["1920x1080"]:
         width, height = (int(v) for v in size.split("x"))
         for row in args.rows.split(","):
             gl_fragment, sf_fragment, kind = ROWS[row]
             for fmt in args.formats.split(","):
-                sf, gl = pipelines(kind, fmt, args.frames, width, height)
-                sf_fps, gl_fps = [], []
-                for _ in range(args.repeat):
-                    sf_fps.append(args.frames / run(sf, "s", sf_fragment))
-                    gl_fps.append(args.frames / run(gl, "s", gl_fragment))
-                sf_median, gl_median = statistics.median(sf_fps), statistics.median(gl_fps)
-                print(f"{row:<9} {size:<10} {fmt:<6} {sf_median:8.1f} fps {gl_median:8.1f} fps "
-                      f"{sf_median / gl_median:6.2f}x", flush=True)
+                sf, gl = pipelines(kind, fmt, args.frames, width, height, args.gl_pattern)
+                compare(f"{row:<9} {size:<10} {fmt:<6}", sf, sf_fragment, gl, gl_fragment)
             if args.conversion and kind == "src":
                 # The same frames converted by GStreamer's ORC-backed videoconvert instead of the GPU.
                 for fmt in [f for f in args.formats.split(",") if f != "RGBA"]:
@@ -147,15 +154,8 @@ def main():
                     gpu = gpu.replace("shaderflowsrc name=s", "shaderflowsrc name=s conversion=gpu")
                     rgba, _ = pipelines(kind, "RGBA", args.frames, width, height)
                     cpu = rgba.replace(" ! fakesink", f" ! videoconvert ! video/x-raw,format={fmt} ! fakesink")
-                    gpu_fps, cpu_fps = [], []
-                    for _ in range(args.repeat):
-                        gpu_fps.append(args.frames / run(gpu, "s", sf_fragment))
-                        cpu_fps.append(args.frames / run(cpu, "s", sf_fragment))
-                    gpu_median, cpu_median = statistics.median(gpu_fps), statistics.median(cpu_fps)
-                    print(f"{row:<9} {size:<10} {fmt:<6} {gpu_median:8.1f} fps {cpu_median:8.1f} fps "
-                          f"{gpu_median / cpu_median:6.2f}x  (shaderflow GPU conversion vs RGBA ! videoconvert)",
-                          flush=True)
-
+                    compare(f"{row:<9} {size:<10} {fmt:<6}", gpu, sf_fragment, cpu, sf_fragment,
+                            "  (shaderflow GPU conversion vs RGBA ! videoconvert)")
 
 if __name__ == "__main__":
     main()
