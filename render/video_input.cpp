@@ -116,6 +116,23 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
   }
   glBindTexture(GL_TEXTURE_2D, 0);
 
+  if (format.layout == VideoLayout::Packed) {
+    // Packed RGB needs no pass: rows are uploaded bottom-up (GL orientation) and the texture's swizzle
+    // puts the bytes in r, g, b, a order (alpha 1 for x formats).
+    const char* swizzle = input_swizzle(format.order);
+    GLint channels[4];
+    for (int i = 0; i < 4; ++i) {
+      channels[i] = swizzle[i] == 'r' ? GL_RED : swizzle[i] == 'g' ? GL_GREEN : swizzle[i] == 'b' ? GL_BLUE : GL_ALPHA;
+    }
+    if (format.opaque) channels[3] = GL_ONE;
+    glBindTexture(GL_TEXTURE_2D, planes_[0].texture.get());
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_R, channels[0]);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_G, channels[1]);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_B, channels[2]);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_SWIZZLE_A, channels[3]);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    return;
+  }
   make_target(rgba_texture_, rgba_framebuffer_, format.width, format.height);
   // Scenes sample their input with normalised coordinates, possibly at another size: filter linearly.
   glBindTexture(GL_TEXTURE_2D, rgba_texture_.get());
@@ -130,6 +147,8 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
                                                 std::to_string(planes_.size()));
   }
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  // Packed frames are sampled straight from their plane texture, so it holds them in GL orientation.
+  const bool bottom_up = format_.layout == VideoLayout::Packed;
   for (std::size_t i = 0; i < count; ++i) {
     Plane& plane = planes_[i];
     const PlaneShape& shape = plane.shape;
@@ -148,7 +167,12 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
       glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
       throw Error(ErrorKind::Gl, "could not map a pixel unpack buffer of " + std::to_string(size) + " bytes");
     }
-    if (whole_texels) {
+    if (bottom_up) {
+      for (int row = 0; row < shape.height; ++row) {
+        std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * packed_stride,
+                    planes[i].data + static_cast<std::size_t>(shape.height - 1 - row) * stride, row_bytes);
+      }
+    } else if (whole_texels) {
       std::memcpy(mapped, planes[i].data, size);
     } else {
       for (int row = 0; row < shape.height; ++row) {
@@ -170,6 +194,7 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
 }
 
 void VideoInput::convert(GLuint vertex_array) {
+  if (format_.layout == VideoLayout::Packed) return;  // sampled as uploaded
   glBindFramebuffer(GL_FRAMEBUFFER, rgba_framebuffer_.get());
   glViewport(0, 0, format_.width, format_.height);
   glUseProgram(program_.get());

@@ -16,10 +16,13 @@ class VideoInput {
   VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
 
   void upload(const InputPlane* planes, std::size_t count);
-  // Renders the planes into texture(); leaves its framebuffer bound and the viewport at the input size.
+  // Renders the planes into texture() (YUV, gray; packed RGB is sampled as uploaded: nothing to do);
+  // may leave its framebuffer bound and the viewport at the input size.
   void convert(GLuint vertex_array);
 
-  GLuint texture() const { return rgba_texture_.get(); }
+  GLuint texture() const {
+    return format_.layout == VideoLayout::Packed ? planes_[0].texture.get() : rgba_texture_.get();
+  }
   const VideoFormat& format() const { return format_; }
   bool has_frame() const { return uploaded_; }
 
