@@ -11,6 +11,12 @@ void post_error(GstElement* element, const render::Error& error, const std::stri
     case render::ErrorKind::SceneNotFound:
       GST_ELEMENT_ERROR(element, RESOURCE, NOT_FOUND, ("%s", text.c_str()), ("%s", detail ? detail : ""));
       break;
+    case render::ErrorKind::SceneUnreadable:
+      GST_ELEMENT_ERROR(element, RESOURCE, READ, ("%s", text.c_str()), ("%s", detail ? detail : ""));
+      break;
+    case render::ErrorKind::ContextLost:
+      GST_ELEMENT_ERROR(element, RESOURCE, FAILED, ("%s", text.c_str()), ("%s", detail ? detail : ""));
+      break;
     case render::ErrorKind::NoContext:
       GST_ELEMENT_ERROR(element, RESOURCE, OPEN_READ_WRITE, ("%s", text.c_str()), ("%s", detail ? detail : ""));
       break;

@@ -168,6 +168,7 @@ bool SceneElement::apply_uniforms(GstElement* element, const std::string& text, 
 }
 
 render::Scene SceneElement::load(const Settings& settings) {
+  if (!settings.fragment.empty()) render::check_scene_text(settings.fragment, "fragment");
   render::Scene scene = settings.fragment.empty()
                             ? gstglue::load_scene(settings.scene)
                             : render::parse_scene({"fragment", settings.fragment}, std::string());

@@ -3,6 +3,7 @@
 #include <glad/egl.h>
 #include <glad/gl.h>
 
+#include <algorithm>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -298,6 +299,13 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
       info.version = gl_string(GL_VERSION);
       info.glsl_version = gl_string(GL_SHADING_LANGUAGE_VERSION);
       glGetIntegerv(GL_MAX_TEXTURE_SIZE, &caps.max_texture_size);
+      // A frame is a texture drawn through one viewport: the smaller of the two limits bounds its size
+      // (equal on Mesa and NVIDIA, but GL only guarantees viewports as large as the largest renderbuffer).
+      GLint viewport[2] = {0, 0};
+      glGetIntegerv(GL_MAX_VIEWPORT_DIMS, viewport);
+      if (viewport[0] > 0 && viewport[1] > 0) {
+        caps.max_texture_size = std::min({caps.max_texture_size, viewport[0], viewport[1]});
+      }
       caps.gles = context->impl_->api == EGL_OPENGL_ES_API;
       caps.buffer_storage = (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
                             GLAD_GL_ARB_buffer_storage || GLAD_GL_EXT_buffer_storage;

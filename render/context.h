@@ -26,7 +26,7 @@ struct Caps {
   bool gles = false;
   bool buffer_storage = false;  // GL 4.4 / ARB_buffer_storage / EXT_buffer_storage
   bool debug_output = false;    // KHR_debug
-  int max_texture_size = 0;
+  int max_texture_size = 0;  // the smaller of GL_MAX_TEXTURE_SIZE and GL_MAX_VIEWPORT_DIMS
 };
 
 class Context {
