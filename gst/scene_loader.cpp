@@ -104,7 +104,10 @@ std::string find_texture(const std::string& src, const std::string& base_dir, st
 }  // namespace
 
 render::Scene load_shadertoy_json(const std::string& path) {
-  const std::string text = render::read_scene_file(path);
+  return parse_shadertoy_json(render::read_scene_file(path), path);
+}
+
+render::Scene parse_shadertoy_json(const std::string& text, const std::string& path) {
   GError* error = nullptr;
   std::unique_ptr<JsonParser, decltype(&g_object_unref)> owned_parser(json_parser_new(), g_object_unref);
   JsonParser* parser = owned_parser.get();
