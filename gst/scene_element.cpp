@@ -206,8 +206,9 @@ bool SceneElement::start(GstElement* element) {
     next_check_us_ = g_get_monotonic_time() + kWatchIntervalUs;
     renderer_ = render::Renderer::create(settings.device);
     const render::RendererInfo& info = renderer_->info();
-    GST_INFO_OBJECT(element, "renderer: %s | %s | %s | %s%s", info.vendor.c_str(), info.renderer.c_str(),
-                    info.version.c_str(), info.display.c_str(), info.software ? " | SOFTWARE" : "");
+    GST_INFO_OBJECT(element, "renderer: %s | %s | %s | %s%s | GPU resets: %s", info.vendor.c_str(),
+                    info.renderer.c_str(), info.version.c_str(), info.display.c_str(),
+                    info.software ? " | SOFTWARE" : "", info.reset_notification.c_str());
     if (info.software && settings.device == "auto") {
       GST_ELEMENT_WARNING(element, RESOURCE, NOT_FOUND,
                           ("No GPU found: rendering on the SOFTWARE renderer '%s' (%s); expect low frame rates.",
@@ -230,6 +231,18 @@ bool SceneElement::start(GstElement* element) {
   }
   g_object_notify(G_OBJECT(element), "renderer");
   return true;
+}
+
+void SceneElement::post_render_error(GstElement* element, const render::Error& error) const {
+  if (error.kind() != render::ErrorKind::ContextLost) {
+    post_error(element, error);
+    return;
+  }
+  const std::string scene = running_.fragment.empty() ? running_.scene : "fragment";
+  post_error(element,
+             render::Error(error.kind(), "GPU context lost while rendering scene '" + scene + "' (" + error.what() + ")",
+                           error.hint()),
+             "device=" + running_.device);
 }
 
 void SceneElement::stop() {

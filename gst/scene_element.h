@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "render/error.h"
 #include "render/renderer.h"
 
 namespace shaderflow::gstglue {
@@ -49,6 +50,9 @@ class SceneElement {
   void prepare_frame(GstElement* element);
 
   render::Renderer* renderer() { return renderer_.get(); }
+  // Posts an engine error from rendering a frame (streaming thread). A lost GPU context names the
+  // running scene; the next start() (NULL -> PLAYING) creates a new context.
+  void post_render_error(GstElement* element, const render::Error& error) const;
 
  private:
   struct Settings {

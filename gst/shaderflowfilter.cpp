@@ -204,7 +204,7 @@ static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filte
     renderer->render(frame, static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(out_frame, 0)),
                      static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(out_frame, 0)));
   } catch (const render::Error& error) {
-    gstglue::post_error(GST_ELEMENT(self), error);
+    priv.scene.post_render_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;
   }
   state.previous_pts = pts;

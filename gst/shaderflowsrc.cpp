@@ -384,7 +384,7 @@ static GstFlowReturn gst_shaderflow_src_fill(GstPushSrc* push, GstBuffer* buffer
                            static_cast<std::size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(&video_frame, 0)));
   } catch (const render::Error& error) {
     gst_video_frame_unmap(&video_frame);
-    gstglue::post_error(GST_ELEMENT(self), error);
+    priv.scene.post_render_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;
   }
   gst_video_frame_unmap(&video_frame);

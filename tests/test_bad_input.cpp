@@ -217,3 +217,67 @@ TEST(BadInput, ZeroSizeIsRefusedWhenLinking) {
   g_error_free(error);
   if (pipeline) gst_object_unref(pipeline);
 }
+
+namespace {
+
+// Plays the pipeline to its end and counts what reached the fakesink "sink"; the pipeline is left in
+// NULL, ready to be played again.
+struct Played {
+  bool eos = false;
+  std::string error;
+  int buffers = 0;
+};
+Played play(GstElement* pipeline) {
+  Played played;
+  GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink");
+  g_object_set(sink, "signal-handoffs", TRUE, nullptr);
+  const gulong handler = g_signal_connect(sink, "handoff", G_CALLBACK(count_handoff), &played.buffers);
+  GstBus* bus = gst_element_get_bus(pipeline);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstMessage* message =
+      gst_bus_timed_pop_filtered(bus, 60 * GST_SECOND, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR));
+  if (message && GST_MESSAGE_TYPE(message) == GST_MESSAGE_ERROR) {
+    GError* error = nullptr;
+    gst_message_parse_error(message, &error, nullptr);
+    played.error = std::string(error->message);
+    g_error_free(error);
+  }
+  played.eos = message && GST_MESSAGE_TYPE(message) == GST_MESSAGE_EOS;
+  if (message) gst_message_unref(message);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  g_signal_handler_disconnect(sink, handler);
+  gst_object_unref(sink);
+  gst_object_unref(bus);
+  return played;
+}
+
+// A GPU reset after `frames` frames (fault injection, see render/context.h), then NULL -> PLAYING again
+// without it: the first run ends in the context-lost error naming the scene, the second renders anew.
+void expect_reset_then_restart(const std::string& description, int frames, const std::string& scene) {
+  GstElement* pipeline = parse(description);
+  g_setenv("SHADERFLOW_FAULT_INJECT_GPU_RESET", std::to_string(frames).c_str(), TRUE);
+  const Played lost = play(pipeline);
+  g_unsetenv("SHADERFLOW_FAULT_INJECT_GPU_RESET");
+  EXPECT_FALSE(lost.eos);
+  EXPECT_TRUE(contains(lost.error, "GPU context lost while rendering scene '" + scene + "' (driver reset, GL_UNKNOWN_CONTEXT_RESET"))
+      << lost.error;
+  EXPECT_TRUE(contains(lost.error, "Set the element to NULL and back to PLAYING to restart")) << lost.error;
+  EXPECT_EQ(lost.buffers, frames) << "the frames before the reset, none after";
+  const Played restarted = play(pipeline);
+  EXPECT_TRUE(restarted.eos) << restarted.error;
+  EXPECT_EQ(restarted.buffers, 6);
+  gst_object_unref(pipeline);
+}
+
+}  // namespace
+
+TEST(GpuReset, SourceReportsTheSceneAndRestarts) {
+  expect_reset_then_restart(
+      "shaderflowsrc scene=rings num-buffers=6 ! video/x-raw,width=16,height=16 ! fakesink name=sink", 3, "rings");
+}
+
+TEST(GpuReset, FilterReportsTheSceneAndRestarts) {
+  expect_reset_then_restart(
+      "videotestsrc num-buffers=6 ! video/x-raw,width=16,height=16 ! shaderflowfilter scene=grayscale ! fakesink name=sink",
+      2, "grayscale");
+}
