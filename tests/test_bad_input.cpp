@@ -6,32 +6,13 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
 #include "gst_test_env.h"
 #include "pipeline_run.h"
+#include "temp_dir.h"
 
 namespace {
-
-// A fresh folder, removed with everything in it when the test ends.
-struct Folder {
-  std::string path;
-  Folder() {
-    gchar* dir = g_dir_make_tmp("shaderflow-bad-XXXXXX", nullptr);
-    path = dir;
-    g_free(dir);
-  }
-  ~Folder() {
-    std::filesystem::permissions(path, std::filesystem::perms::owner_all, std::filesystem::perm_options::add);
-    std::filesystem::remove_all(path);
-  }
-  std::string write(const std::string& name, const std::string& bytes) const {
-    const std::string file = path + "/" + name;
-    std::ofstream(file, std::ios::binary | std::ios::trunc) << bytes;
-    return file;
-  }
-};
 
 const char kImage[] = "void mainImage(out vec4 c, in vec2 p) { c = vec4(1.0); }\n";
 
@@ -55,7 +36,7 @@ std::string image_pass(const std::string& inputs = "[]") {
 }  // namespace
 
 TEST(BadInput, BinarySceneFile) {
-  const Folder folder;
+  const TempDir folder;
   // An ELF header: what scene=./build/tools/shaderflow-info would read.
   const std::string path = folder.write("binary.frag", std::string("\x7f" "ELF\x02\x01\x01\0\0\0\0\0", 12) + "rest");
   expect_scene_error(path, "is binary data, not a GLSL or JSON text file (NUL byte at line 1, column 8)");
@@ -63,14 +44,14 @@ TEST(BadInput, BinarySceneFile) {
 }
 
 TEST(BadInput, EmptySceneFile) {
-  const Folder folder;
+  const TempDir folder;
   expect_scene_error(folder.write("empty.frag", ""), "is empty");
   expect_scene_error(folder.write("blank.frag", " \n\t\n"), "is empty");
   expect_scene_error(folder.write("empty.json", ""), "is empty");
 }
 
 TEST(BadInput, SceneIsADirectory) {
-  const Folder folder;
+  const TempDir folder;
   std::filesystem::create_directory(folder.path + "/scene.frag");
   std::filesystem::create_directory(folder.path + "/scene.json");
   expect_scene_error(folder.path + "/scene.frag", "is a directory, not a scene file");
@@ -78,7 +59,7 @@ TEST(BadInput, SceneIsADirectory) {
 }
 
 TEST(BadInput, UnreadableSceneFile) {
-  const Folder folder;
+  const TempDir folder;
   const std::string path = folder.write("secret.frag", kImage);
   ASSERT_EQ(chmod(path.c_str(), 0), 0);
   if (access(path.c_str(), R_OK) == 0) {
@@ -89,7 +70,7 @@ TEST(BadInput, UnreadableSceneFile) {
 }
 
 TEST(BadInput, InvalidUtf8) {
-  const Folder folder;
+  const TempDir folder;
   const std::string path = folder.write("latin1.frag", std::string(kImage) + "// caf\xe9 au lait\n");
   expect_scene_error(path, "is not UTF-8 text (byte 0xE9 at line 2, column 7)");
   // Valid UTF-8 in a comment is fine.
@@ -102,14 +83,14 @@ TEST(BadInput, InvalidUtf8) {
 }
 
 TEST(BadInput, HugeSceneFile) {
-  const Folder folder;
+  const TempDir folder;
   const std::string path = folder.write("huge.frag", std::string(kImage) + std::string(4u << 20, ' '));
   expect_scene_error(path, "bytes; scenes may be at most 4 MiB");
   expect_scene_error(folder.write("huge.json", std::string(5u << 20, ' ')), "scenes may be at most 4 MiB");
 }
 
 TEST(BadInput, NoEntryPoint) {
-  const Folder folder;
+  const TempDir folder;
   const std::string path = folder.write("helpers.frag", "float helper(float x) { return x * 2.0; }\n");
   expect_scene_error(path, path + ": defines neither mainImage() nor main()");
 }
@@ -126,19 +107,19 @@ TEST(BadInput, UndeclaredUniformOrChannelIsACompileErrorNamingIt) {
 }
 
 TEST(BadInput, ChannelReadingABufferTheSceneLacks) {
-  const Folder folder;
+  const TempDir folder;
   const std::string path = folder.write("multi.frag", std::string("#pass A\n") + kImage +
                                                           "#pass image\n// @channel0 B\n" + kImage);
   expect_scene_error(path, "pass image reads buffer B, which the scene does not have");
 }
 
 TEST(BadInput, MalformedJson) {
-  const Folder folder;
+  const TempDir folder;
   expect_scene_error(folder.write("cut.json", R"({"Shader": {"renderpass": [)"), "is not valid JSON");
 }
 
 TEST(BadInput, JsonOfTheWrongShape) {
-  const Folder folder;
+  const TempDir folder;
   const struct {
     const char* name;
     std::string json;
@@ -172,7 +153,7 @@ TEST(BadInput, JsonOfTheWrongShape) {
 // Shadertoy feedback: a buffer that reads itself or a later buffer gets that buffer's previous frame.
 // That is how Shadertoy runs such "cycles", so they are legal scenes, not errors (docs/errors.md).
 TEST(BadInput, BufferCyclesAreLegalFeedback) {
-  const Folder folder;
+  const TempDir folder;
   const std::string buffer_a =
       R"({"type": "buffer", "name": "Buffer A", "outputs": [{"id": 257}], "inputs": [{"id": 257, "channel": 0, "ctype": "buffer"}, {"id": 258, "channel": 1, "ctype": "buffer"}], "code": "void mainImage(out vec4 c, in vec2 p) { c = texture(iChannel0, p) + texture(iChannel1, p); }"})";
   const std::string buffer_b =
@@ -185,7 +166,7 @@ TEST(BadInput, BufferCyclesAreLegalFeedback) {
 }
 
 TEST(BadInput, KnownButUnsupportedShadertoyInputsWarn) {
-  const Folder folder;
+  const TempDir folder;
   const std::string path =
       folder.write("keyboard.json", shadertoy("[" + image_pass(R"([{"id": 33, "channel": 0, "ctype": "keyboard"}])") + "]"));
   const Outcome outcome = run_src("num-buffers=1 scene=\"" + path + "\"", nullptr, "video/x-raw,width=8,height=8");
@@ -195,7 +176,7 @@ TEST(BadInput, KnownButUnsupportedShadertoyInputsWarn) {
 }
 
 TEST(BadInput, TextureMissingOrNotAnImage) {
-  const Folder folder;
+  const TempDir folder;
   Outcome outcome = run_src("num-buffers=1 channel0=" + folder.path + "/nowhere.png");
   EXPECT_TRUE(contains(outcome.error, "picture '" + folder.path + "/nowhere.png' not found")) << outcome.error;
   EXPECT_EQ(outcome.buffers, 0);
