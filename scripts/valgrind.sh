@@ -10,8 +10,10 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 # Error paths (where leaks hide), the uniforms parser, one picture decode, the GPU-reset restart, and
-# one ordinary render through each element.
-filter=${1:-'BadInput.*:UniformsProperty.*:ShaderflowSrcErrors.*:GpuReset.*:SceneFiles.PicturesDecodeExactlyTopRowFirst:ShaderflowSrc.TimestampsAndShadertoyUniformsPerFrame:ShaderflowFilter.IdentityReproducesRgbInputsExactly'}
+# one ordinary render through each element. Left out: BadInput.TextureMissingOrNotAnImage, where
+# decodebin's search for a decoder loads gst-libav, whose libhwy runs RDTSCP in its constructor, an
+# instruction valgrind 3.19 does not know (SIGILL).
+filter=${1:-'BadInput.*:UniformsProperty.*:ShaderflowSrcErrors.*:GpuReset.*:SceneFiles.PicturesDecodeExactlyTopRowFirst:ShaderflowSrc.TimestampsAndShadertoyUniformsPerFrame:ShaderflowFilter.IdentityReproducesRgbInputsExactly-BadInput.TextureMissingOrNotAnImage'}
 [ -x build/tests/test-elements ] || { ninja -C build || exit 1; }
 ninja -C build >/dev/null || exit 1
 log=build/valgrind.log
@@ -19,7 +21,7 @@ supp=(--suppressions=tests/sanitizers/valgrind.supp)
 [ -f /usr/share/glib-2.0/valgrind/glib.supp ] && supp+=(--suppressions=/usr/share/glib-2.0/valgrind/glib.supp)
 
 export GST_PLUGIN_PATH=$PWD/build/gst GST_REGISTRY=$PWD/build/tests/test-registry.bin GST_DEBUG='*:1'
-export G_SLICE=always-malloc G_DEBUG=gc-friendly
+export G_SLICE=always-malloc G_DEBUG=gc-friendly GST_REGISTRY_UPDATE=no
 # Build the registry outside valgrind first, so the run does not scan every plugin on the system.
 ./build/tests/test-elements --gtest_filter='UniformsProperty.EmptyIsNothing' >/dev/null 2>&1
 # Leaks are judged below by whose code allocated them, so valgrind's exit status covers memory errors.
