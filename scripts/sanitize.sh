@@ -21,6 +21,15 @@ meson setup $dir -Db_sanitize=$sanitize -Db_lundef=false -Dtests=enabled --recon
 ninja -C $dir tests/test-engine tests/test-elements gst/libgstshaderflow.so || exit 1
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+# Mesa unloads its driver at the last eglTerminate, so at exit LeakSanitizer cannot name the frames of
+# leaks inside it (<unknown module>) and leak:swrast_dri.so cannot match them. Keeping llvmpipe's driver
+# loaded for the whole run lets the suppression see whose they are.
+if [ "$mode" = address ]; then
+  for dri in /usr/lib/*/dri/swrast_dri.so; do
+    [ -f "$dri" ] && export LD_PRELOAD=$dri ASAN_OPTIONS=$ASAN_OPTIONS:verify_asan_link_order=0
+    break
+  done
+fi
 export LSAN_OPTIONS=suppressions=$PWD/tests/sanitizers/lsan.supp:print_suppressions=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 # history_size: deeper stacks for the "previous access" side; report_signal_unsafe=0: GStreamer's
