@@ -46,6 +46,10 @@ check "cannot decode picture" channel0="$dir/notes.png"
 check "cannot parse uniforms" 'uniforms=u,tint=<1.0,0.5'
 check "no EGL device 42" device=42
 check "invalid device 'gpu7'" device=gpu7
-check "GL_MAX_TEXTURE_SIZE" ! video/x-raw,width=100000,height=16
+# Not here: a size beyond GL_MAX_TEXTURE_SIZE (ShaderflowSrcErrors.SizeBeyondTheGpuLimit covers the
+# message). It fails during caps negotiation on the streaming thread, and gst-launch-1.0 1.22 then hangs
+# in its main loop in about 1 run in 10 (also before this test existed): it prints both errors ("output
+# size ... is not supported", then GstBaseSrc's "Internal data stream error"), fakesink waits in
+# preroll on the EOS GstBaseSrc pushes, and gst-launch never sets the pipeline to NULL. See docs/errors.md.
 check "can't handle caps" ! video/x-raw,width=0,height=16
 exit $fail
