@@ -179,6 +179,7 @@ bool SceneElement::apply_uniforms(GstElement* element, const std::string& text, 
 }
 
 render::Scene SceneElement::load(const Settings& settings) const {
+  if (!settings.fragment.empty()) render::check_scene_text(settings.fragment, "fragment");
   render::Scene scene = settings.fragment.empty()
                             ? gstglue::load_scene(settings.scene)
                             : render::parse_scene({"fragment", settings.fragment}, std::string());
@@ -219,8 +220,9 @@ bool SceneElement::start(GstElement* element) {
     next_check_us_ = g_get_monotonic_time() + kWatchIntervalUs;
     renderer_ = render::Renderer::create(settings.device);
     const render::RendererInfo& info = renderer_->info();
-    GST_INFO_OBJECT(element, "renderer: %s | %s | %s | %s%s", info.vendor.c_str(), info.renderer.c_str(),
-                    info.version.c_str(), info.display.c_str(), info.software ? " | SOFTWARE" : "");
+    GST_INFO_OBJECT(element, "renderer: %s | %s | %s | %s%s | GPU resets: %s", info.vendor.c_str(),
+                    info.renderer.c_str(), info.version.c_str(), info.display.c_str(),
+                    info.software ? " | SOFTWARE" : "", info.reset_notification.c_str());
     if (info.software && settings.device == "auto") {
       GST_ELEMENT_WARNING(element, RESOURCE, NOT_FOUND,
                           ("No GPU found: rendering on the SOFTWARE renderer '%s' (%s); expect low frame rates.",
@@ -248,6 +250,18 @@ bool SceneElement::start(GstElement* element) {
 ConversionMode SceneElement::conversion() {
   std::lock_guard<std::mutex> lock(mutex_);
   return settings_.conversion;
+}
+
+void SceneElement::post_render_error(GstElement* element, const render::Error& error) const {
+  if (error.kind() != render::ErrorKind::ContextLost) {
+    post_error(element, error);
+    return;
+  }
+  const std::string scene = running_.fragment.empty() ? running_.scene : "fragment";
+  post_error(element,
+             render::Error(error.kind(), "GPU context lost while rendering scene '" + scene + "' (" + error.what() + ")",
+                           error.hint()),
+             "device=" + running_.device);
 }
 
 void SceneElement::stop() {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gst/output_conversion.h"
+#include "render/error.h"
 #include "render/renderer.h"
 
 namespace shaderflow::gstglue {
@@ -55,6 +56,9 @@ class SceneElement {
 
   render::Renderer* renderer() { return renderer_.get(); }
   ConversionMode conversion();
+  // Posts an engine error from rendering a frame (streaming thread). A lost GPU context names the
+  // running scene; the next start() (NULL -> PLAYING) creates a new context.
+  void post_render_error(GstElement* element, const render::Error& error) const;
 
  private:
   struct Settings {

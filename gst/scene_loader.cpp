@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <map>
 
@@ -38,9 +39,41 @@ std::string member_string(JsonObject* object, const char* name) {
     case G_TYPE_STRING: return json_node_get_string(node);
     case G_TYPE_BOOLEAN: return json_node_get_boolean(node) ? "true" : "false";
     case G_TYPE_INT64: return std::to_string(json_node_get_int(node));
-    case G_TYPE_DOUBLE: return std::to_string(static_cast<long long>(json_node_get_double(node)));
+    case G_TYPE_DOUBLE: {
+      // 1e999 parses as infinity: only whole numbers that fit are ids or channels.
+      const double number = json_node_get_double(node);
+      if (!std::isfinite(number) || std::fabs(number) > 1e15) return {};
+      return std::to_string(static_cast<long long>(number));
+    }
     default: return {};
   }
+}
+
+// Members of the expected JSON type, or null: json-glib's getters g_critical() on the wrong type, and a
+// downloaded file may have any shape.
+JsonObject* object_member(JsonObject* object, const char* name) {
+  if (!object || !json_object_has_member(object, name)) return nullptr;
+  JsonNode* node = json_object_get_member(object, name);
+  return JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : nullptr;
+}
+JsonArray* array_member(JsonObject* object, const char* name) {
+  if (!object || !json_object_has_member(object, name)) return nullptr;
+  JsonNode* node = json_object_get_member(object, name);
+  return JSON_NODE_HOLDS_ARRAY(node) ? json_node_get_array(node) : nullptr;
+}
+JsonObject* object_at(JsonArray* array, guint index) {
+  JsonNode* node = json_array_get_element(array, index);
+  return JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : nullptr;
+}
+
+// Shadertoy's pass types and input types that shaderflow knows but does not render: skipped (or sampled
+// black) with a warning. Any other type is not Shadertoy's and is an error.
+bool is_unsupported_pass_type(const std::string& type) { return type == "sound" || type == "cubemap"; }
+bool is_unsupported_input_type(const std::string& ctype) {
+  for (const char* known : {"cubemap", "keyboard", "music", "musicstream", "mic", "webcam", "video", "volume"}) {
+    if (ctype == known) return true;
+  }
+  return false;
 }
 
 // Shadertoy's buffer output ids: 257-260 now, these strings in older exports. -1 when not a buffer.
@@ -71,48 +104,44 @@ std::string find_texture(const std::string& src, const std::string& base_dir, st
 }  // namespace
 
 render::Scene load_shadertoy_json(const std::string& path) {
+  return parse_shadertoy_json(render::read_scene_file(path), path);
+}
+
+render::Scene parse_shadertoy_json(const std::string& text, const std::string& path) {
   GError* error = nullptr;
-  JsonParser* parser = json_parser_new();
-  if (!json_parser_load_from_file(parser, path.c_str(), &error)) {
+  std::unique_ptr<JsonParser, decltype(&g_object_unref)> owned_parser(json_parser_new(), g_object_unref);
+  JsonParser* parser = owned_parser.get();
+  const char kShapeHint[] =
+      "Give the JSON of Shadertoy's API or export: {\"Shader\": {\"info\": ..., \"renderpass\": [...]}}.";
+  if (!json_parser_load_from_data(parser, text.data(), static_cast<gssize>(text.size()), &error)) {
     const std::string message = error ? error->message : "unknown error";
     g_clear_error(&error);
-    g_object_unref(parser);
-    const bool missing = !file_exists(path);
-    throw Error(ErrorKind::SceneNotFound,
-                missing ? "scene file '" + path + "' not found" : "'" + path + "' is not valid JSON: " + message,
-                missing ? "Check the path (relative paths start from the current directory)."
-                        : "Give the JSON of Shadertoy's API or export: {\"Shader\": {\"info\": ..., \"renderpass\": [...]}}.");
+    throw Error(ErrorKind::SceneUnreadable, "'" + path + "' is not valid JSON: " + message, kShapeHint);
   }
   render::Scene scene;
   scene.name = path;
   scene.files.push_back(path);
   const std::string base_dir = render::directory_of(path);
-  auto fail = [&](const std::string& what) {
-    g_object_unref(parser);
-    throw Error(ErrorKind::SceneNotFound, path + ": " + what,
-                "Give the JSON of Shadertoy's API or export: {\"Shader\": {\"info\": ..., \"renderpass\": [...]}}.");
-  };
+  auto fail = [&](const std::string& what) { throw Error(ErrorKind::SceneUnreadable, path + ": " + what, kShapeHint); };
 
   JsonNode* root = json_parser_get_root(parser);
   if (root && JSON_NODE_HOLDS_ARRAY(root) && json_array_get_length(json_node_get_array(root)) > 0) {
     root = json_array_get_element(json_node_get_array(root), 0);
   }
   JsonObject* shader = root && JSON_NODE_HOLDS_OBJECT(root) ? json_node_get_object(root) : nullptr;
-  if (shader && json_object_has_member(shader, "Shader")) shader = json_object_get_object_member(shader, "Shader");
-  if (!shader || !json_object_has_member(shader, "renderpass") ||
-      !JSON_NODE_HOLDS_ARRAY(json_object_get_member(shader, "renderpass"))) {
-    fail("no \"renderpass\" array");
-  }
+  if (shader && json_object_has_member(shader, "Shader")) shader = object_member(shader, "Shader");
+  if (!array_member(shader, "renderpass")) fail("no \"renderpass\" array");
   if (json_object_has_member(shader, "info")) {
-    const std::string name = member_string(json_object_get_object_member(shader, "info"), "name");
+    const std::string name = member_string(object_member(shader, "info"), "name");
     if (!name.empty()) scene.name = path + " (\"" + name + "\")";
   }
 
-  JsonArray* passes = json_object_get_array_member(shader, "renderpass");
+  JsonArray* passes = array_member(shader, "renderpass");
   bool has_image = false;
   std::vector<render::Pass> buffers;
   for (guint i = 0; i < json_array_get_length(passes); ++i) {
-    JsonObject* pass = json_array_get_object_element(passes, i);
+    JsonObject* pass = object_at(passes, i);
+    if (!pass) fail("renderpass[" + std::to_string(i) + "] is not an object");
     const std::string type = member_string(pass, "type");
     std::string pass_label = member_string(pass, "name");
     if (pass_label.empty()) pass_label = type;
@@ -121,6 +150,10 @@ render::Scene load_shadertoy_json(const std::string& path) {
       scene.common = source;
       continue;
     }
+    if (type != "image" && type != "buffer" && !is_unsupported_pass_type(type)) {
+      fail("pass '" + pass_label + "' has the unknown type '" + type +
+           "' (Shadertoy's are image, buffer, common, cubemap and sound)");
+    }
     if (type != "image" && type != "buffer") {
       scene.warnings.push_back(path + ": pass '" + pass_label + "' of type '" + type + "' is not supported and is skipped");
       continue;
@@ -128,25 +161,29 @@ render::Scene load_shadertoy_json(const std::string& path) {
     render::Pass rendered;
     rendered.source = source;
     if (type == "buffer") {
-      JsonArray* outputs = json_object_has_member(pass, "outputs") ? json_object_get_array_member(pass, "outputs") : nullptr;
+      JsonArray* outputs = array_member(pass, "outputs");
       if (outputs && json_array_get_length(outputs) > 0) {
-        rendered.buffer = buffer_of_id(member_string(json_array_get_object_element(outputs, 0), "id"));
+        rendered.buffer = buffer_of_id(member_string(object_at(outputs, 0), "id"));
       }
       if (rendered.buffer < 0 && pass_label.size() == 8 && pass_label.rfind("Buffer ", 0) == 0) {
         rendered.buffer = pass_label[7] >= 'A' && pass_label[7] <= 'D' ? pass_label[7] - 'A' : -1;
       }
       if (rendered.buffer < 0) fail("buffer pass '" + pass_label + "' has no output id 257-260 (Buffer A-D)");
     }
-    JsonArray* inputs = json_object_has_member(pass, "inputs") ? json_object_get_array_member(pass, "inputs") : nullptr;
+    JsonArray* inputs = array_member(pass, "inputs");
+    if (!inputs && json_object_has_member(pass, "inputs") && !JSON_NODE_HOLDS_NULL(json_object_get_member(pass, "inputs"))) {
+      fail("the \"inputs\" of pass '" + pass_label + "' is not an array");
+    }
     for (guint k = 0; inputs && k < json_array_get_length(inputs); ++k) {
-      JsonObject* input = json_array_get_object_element(inputs, k);
+      JsonObject* input = object_at(inputs, k);
+      if (!input) fail("input " + std::to_string(k) + " of pass '" + pass_label + "' is not an object");
       const std::string channel_text = member_string(input, "channel");
-      const int channel = channel_text.empty() ? -1 : std::atoi(channel_text.c_str());
-      if (channel < 0 || channel > 3) fail("pass '" + pass_label + "' has an input without a channel 0-3");
+      const int channel = channel_text == "0" ? 0 : channel_text == "1" ? 1 : channel_text == "2" ? 2 : channel_text == "3" ? 3 : -1;
+      if (channel < 0) fail("pass '" + pass_label + "' has an input without a channel 0-3");
       std::string ctype = member_string(input, "ctype");
       if (ctype.empty()) ctype = member_string(input, "type");
       render::Channel bound;
-      JsonObject* sampler = json_object_has_member(input, "sampler") ? json_object_get_object_member(input, "sampler") : nullptr;
+      JsonObject* sampler = object_member(input, "sampler");
       if (ctype == "buffer") {
         bound.kind = render::Channel::Kind::Buffer;
         bound.buffer = buffer_of_id(member_string(input, "id"));
@@ -158,7 +195,6 @@ render::Scene load_shadertoy_json(const std::string& path) {
         std::string tried;
         bound.path = find_texture(src, base_dir, tried);
         if (bound.path.empty()) {
-          g_object_unref(parser);
           throw Error(ErrorKind::SceneNotFound,
                       path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel) + " needs the texture '" +
                           src + "', which is not there (looked for " + tried + ")",
@@ -166,6 +202,9 @@ render::Scene load_shadertoy_json(const std::string& path) {
                       "JSON's folder.");
         }
         scene.files.push_back(bound.path);
+      } else if (!is_unsupported_input_type(ctype)) {
+        fail("pass '" + pass_label + "' iChannel" + std::to_string(channel) + " has the unknown ctype '" + ctype +
+             "' (Shadertoy's are buffer, texture, cubemap, keyboard, music, musicstream, mic, webcam, video, volume)");
       } else {
         scene.warnings.push_back(path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel) + " is a '" +
                                  ctype + "' input, which shaderflow does not provide; it samples black");
@@ -192,9 +231,8 @@ render::Scene load_shadertoy_json(const std::string& path) {
       buffers.push_back(rendered);
     }
   }
-  g_object_unref(parser);
   if (!has_image) {
-    throw Error(ErrorKind::SceneNotFound, path + ": no image pass", "A Shadertoy scene needs a pass of type \"image\".");
+    throw Error(ErrorKind::SceneUnreadable, path + ": no image pass", "A Shadertoy scene needs a pass of type \"image\".");
   }
   for (int letter = 0; letter < 4; ++letter) {
     for (const render::Pass& pass : buffers) {
@@ -207,7 +245,7 @@ render::Scene load_shadertoy_json(const std::string& path) {
       bool found = false;
       for (const render::Pass& buffer : scene.buffers) found |= buffer.buffer == channel.buffer;
       if (!found) {
-        throw Error(ErrorKind::SceneNotFound,
+        throw Error(ErrorKind::SceneUnreadable,
                     path + ": a pass reads Buffer " + render::pass_name(channel.buffer) + ", which the JSON does not have",
                     "Add that buffer's renderpass to the JSON.");
       }
@@ -283,7 +321,7 @@ std::shared_ptr<const render::Picture> decode_picture(const std::string& path) {
   gst_object_unref(sink);
   gst_object_unref(pipeline);
   if (!failure.empty()) {
-    throw Error(ErrorKind::SceneNotFound, "cannot decode picture '" + path + "': " + failure,
+    throw Error(ErrorKind::SceneUnreadable, "cannot decode picture '" + path + "': " + failure,
                 "Use an image format GStreamer decodes here (PNG, JPEG; gst-inspect-1.0 shows the decoders).");
   }
   return picture;

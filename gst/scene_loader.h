@@ -15,6 +15,8 @@ render::Scene load_scene(const std::string& scene);
 
 // Shadertoy's JSON (the API's {"Shader": {...}}, an export's [ {...} ], or the bare shader object).
 render::Scene load_shadertoy_json(const std::string& path);
+// The same from the file's text; `path` names it in messages and locates its textures.
+render::Scene parse_shadertoy_json(const std::string& text, const std::string& path);
 
 // Decodes an image file into RGBA (top row first). Throws render::Error(SceneNotFound) naming the file.
 std::shared_ptr<const render::Picture> decode_picture(const std::string& path);

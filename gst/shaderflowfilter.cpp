@@ -248,7 +248,7 @@ static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filte
       write_frame(*renderer, renderer->render_async(frame), *out_frame);
     }
   } catch (const render::Error& error) {
-    gstglue::post_error(GST_ELEMENT(self), error);
+    priv.scene.post_render_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;
   }
   state.previous_pts = pts;

@@ -404,7 +404,7 @@ static GstFlowReturn render_next_frame(GstShaderflowSrc* self, render::Renderer&
   try {
     pending.lease = renderer.render_async(frame);
   } catch (const render::Error& error) {
-    gstglue::post_error(GST_ELEMENT(self), error);
+    priv.scene.post_render_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;
   }
   pending.pts = pts;
@@ -498,7 +498,7 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
     }
   } catch (const render::Error& error) {
     if (buffer) gst_buffer_unref(buffer);
-    gstglue::post_error(GST_ELEMENT(self), error);
+    priv.scene.post_render_error(GST_ELEMENT(self), error);
     return GST_FLOW_ERROR;
   }
   const render::FrameTiming timing = render::Renderer::timing(frame.lease);

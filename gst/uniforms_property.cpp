@@ -71,7 +71,11 @@ ParsedUniforms parse_uniforms(const std::string& text) {
   if (text.find_first_not_of(" \t\n") == std::string::npos) {
     return result;
   }
-  GstStructure* structure = gst_structure_from_string(text.c_str(), nullptr);
+  // GStreamer's parser accepts structure names that gst_structure_new_empty() then refuses with a
+  // g_critical (".=1", "1,x=2": a name must start with a letter), so hand it only those that do.
+  const std::size_t first = text.find_first_not_of(" \t\n");
+  GstStructure* structure =
+      g_ascii_isalpha(text[first]) ? gst_structure_from_string(text.c_str(), nullptr) : nullptr;
   if (!structure && text.find('=') != std::string::npos) {
     // Let users write "speed=1.5,tint=<1,0,0>" without a structure name.
     structure = gst_structure_from_string(("uniforms," + text).c_str(), nullptr);

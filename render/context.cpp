@@ -3,6 +3,9 @@
 #include <glad/egl.h>
 #include <glad/gl.h>
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
 #include <vector>
@@ -106,6 +109,12 @@ std::string gl_string(GLenum name) {
   return text ? reinterpret_cast<const char*>(text) : "";
 }
 
+std::string hex(unsigned value) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%04X", value);
+  return text;
+}
+
 }  // namespace
 
 struct Context::Impl {
@@ -114,6 +123,12 @@ struct Context::Impl {
   EGLSurface surface = EGL_NO_SURFACE;  // 1x1 pbuffer, only without EGL_KHR_surfaceless_context
   EGLenum api = EGL_OPENGL_API;
   bool serialize = true;  // until the renderer is known to be hardware
+  bool robustness_offered = false;     // the display has EGL_EXT_create_context_robustness
+  bool lose_context_on_reset = false;  // and the context was created with it
+  GLenum (*reset_status)() = nullptr;  // glGetGraphicsResetStatus or its KHR/ARB/EXT variant
+  // Fault injection (inject_reset): checks left before `injected_status` is reported; -1 when unarmed.
+  mutable int injected_countdown = -1;
+  GLenum injected_status = GL_NO_ERROR;
 
   ~Impl() {
     if (!display) {
@@ -163,8 +178,19 @@ struct Context::Impl {
         context_attribs.insert(context_attribs.end(),
                                {EGL_CONTEXT_OPENGL_PROFILE_MASK, EGL_CONTEXT_OPENGL_CORE_PROFILE_BIT});
       }
+      // Ask to be told about GPU resets (driver reset, hang recovery) and to lose the context when one
+      // happens, instead of rendering on with undefined results. A driver may refuse the attribute for
+      // one API: then the context is created without it (RendererInfo::reset_notification says so).
+      const bool robustness = has_extension(extensions, "EGL_EXT_create_context_robustness");
+      robustness_offered = robustness;
+      std::vector<EGLint> robust_attribs = context_attribs;
+      robust_attribs.insert(robust_attribs.end(),
+                            {EGL_CONTEXT_OPENGL_RESET_NOTIFICATION_STRATEGY_EXT, EGL_LOSE_CONTEXT_ON_RESET_EXT, EGL_NONE});
       context_attribs.push_back(EGL_NONE);
-      EGLContext created = eglCreateContext(dpy, config, EGL_NO_CONTEXT, context_attribs.data());
+      EGLContext created =
+          robustness ? eglCreateContext(dpy, config, EGL_NO_CONTEXT, robust_attribs.data()) : EGL_NO_CONTEXT;
+      lose_context_on_reset = created != EGL_NO_CONTEXT;
+      if (created == EGL_NO_CONTEXT) created = eglCreateContext(dpy, config, EGL_NO_CONTEXT, context_attribs.data());
       if (created == EGL_NO_CONTEXT) {
         failure += (attempt.core ? " OpenGL 3.3 core" : " OpenGL ES 3.0") + std::string(": eglCreateContext ") +
                    egl_error_name(eglGetError()) + ";";
@@ -298,10 +324,44 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
       info.version = gl_string(GL_VERSION);
       info.glsl_version = gl_string(GL_SHADING_LANGUAGE_VERSION);
       glGetIntegerv(GL_MAX_TEXTURE_SIZE, &caps.max_texture_size);
+      // A frame is a texture drawn through one viewport: the smaller of the two limits bounds its size
+      // (equal on Mesa and NVIDIA, but GL only guarantees viewports as large as the largest renderbuffer).
+      GLint viewport[2] = {0, 0};
+      glGetIntegerv(GL_MAX_VIEWPORT_DIMS, viewport);
+      if (viewport[0] > 0 && viewport[1] > 0) {
+        caps.max_texture_size = std::min({caps.max_texture_size, viewport[0], viewport[1]});
+      }
       caps.gles = context->impl_->api == EGL_OPENGL_ES_API;
       caps.buffer_storage = (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
                             GLAD_GL_ARB_buffer_storage || GLAD_GL_EXT_buffer_storage;
       caps.debug_output = GLAD_GL_KHR_debug;
+      Impl& impl = *context->impl_;
+      const char* query = nullptr;
+      if (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 45 && glGetGraphicsResetStatus) {
+        impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus";
+      } else if (GLAD_GL_KHR_robustness && caps.gles && glGetGraphicsResetStatusKHR) {
+        impl.reset_status = glGetGraphicsResetStatusKHR, query = "glGetGraphicsResetStatusKHR";
+      } else if (GLAD_GL_KHR_robustness && !caps.gles && glGetGraphicsResetStatus) {
+        impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus (KHR_robustness)";
+      } else if (GLAD_GL_ARB_robustness && glGetGraphicsResetStatusARB) {
+        impl.reset_status = glGetGraphicsResetStatusARB, query = "glGetGraphicsResetStatusARB";
+      } else if (GLAD_GL_EXT_robustness && glGetGraphicsResetStatusEXT) {
+        impl.reset_status = glGetGraphicsResetStatusEXT, query = "glGetGraphicsResetStatusEXT";
+      }
+      if (!impl.lose_context_on_reset) {
+        info.reset_notification = impl.robustness_offered
+                                      ? "none: the driver refused a lose-context-on-reset context"
+                                      : "none: the display does not offer EGL_EXT_create_context_robustness";
+        impl.reset_status = nullptr;  // without the strategy it always answers GL_NO_ERROR
+      } else if (!impl.reset_status) {
+        info.reset_notification = "none: no glGetGraphicsResetStatus (GL 4.5, KHR/ARB/EXT_robustness)";
+      } else {
+        info.reset_notification = std::string("lose context on reset (EGL_EXT_create_context_robustness, ") + query + ")";
+      }
+      if (const char* inject = std::getenv("SHADERFLOW_FAULT_INJECT_GPU_RESET"); inject && *inject) {
+        impl.injected_countdown = std::max(0, std::atoi(inject));
+        impl.injected_status = GL_UNKNOWN_CONTEXT_RESET;
+      }
     }
     info.display = candidate.description;
     info.device_index = candidate.device_index;
@@ -322,6 +382,31 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
               "Install an EGL vendor (libegl-mesa0 and libgl1-mesa-dri for Mesa/llvmpipe, or the NVIDIA driver) "
               "and check __EGL_VENDOR_LIBRARY_FILENAMES/__EGL_VENDOR_LIBRARY_DIRS. " +
                   std::string(kGpuAccessHint));
+}
+
+void Context::check_reset() const {
+  const Impl& impl = *impl_;
+  GLenum status = impl.reset_status ? impl.reset_status() : GL_NO_ERROR;
+  if (impl.injected_countdown == 0) {
+    status = impl.injected_status;  // stays lost, as a real lost context does
+  } else if (impl.injected_countdown > 0) {
+    --impl.injected_countdown;
+  }
+  if (status == GL_NO_ERROR) return;
+  const char* cause = status == GL_GUILTY_CONTEXT_RESET     ? "GL_GUILTY_CONTEXT_RESET: this context's own work hung the GPU"
+                      : status == GL_INNOCENT_CONTEXT_RESET ? "GL_INNOCENT_CONTEXT_RESET: another context hung the GPU"
+                      : status == GL_UNKNOWN_CONTEXT_RESET  ? "GL_UNKNOWN_CONTEXT_RESET: cause unknown"
+                                                            : nullptr;
+  throw Error(ErrorKind::ContextLost,
+              "driver reset, " + (cause ? std::string(cause) : "status " + hex(status)) + ", on " + info_.renderer,
+              "Set the element to NULL and back to PLAYING to restart (that creates a new GPU context). If it "
+              "happens again with this scene, the scene itself may take too long per frame (a loop that never "
+              "ends, a huge loop count): the driver's watchdog resets the GPU.");
+}
+
+void Context::inject_reset(unsigned status, int after_checks) {
+  impl_->injected_status = status;
+  impl_->injected_countdown = std::max(0, after_checks);
 }
 
 Context::Current::Current(const Context& context) : context_(context), lock_(context.mutex_) {

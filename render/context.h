@@ -19,6 +19,9 @@ struct RendererInfo {
   bool gles = false;         // OpenGL ES 3.0 instead of OpenGL 3.3 core
   bool software = false;     // llvmpipe/softpipe/WARP or an EGL_MESA_device_software device
   int max_texture_size = 0;
+  // How GPU resets reach us: "lose context on reset (...)" when the context was created with
+  // EGL_EXT_create_context_robustness and a reset status query exists, else why not.
+  std::string reset_notification;
 };
 
 // Capabilities read once at context creation; the hot path branches on these fields, never on strings.
@@ -26,7 +29,7 @@ struct Caps {
   bool gles = false;
   bool buffer_storage = false;  // GL 4.4 / ARB_buffer_storage / EXT_buffer_storage
   bool debug_output = false;    // KHR_debug
-  int max_texture_size = 0;
+  int max_texture_size = 0;  // the smaller of GL_MAX_TEXTURE_SIZE and GL_MAX_VIEWPORT_DIMS
 };
 
 class Context {
@@ -39,6 +42,19 @@ class Context {
 
   const RendererInfo& info() const { return info_; }
   const Caps& caps() const { return caps_; }
+
+  // Throws Error(ContextLost) when the GPU has reset this context (glGetGraphicsResetStatus is not
+  // GL_NO_ERROR): with the lose-context-on-reset strategy every later GL call is a no-op, so the frame
+  // just rendered is garbage and the context must be replaced. Call with the context current, after
+  // a frame. Without reset notification (see RendererInfo::reset_notification) it never throws.
+  void check_reset() const;
+
+  // FAULT INJECTION, for tests only (llvmpipe never resets): after `after_checks` more check_reset()
+  // calls pass, every later one reports `status` (GL_GUILTY_CONTEXT_RESET, GL_INNOCENT_CONTEXT_RESET or
+  // GL_UNKNOWN_CONTEXT_RESET) as a lost context would. A context also starts with this armed when
+  // the environment has SHADERFLOW_FAULT_INJECT_GPU_RESET=N (N frames, then an unknown-cause reset),
+  // which is how the element tests reach the copy of the engine inside the plugin.
+  void inject_reset(unsigned status, int after_checks = 0);
 
   // Makes the context current on the calling thread for the guard's lifetime, then restores whatever
   // was current before. GStreamer may call from different threads (streaming thread, application),

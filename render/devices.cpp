@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <mutex>
+#include <set>
 
 #include "render/egl_internal.h"
 #include "render/error.h"
@@ -37,9 +38,13 @@ void load_egl() {
 
 void load_egl_for_display(EGLDisplay display) {
   std::lock_guard<std::mutex> lock(egl_load_mutex);
-  // glvnd hands out the same dispatch stubs for every display, so reloading only fills in entry
-  // points that a newer EGL version adds; pointers already set keep their values.
-  gladLoaderLoadEGL(display);
+  // glvnd hands out the same dispatch stubs for every display, so a reload only fills in entry points
+  // that a newer EGL version adds. But glad rewrites every pointer while other threads call through
+  // them without this lock (a data race ThreadSanitizer reported when renderers start on several
+  // threads while a display is re-initialised), so each display is loaded once per process: EGL
+  // hands back the same EGLDisplay for a platform and device after eglTerminate.
+  static std::set<EGLDisplay> loaded;
+  if (loaded.insert(display).second) gladLoaderLoadEGL(display);
 }
 
 bool has_extension(const std::string& list, const char* name) {

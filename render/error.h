@@ -12,9 +12,11 @@ enum class ErrorKind {
   NoDevice,         // the requested device does not exist or cannot be initialised
   NoContext,        // no OpenGL 3.3 core / OpenGL ES 3.0 context could be created
   SceneNotFound,    // unknown built-in scene or missing scene file
+  SceneUnreadable,  // a scene file that is there but is no usable text (directory, binary, too large, ...)
   ShaderCompile,    // GLSL did not compile or link; message has file:line
   InvalidArgument,  // a bad size, device string, ...
   Gl,               // an unexpected GL failure (incomplete framebuffer, ...)
+  ContextLost,      // the GPU reset the context (driver reset, TDR, hang); a new context is needed
 };
 
 class Error : public std::runtime_error {

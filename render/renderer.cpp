@@ -905,6 +905,7 @@ FrameLease Renderer::render_async(const FrameUniforms& frame) {
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
   glBindVertexArray(0);
   glUseProgram(0);
+  context_->check_reset();  // a GPU reset makes the frame garbage: Error(ContextLost)
   if (const GLenum error = glGetError(); error != GL_NO_ERROR) {
     throw Error(ErrorKind::Gl, "OpenGL error " + hex(error) + " while rendering a frame",
                 "This is a driver or engine problem; run with GST_DEBUG=shaderflow*:6 and report it.");

@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <set>
 #include <thread>
@@ -388,4 +389,44 @@ TEST(VideoInputMath, Bt709LimitedRangeTransform) {
   EXPECT_NEAR(apply(63, 102, 240, 0), 1.0, 0.01);
   EXPECT_NEAR(apply(63, 102, 240, 1), 0.0, 0.01);
   EXPECT_NEAR(apply(63, 102, 240, 2), 0.0, 0.01);
+}
+
+// GPU resets cannot be provoked on llvmpipe, so these go through the fault injection seam
+// (Context::inject_reset, SHADERFLOW_FAULT_INJECT_GPU_RESET): what a real reset would report.
+TEST(GpuReset, InjectedResetIsContextLostAndStaysLost) {
+  const auto context = Context::create("auto");
+  EXPECT_FALSE(context->info().reset_notification.empty());
+  const Context::Current current(*context);
+  EXPECT_NO_THROW(context->check_reset());
+  context->inject_reset(0x8253 /* GL_GUILTY_CONTEXT_RESET */, 1);
+  EXPECT_NO_THROW(context->check_reset()) << "one more good check first";
+  for (int i = 0; i < 2; ++i) {
+    try {
+      context->check_reset();
+      FAIL() << "an injected reset must be reported, check " << i;
+    } catch (const Error& e) {
+      EXPECT_EQ(e.kind(), ErrorKind::ContextLost);
+      EXPECT_NE(std::string(e.what()).find("GL_GUILTY_CONTEXT_RESET"), std::string::npos) << e.what();
+      EXPECT_NE(e.hint().find("NULL and back to PLAYING"), std::string::npos) << e.hint();
+    }
+  }
+}
+
+TEST(GpuReset, RenderReportsTheResetAndANewRendererWorks) {
+  setenv("SHADERFLOW_FAULT_INJECT_GPU_RESET", "2", 1);
+  auto lost = make_renderer(kSolid);
+  unsetenv("SHADERFLOW_FAULT_INJECT_GPU_RESET");
+  render_one(*lost, 8, 8);
+  render_one(*lost, 8, 8);
+  try {
+    render_one(*lost, 8, 8);
+    FAIL() << "the third frame must report the reset";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::ContextLost);
+    EXPECT_NE(std::string(e.what()).find("GL_UNKNOWN_CONTEXT_RESET"), std::string::npos) << e.what();
+  }
+  lost.reset();
+  auto fresh = make_renderer(kSolid);
+  const Image image = render_one(*fresh, 8, 8);
+  EXPECT_EQ(image.at(0, 0)[0], unorm8(0.2));
 }

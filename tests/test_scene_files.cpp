@@ -18,22 +18,12 @@
 
 #include "gst/scene_loader.h"
 #include "gst_test_env.h"
+#include "temp_dir.h"
 #include "render/error.h"
 
 namespace {
 
 using Rgba = std::array<int, 4>;
-
-// A fresh folder, removed with everything in it when the test ends.
-struct TempDir {
-  std::string path;
-  TempDir() {
-    gchar* dir = g_dir_make_tmp("shaderflow-scenes-XXXXXX", nullptr);
-    path = dir;
-    g_free(dir);
-  }
-  ~TempDir() { std::filesystem::remove_all(path); }
-};
 
 void write_file(const std::string& path, const std::string& text) {
   // Write then rename, as editors do, so a reader never sees half a file.

@@ -63,3 +63,19 @@ TEST(UniformsProperty, HyphenatedWordsAreEnumNamesToo) {
   EXPECT_EQ(parsed.values.at("preset").name, "zoom-in");
   EXPECT_EQ(parsed.values.at("offset").components, (std::vector<double>{0.1, 0.0}));
 }
+
+// Found by tests/fuzz (fuzz_uniforms): GStreamer parses ".=t1n0u,0.5" as a structure named "." and then
+// refuses that name with a g_critical. It must be a plain parse error, with no critical on the way.
+TEST(UniformsProperty, NameNotStartingWithALetterIsAnErrorNotACritical) {
+  int criticals = 0;
+  const guint handler = g_log_set_handler(
+      "GStreamer", G_LOG_LEVEL_CRITICAL, [](const gchar*, GLogLevelFlags, const gchar*, gpointer count) { ++*static_cast<int*>(count); },
+      &criticals);
+  for (const char* text : {".=t1n0u,0.5", "1,x=2", "-x=1"}) {
+    SCOPED_TRACE(text);
+    const auto parsed = parse_uniforms(text);
+    EXPECT_FALSE(parsed.ok && parsed.values.empty() && parsed.warnings.empty()) << "neither values nor an error";
+  }
+  g_log_remove_handler("GStreamer", handler);
+  EXPECT_EQ(criticals, 0);
+}

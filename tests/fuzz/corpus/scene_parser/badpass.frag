@@ -1,0 +1,2 @@
+#pass X
+#pass image extra
