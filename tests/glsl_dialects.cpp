@@ -7,6 +7,7 @@
 #include <string>
 
 #include "render/builtin_scenes.h"
+#include "render/output_pass.h"
 #include "render/scene.h"
 #include "glsl_idioms.h"
 
@@ -14,12 +15,56 @@ using namespace shaderflow::render;
 
 namespace {
 
-
-
 void write(const std::string& dir, const std::string& name, const SourceText& common, const SourceText& pass) {
   for (const GlslDialect dialect : {GlslDialect::Desktop330, GlslDialect::Es300}) {
     const std::string path = dir + "/" + name + (dialect == GlslDialect::Es300 ? ".es.frag" : ".gl.frag");
     std::ofstream(path) << assemble_fragment_shader(common, pass, dialect).text;
+  }
+}
+
+// The image pass as desktop GL renders it for output (upside down, byte order compiled in).
+void write_upright(const std::string& dir, const std::string& name, const SourceText& common, const SourceText& pass) {
+  ImageOutput output;
+  output.upright = true;
+  output.swizzle = "argb";
+  output.opaque = true;
+  std::ofstream(dir + "/" + name + ".upright.gl.frag")
+      << assemble_fragment_shader(common, pass, GlslDialect::Desktop330, output).text;
+}
+
+// The output pass for every layout family, as each dialect uses it (GLES reads a picture in GL
+// orientation and also writes packed RGB through it).
+void write_output_passes(const std::string& dir) {
+  struct Family {
+    const char* name;
+    VideoLayout layout;
+    int shift_x, shift_y;
+    bool swap_uv, cosited;
+  };
+  const Family families[] = {{"nv12", VideoLayout::SemiPlanar, 1, 1, false, false},
+                             {"nv21", VideoLayout::SemiPlanar, 1, 1, true, true},
+                             {"i420", VideoLayout::Planar, 1, 1, false, true},
+                             {"y444", VideoLayout::Planar, 0, 0, false, false},
+                             {"y41b", VideoLayout::Planar, 2, 0, false, false},
+                             {"gray8", VideoLayout::Gray, 0, 0, false, false},
+                             {"bgrx", VideoLayout::Packed, 0, 0, false, false}};
+  for (const Family& family : families) {
+    VideoFormat format;
+    format.layout = family.layout;
+    format.width = 33;
+    format.height = 17;
+    format.chroma_shift_x = family.shift_x;
+    format.chroma_shift_y = family.shift_y;
+    format.swap_uv = family.swap_uv;
+    format.chroma_cosited_h = format.chroma_cosited_v = family.cosited;
+    format.order = PixelOrder::BGRA;
+    format.opaque = true;
+    const FrameLayout layout = default_layout(format);
+    for (const GlslDialect dialect : {GlslDialect::Desktop330, GlslDialect::Es300}) {
+      const bool es = dialect == GlslDialect::Es300;
+      std::ofstream(dir + "/output-" + family.name + (es ? ".es.frag" : ".gl.frag"))
+          << output_program_text(dialect, layout, static_cast<int>(layout.strides[0]), !es);
+    }
   }
 }
 
@@ -35,7 +80,9 @@ int main(int argc, char** argv) {
     const Scene scene = parse_scene(load_scene(builtin_scene_table[i].name), "");
     for (const Pass& pass : scene.buffers) write(dir, std::string(builtin_scene_table[i].name) + "-" + pass_name(pass.buffer), scene.common, pass.source);
     write(dir, std::string(builtin_scene_table[i].name) + "-image", scene.common, scene.image.source);
+    write_upright(dir, std::string(builtin_scene_table[i].name) + "-image", scene.common, scene.image.source);
   }
+  write_output_passes(dir);
   write(dir, "idioms", {}, {kShadertoyIdioms, "idioms.frag", 1});
   write(dir, "shaderflow-main", {}, {"void main() { fragColor = vec4(stuv, gluv); }\n", "sf.frag", 1});
   return 0;
