@@ -19,7 +19,7 @@ const char kOutputFunctions[] =
     "uniform sampler2D picture;\n"
     "uniform mat3 rgb_to_yuv;\n"
     "uniform vec3 yuv_offset;\n"
-    "uniform mat4 swizzle;\n"
+
     "out vec4 outColor;\n"
     "vec4 pixel(int x, int y) {\n"
     "#if !PICTURE_UPRIGHT\n"
@@ -58,7 +58,7 @@ const char kOutputFunctions[] =
     "#if OPAQUE\n"
     "  c.a = 1.0;\n"
     "#endif\n"
-    "  return swizzle * c;\n"
+    "  return c.MEMORY_SWIZZLE;\n"
     "}\n"
     "float luma_byte(int row, int column, int columns) {\n"
     "  return column < columns ? luma(column, row) : 0.0;\n"
@@ -92,6 +92,7 @@ std::string output_program_text(GlslDialect dialect, const FrameLayout& layout, 
   std::string text = version_header(dialect);
   text += "#define PICTURE_UPRIGHT " + number(picture_upright ? 1 : 0) + "\n";
   text += "#define OPAQUE " + number(format.opaque ? 1 : 0) + "\n";
+  text += std::string("#define MEMORY_SWIZZLE ") + memory_swizzle(format.order) + "\n";
   text += "#define CHROMA_BLOCK_X " + number(1 << format.chroma_shift_x) + "\n";
   text += "#define CHROMA_BLOCK_Y " + number(1 << format.chroma_shift_y) + "\n";
   // Cosited samples sit on the centre of their block's first texel: that texel alone. Others sit in

@@ -10,8 +10,7 @@
 namespace shaderflow::render {
 
 // row_bytes: bytes per row of the output texture (4 per texel); picture_upright: the picture it reads
-// has its top row first (else GL orientation). Uniforms: picture (sampler), rgb_to_yuv, yuv_offset,
-// swizzle.
+// has its top row first (else GL orientation). Uniforms: picture (sampler), rgb_to_yuv, yuv_offset.
 std::string output_program_text(GlslDialect dialect, const FrameLayout& layout, int row_bytes, bool picture_upright);
 
 }  // namespace shaderflow::render

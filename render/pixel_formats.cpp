@@ -48,6 +48,16 @@ std::array<float, 12> rgb_to_yuv_transform(double kr, double kb, bool full_range
           static_cast<float>(full_range ? 0.0 : 16.0 / 255.0), 128.0f / 255.0f, 128.0f / 255.0f};
 }
 
+const char* memory_swizzle(PixelOrder order) {
+  switch (order) {
+    case PixelOrder::RGBA: return "rgba";
+    case PixelOrder::BGRA: return "bgra";
+    case PixelOrder::ARGB: return "argb";
+    case PixelOrder::ABGR: return "abgr";
+  }
+  return "rgba";
+}
+
 FrameLayout default_layout(const VideoFormat& format) {
   FrameLayout layout;
   layout.format = format;

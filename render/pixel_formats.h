@@ -12,6 +12,9 @@ namespace shaderflow::render {
 // Byte order of one 4-byte pixel in memory (GStreamer's RGBA, BGRA, ARGB, ABGR and their x variants).
 enum class PixelOrder { RGBA, BGRA, ARGB, ABGR };
 
+// GLSL swizzle that puts an (r, g, b, a) colour into memory order: byte k of the pixel is its kth letter.
+const char* memory_swizzle(PixelOrder order);
+
 struct OutputFormat {
   PixelOrder order = PixelOrder::RGBA;
   bool opaque = false;  // RGBx-style formats: the padding byte is written as 255

@@ -1,5 +1,6 @@
 #include "render/readback.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <string>
@@ -37,19 +38,15 @@ FrameLease ReadbackPool::acquire(std::size_t bytes) {
   std::unique_ptr<ReadbackSlot> slot;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    // The most recently released first: its memory is the likeliest to be in the CPU's caches.
-    for (auto it = free_.rbegin(); it != free_.rend() && !slot; ++it) {
-      if ((*it)->bytes == bytes) slot = std::move(*it);
-    }
-    for (auto it = free_.begin(); it != free_.end();) {
-      if (!*it) {
-        it = free_.erase(it);
-      } else if ((*it)->bytes != bytes) {
-        destroy(**it);
-        it = free_.erase(it);
-      } else {
-        ++it;
-      }
+    // Released buffers of another size belong to an earlier layout.
+    const auto stale = std::stable_partition(free_.begin(), free_.end(),
+                                             [bytes](const auto& released) { return released->bytes == bytes; });
+    for (auto it = stale; it != free_.end(); ++it) destroy(**it);
+    free_.erase(stale, free_.end());
+    // The most recently released: its memory is the likeliest to be in the CPU's caches.
+    if (!free_.empty()) {
+      slot = std::move(free_.back());
+      free_.pop_back();
     }
   }
   if (!slot) {
@@ -81,7 +78,6 @@ FrameLease ReadbackPool::acquire(std::size_t bytes) {
 }
 
 void ReadbackPool::start_read(ReadbackSlot& slot, int width, int rows, int last_row_texels) {
-  slot.submitted = std::chrono::steady_clock::now();
   glBindBuffer(GL_PIXEL_PACK_BUFFER, slot.buffer);
   glPixelStorei(GL_PACK_ALIGNMENT, 4);
   glPixelStorei(GL_PACK_ROW_LENGTH, 0);

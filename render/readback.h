@@ -25,7 +25,7 @@ struct ReadbackSlot {
   GLsync fence = nullptr;          // set by start_read, cleared by finish
   GLuint timer = 0;                // GL_TIME_ELAPSED query around the frame's passes (0: none)
   bool timer_started = false;
-  std::chrono::steady_clock::time_point timer_begun, submitted;
+  std::chrono::steady_clock::time_point timer_begun;
   double gpu_ms = -1.0;            // from the timer, once finished (-1: unknown)
   double wait_ms = 0.0;            // how long finish() blocked on the fence
 };

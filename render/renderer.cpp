@@ -22,20 +22,6 @@ namespace shaderflow::render {
 
 namespace {
 
-// Column-major permutation matrices: memory bytes = swizzle * (r, g, b, a).
-std::array<float, 16> swizzle_matrix(PixelOrder order) {
-  int source[4] = {0, 1, 2, 3};  // which of r, g, b, a lands in memory byte 0..3
-  switch (order) {
-    case PixelOrder::RGBA: break;
-    case PixelOrder::BGRA: source[0] = 2; source[2] = 0; break;
-    case PixelOrder::ARGB: source[0] = 3; source[1] = 0; source[2] = 1; source[3] = 2; break;
-    case PixelOrder::ABGR: source[0] = 3; source[1] = 2; source[2] = 1; source[3] = 0; break;
-  }
-  std::array<float, 16> matrix{};
-  for (int byte = 0; byte < 4; ++byte) matrix[static_cast<std::size_t>(source[byte] * 4 + byte)] = 1.0f;
-  return matrix;
-}
-
 UniformType uniform_type(GLenum type, GLint size) {
   using B = UniformType::Base;
   struct Entry {
@@ -267,8 +253,7 @@ struct Renderer::Gpu {
     ImageOutput output;
     output.upright = upright;
     if (direct) {
-      static const char* const swizzles[] = {"rgba", "bgra", "argb", "abgr"};
-      output.swizzle = swizzles[static_cast<int>(layout.format.order)];
+      output.swizzle = memory_swizzle(layout.format.order);
       output.opaque = layout.format.opaque;
     }
     return output;
@@ -284,8 +269,6 @@ struct Renderer::Gpu {
     const std::array<float, 12> transform = rgb_to_yuv_transform(format.kr, format.kb, format.full_range);
     glUniformMatrix3fv(glGetUniformLocation(program, "rgb_to_yuv"), 1, GL_FALSE, transform.data());
     glUniform3fv(glGetUniformLocation(program, "yuv_offset"), 1, transform.data() + 9);
-    const std::array<float, 16> swizzle = swizzle_matrix(format.order);
-    glUniformMatrix4fv(glGetUniformLocation(program, "swizzle"), 1, GL_FALSE, swizzle.data());
   }
 
   // (Re)creates the targets of the buffers the scene uses, cleared to transparent black.
