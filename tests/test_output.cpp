@@ -12,6 +12,7 @@
 
 #include "render/error.h"
 #include "render/renderer.h"
+#include "engine_helpers.h"
 #include "yuv_reference.h"
 
 using namespace shaderflow::render;
@@ -27,12 +28,6 @@ const char kBusy[] =
     "  c = vec4(fract(p.x * 0.137 + p.y * 0.071 + iTime), fract(p.y * 0.193 + iTime * 0.5),\n"
     "           fract((p.x + 2.0 * p.y) * 0.029), 1.0);\n"
     "}\n";
-
-std::unique_ptr<Renderer> make_renderer(const std::string& code) {
-  auto renderer = Renderer::create("auto");
-  renderer->set_scene({"test.frag", code});
-  return renderer;
-}
 
 VideoFormat packed(int width, int height, PixelOrder order = PixelOrder::RGBA, bool opaque = false) {
   VideoFormat format;

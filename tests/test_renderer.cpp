@@ -13,6 +13,8 @@
 #include "render/devices.h"
 #include "render/error.h"
 #include "render/renderer.h"
+#include "unorm8.h"
+#include "engine_helpers.h"
 
 using namespace shaderflow::render;
 
@@ -32,14 +34,6 @@ Image render_one(Renderer& renderer, int width, int height, OutputFormat format 
   image.bytes.assign(static_cast<std::size_t>(width * height * 4), 0xAB);
   renderer.render(frame, image.bytes.data(), static_cast<std::size_t>(width) * 4);
   return image;
-}
-
-int unorm8(double v) { return static_cast<int>(std::lround(std::min(1.0, std::max(0.0, v)) * 255.0)); }
-
-std::unique_ptr<Renderer> make_renderer(const std::string& code) {
-  auto renderer = Renderer::create("auto");
-  renderer->set_scene({"test.frag", code});
-  return renderer;
 }
 
 const char kSolid[] = "void mainImage(out vec4 c, in vec2 p) { c = vec4(0.2, 0.4, 0.6, 0.8); }\n";

@@ -10,6 +10,7 @@
 #include "render/error.h"
 #include "render/renderer.h"
 #include "render/scene.h"
+#include "unorm8.h"
 #include "glsl_idioms.h"
 
 using namespace shaderflow::render;
@@ -34,8 +35,6 @@ Image render_frame(Renderer& renderer, int width, int height, FrameUniforms fram
   renderer.render(frame, image.bytes.data(), static_cast<std::size_t>(width) * 4);
   return image;
 }
-
-int unorm8(double v) { return static_cast<int>(std::lround(std::min(1.0, std::max(0.0, v)) * 255.0)); }
 
 Scene parse(const std::string& code, const std::string& name = "multi.frag") {
   return parse_scene({name, code}, "");

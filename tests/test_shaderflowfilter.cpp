@@ -12,6 +12,7 @@
 
 #include "gst_test_env.h"
 #include "render/builtin_scenes.h"
+#include "unorm8.h"
 
 namespace {
 
@@ -117,8 +118,6 @@ Difference compare(const Picture& a, const Picture& b, bool with_alpha = true) {
   d.over_8 = static_cast<double>(over) / static_cast<double>(count);
   return d;
 }
-
-int unorm8(double v) { return static_cast<int>(std::lround(std::min(1.0, std::max(0.0, v)) * 255.0)); }
 
 }  // namespace
 

@@ -14,10 +14,9 @@
 
 #include "gst_test_env.h"
 #include "pipeline_run.h"
+#include "unorm8.h"
 
 namespace {
-
-int unorm8(double v) { return static_cast<int>(std::lround(std::min(1.0, std::max(0.0, v)) * 255.0)); }
 
 GstElement* make_src(const char* fragment = nullptr) {
   GstElement* src = gst_element_factory_make("shaderflowsrc", nullptr);
