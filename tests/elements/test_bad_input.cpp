@@ -8,9 +8,9 @@
 #include <filesystem>
 #include <string>
 
-#include "gst_test_env.h"
-#include "pipeline_run.h"
-#include "temp_dir.h"
+#include "tests/support/gst_test_env.h"
+#include "tests/support/pipeline_run.h"
+#include "tests/support/temp_dir.h"
 
 namespace {
 

@@ -12,8 +12,8 @@
 
 #include "render/error.h"
 #include "render/renderer.h"
-#include "engine_helpers.h"
-#include "yuv_reference.h"
+#include "tests/support/engine_helpers.h"
+#include "tests/support/yuv_reference.h"
 
 using namespace shaderflow::render;
 

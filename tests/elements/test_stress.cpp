@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-#include "gst_test_env.h"
+#include "tests/support/gst_test_env.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 #include "render/builtin_scenes.h"
 #include "render/output_pass.h"
 #include "render/scene.h"
-#include "glsl_idioms.h"
+#include "tests/support/glsl_idioms.h"
 
 using namespace shaderflow::render;
 

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "gst_test_env.h"
+#include "tests/support/gst_test_env.h"
 #include "render/builtin_scenes.h"
-#include "unorm8.h"
+#include "tests/support/unorm8.h"
 
 namespace {
 

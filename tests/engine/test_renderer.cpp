@@ -13,8 +13,8 @@
 #include "render/devices.h"
 #include "render/error.h"
 #include "render/renderer.h"
-#include "unorm8.h"
-#include "engine_helpers.h"
+#include "tests/support/unorm8.h"
+#include "tests/support/engine_helpers.h"
 
 using namespace shaderflow::render;
 

@@ -10,8 +10,8 @@
 #include "render/error.h"
 #include "render/renderer.h"
 #include "render/scene.h"
-#include "unorm8.h"
-#include "glsl_idioms.h"
+#include "tests/support/unorm8.h"
+#include "tests/support/glsl_idioms.h"
 
 using namespace shaderflow::render;
 

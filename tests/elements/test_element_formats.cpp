@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "gst_test_env.h"
-#include "yuv_reference.h"
+#include "tests/support/gst_test_env.h"
+#include "tests/support/yuv_reference.h"
 
 using namespace yuv_reference;
 

@@ -17,8 +17,8 @@
 #include <vector>
 
 #include "gst/scene_loader.h"
-#include "gst_test_env.h"
-#include "temp_dir.h"
+#include "tests/support/gst_test_env.h"
+#include "tests/support/temp_dir.h"
 #include "render/error.h"
 
 namespace {

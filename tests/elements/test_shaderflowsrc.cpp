@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "gst_test_env.h"
-#include "pipeline_run.h"
-#include "unorm8.h"
+#include "tests/support/gst_test_env.h"
+#include "tests/support/pipeline_run.h"
+#include "tests/support/unorm8.h"
 
 namespace {
 

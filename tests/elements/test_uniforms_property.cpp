@@ -1,7 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "gst/uniforms_property.h"
-#include "gst_test_env.h"
+#include "tests/support/gst_test_env.h"
 
 using shaderflow::gstglue::parse_uniforms;
 using shaderflow::render::UniformValue;

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "gst_test_env.h"
+#include "tests/support/gst_test_env.h"
 
 namespace {
 
