@@ -259,10 +259,22 @@ static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment
     GST_WARNING_OBJECT(self, "only TIME seeks at rate 1.0 are supported");
     return FALSE;
   }
-  // The first buffer after the seek starts exactly at the requested position, and iTime with it.
+  // A position on the frame grid (a frame's timestamp, rounded down as frame_pts rounds) continues the
+  // grid from time 0, so every later timestamp is computed from its frame index and a segment [start,
+  // stop) holds exactly the frames whose timestamps lie in it. Any other position starts a timeline
+  // there: the first buffer is exactly at the requested position, and iTime with it.
   state.pending.clear();
-  state.base_time = segment->position;
-  state.frames_since_base = 0;
+  state.base_time = 0;
+  state.frames_since_base = state.negotiated ? frames_until(state, segment->position) : 0;
+  if (!state.negotiated) {
+    state.base_time = segment->position;  // no frame rate yet: no grid to land on
+  } else if (frame_pts(state, state.frames_since_base) != segment->position) {
+    state.frames_since_base += 1;  // frames_until rounds down; the grid frame at or after the position
+    if (frame_pts(state, state.frames_since_base) != segment->position) {
+      state.base_time = segment->position;
+      state.frames_since_base = 0;
+    }
+  }
   state.discont = true;
   segment->time = segment->start;
   return TRUE;

@@ -166,3 +166,31 @@ TEST(Live, SlowFirstFrameDoesNotThrottleTheStream) {
   EXPECT_LE(drops, 1) << "frames keep being dropped after the start";
   g_unsetenv("MESA_SHADER_CACHE_DISABLE");
 }
+
+// A seek to a frame's own timestamp (rounded down, as timestamps are) stays on the frame grid: every later
+// frame is stamped from its index, so a segment [start, stop) of N frames holds exactly N buffers and time
+// shards of one render join without a duplicated or missing frame.
+TEST(Seek, ASeekToAFrameTimestampStaysOnTheFrameGrid) {
+  Pipeline p("shaderflowsrc name=src ! video/x-raw,format=RGBA,width=8,height=8,framerate=30/1 ! "
+             "appsink name=out sync=false");
+  ASSERT_EQ(gst_element_set_state(p.pipeline, GST_STATE_PAUSED), GST_STATE_CHANGE_ASYNC);
+  ASSERT_EQ(gst_element_get_state(p.pipeline, nullptr, nullptr, 30 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  const auto grid = [](guint64 k) { return gst_util_uint64_scale(k, GST_SECOND, 30); };
+  for (const auto& [first, end] : std::vector<std::pair<guint64, guint64>>{{112, 225}, {1, 31}, {29, 30}}) {
+    ASSERT_TRUE(gst_element_seek(p.pipeline, 1.0, GST_FORMAT_TIME,
+                                 static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE),
+                                 GST_SEEK_TYPE_SET, static_cast<gint64>(grid(first)), GST_SEEK_TYPE_SET,
+                                 static_cast<gint64>(grid(end))));
+    gst_element_set_state(p.pipeline, GST_STATE_PLAYING);
+    std::vector<Pixel> frames;
+    while (GstSample* sample = p.pull()) frames.push_back(read(sample));
+    ASSERT_EQ(frames.size(), end - first) << "segment of frames " << first << " .. " << end - 1;
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      const guint64 k = first + i;
+      EXPECT_EQ(frames[i].pts, grid(k)) << "frame " << k;
+      EXPECT_EQ(frames[i].b, static_cast<int>(k % 256)) << "iFrame of frame " << k;
+    }
+    gst_element_set_state(p.pipeline, GST_STATE_PAUSED);
+    gst_element_get_state(p.pipeline, nullptr, nullptr, 30 * GST_SECOND);
+  }
+}
