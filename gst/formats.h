@@ -5,7 +5,7 @@
 
 #include <optional>
 
-#include "render/renderer.h"
+#include "render/pixel_formats.h"
 
 namespace shaderflow::gstglue {
 

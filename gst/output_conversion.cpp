@@ -2,7 +2,6 @@
 
 #include <glib.h>
 
-#include "gst/element_errors.h"
 #include "gst/formats.h"
 #include "render/error.h"
 
@@ -29,7 +28,7 @@ OutputConversion::~OutputConversion() {
   if (converter_) gst_video_converter_free(converter_);
 }
 
-bool OutputConversion::configure(GstElement* element, render::Renderer& renderer, const GstVideoInfo& info,
+void OutputConversion::configure(GstElement* element, render::Engine& engine, const GstVideoInfo& info,
                                  ConversionMode mode) {
   static gsize debug_initialised = 0;
   if (g_once_init_enter(&debug_initialised)) {
@@ -42,53 +41,51 @@ bool OutputConversion::configure(GstElement* element, render::Renderer& renderer
   }
   const auto layout = frame_layout_for(info);
   if (!layout) {
-    GST_ELEMENT_ERROR(element, CORE, NEGOTIATION,
-                      ("unsupported format %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
-                      ("supported: " SHADERFLOW_VIDEO_FORMATS));
-    return false;
+    throw render::Error(render::ErrorKind::Negotiation,
+                        std::string("unsupported format ") + gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)),
+                        "Use one of " SHADERFLOW_VIDEO_FORMATS ".");
   }
   const bool rgb = layout->format.layout == render::VideoLayout::Packed;
-  const bool software = renderer.info().software;
+  const bool software = engine.info().software;
   // GStreamer 1.22's converter leaves chroma bytes of odd-height 4:2:0 frames unwritten: auto keeps
   // sizes that are not whole chroma blocks on the GPU.
   const render::VideoFormat& format = layout->format;
   const bool whole_blocks = format.layout == render::VideoLayout::Gray ||
                             (format.width % (1 << format.chroma_shift_x) == 0 && format.height % (1 << format.chroma_shift_y) == 0);
   const bool cpu = !rgb && (mode == ConversionMode::Cpu || (mode == ConversionMode::Auto && software && whole_blocks));
-  try {
-    if (!cpu) {
-      renderer.set_output(*layout);
-      if (!rgb) {
-        GST_INFO_OBJECT(element, "converting to %s on the GPU (%s)", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)),
-                        mode == ConversionMode::Gpu ? "conversion=gpu" : "hardware renderer");
-      }
-      return true;
+  if (!cpu) {
+    engine.set_output(*layout).get();
+    if (!rgb) {
+      GST_INFO_OBJECT(element, "converting to %s on the GPU (%s)", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)),
+                      mode == ConversionMode::Gpu ? "conversion=gpu" : "hardware renderer");
     }
+    return;
+  }
+  {
     gst_video_info_set_format(&rgba_info_, GST_VIDEO_FORMAT_RGBA, static_cast<guint>(GST_VIDEO_INFO_WIDTH(&info)),
                               static_cast<guint>(GST_VIDEO_INFO_HEIGHT(&info)));
     GST_VIDEO_INFO_FPS_N(&rgba_info_) = GST_VIDEO_INFO_FPS_N(&info);
     GST_VIDEO_INFO_FPS_D(&rgba_info_) = GST_VIDEO_INFO_FPS_D(&info);
     GST_VIDEO_INFO_PAR_N(&rgba_info_) = GST_VIDEO_INFO_PAR_N(&info);
     GST_VIDEO_INFO_PAR_D(&rgba_info_) = GST_VIDEO_INFO_PAR_D(&info);
-    renderer.set_output(GST_VIDEO_INFO_WIDTH(&info), GST_VIDEO_INFO_HEIGHT(&info), render::OutputFormat{});
-  } catch (const render::Error& error) {
-    post_error(element, error);
-    return false;
+    render::VideoFormat rgba;
+    rgba.width = GST_VIDEO_INFO_WIDTH(&info);
+    rgba.height = GST_VIDEO_INFO_HEIGHT(&info);
+    engine.set_output(render::default_layout(rgba)).get();
   }
   GstVideoInfo output = info;
   GstStructure* options =
       gst_structure_new("options", GST_VIDEO_CONVERTER_OPT_THREADS, G_TYPE_UINT, g_get_num_processors(), nullptr);
   converter_ = gst_video_converter_new(&rgba_info_, &output, options);
   if (!converter_) {
-    GST_ELEMENT_ERROR(element, CORE, NEGOTIATION, ("cannot convert RGBA to %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info))),
-                      ("set conversion=gpu"));
-    return false;
+    throw render::Error(render::ErrorKind::Negotiation,
+                        std::string("cannot convert RGBA to ") + gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)),
+                        "Set conversion=gpu.");
   }
   GST_INFO_OBJECT(element, "converting RGBA to %s with GStreamer's video converter on %u threads (%s)",
                   gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)), g_get_num_processors(),
                   mode == ConversionMode::Cpu ? "conversion=cpu"
                                               : "software renderer: measured faster than the GPU pass on llvmpipe");
-  return true;
 }
 
 void OutputConversion::convert(const std::uint8_t* rgba, GstVideoFrame& output) {

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "render/renderer.h"
+#include "render/engine.h"
 
 namespace shaderflow::gstglue {
 
@@ -23,9 +23,10 @@ class OutputConversion {
   OutputConversion(const OutputConversion&) = delete;
   OutputConversion& operator=(const OutputConversion&) = delete;
 
-  // Sets the renderer's output for the negotiated `info`: its own layout (GPU conversion), or RGBA
-  // frames of the same size converted here. Posts the element error and returns false on failure.
-  bool configure(GstElement* element, render::Renderer& renderer, const GstVideoInfo& info, ConversionMode mode);
+  // Sets the engine's output for the negotiated `info`: its own layout (GPU conversion), or RGBA frames of
+  // the same size converted here. Waits for the engine to take it. Throws render::Error; `element` is for
+  // the log.
+  void configure(GstElement* element, render::Engine& engine, const GstVideoInfo& info, ConversionMode mode);
   bool on_cpu() const { return converter_ != nullptr; }
   // CPU path: converts one RGBA frame (rows of width * 4 bytes) into `output`, mapped for writing.
   void convert(const std::uint8_t* rgba, GstVideoFrame& output);

@@ -5,6 +5,8 @@
  * Runs a GLSL effect over incoming video on the GPU (headless EGL). Each input frame is uploaded through
  * pixel unpack buffers, converted to RGBA on the GPU (YUV per the caps' matrix and range) and bound as
  * `iChannel0`; the scene renders the output frame. Output buffers keep the input's timestamps and flags.
+ * Frames are pipelined: the GPU renders the next `readback-depth - 1` frames while one is read back, and
+ * output buffers are the GPU's readback memory itself (read-only, zero copy).
  *
  * ## Example launch lines
  * |[
@@ -26,16 +28,17 @@
 
 #include <gst/video/video.h>
 
-#include <cstring>
+#include <deque>
+#include <memory>
+#include <optional>
 #include <string>
-#include <vector>
 
-#include "gst/element_errors.h"
+#include "gst/element_core.h"
 #include "gst/formats.h"
-#include "gst/scene_element.h"
+#include "gst/frame_buffers.h"
 #include "render/builtin_scenes.h"
+#include "render/engine.h"
 #include "render/error.h"
-#include "render/renderer.h"
 
 GST_DEBUG_CATEGORY_STATIC(shaderflowfilter_debug);
 #define GST_CAT_DEFAULT shaderflowfilter_debug
@@ -55,17 +58,46 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 
 namespace {
 
-// Runtime values of the streaming thread, reset by start() and flushes.
+const gstglue::ElementDefaults kDefaults{render::kDefaultEffect, "effect", true, 1};
+
+// An input frame submitted to the engine: its ticket, and a buffer holding the input's timestamps, flags
+// and metas for the output (not the input itself, so upstream's pool gets its buffers back at once).
+struct PendingFrame {
+  render::Ticket ticket;
+  GstBuffer* metadata = nullptr;
+};
+
+// Runtime state: made in start(), dropped in stop(); streaming thread and state changes only.
 struct State {
-  guint64 frames = 0;                         // iFrame
+  guint64 frames = 0;  // iFrame: frames since start or the last flush
   GstClockTime previous_pts = GST_CLOCK_TIME_NONE;
   double frame_rate = 0.0;
+  GstVideoInfo out_info;
+  bool negotiated = false;
+  std::deque<PendingFrame> pending;  // oldest first
+  gstglue::OutputConversion conversion;
+
+  ~State() { drop(); }
+  void drop() {
+    for (PendingFrame& frame : pending) gst_buffer_unref(frame.metadata);
+    pending.clear();
+  }
 };
 
 struct Private {
-  gstglue::SceneElement scene{render::kDefaultEffect, true};
-  gstglue::OutputConversion conversion;
-  State state;
+  explicit Private(GstElement* element) : core(element, kDefaults) {}
+  gstglue::ElementCore core;
+  std::optional<State> state;
+};
+
+// The input frame stays mapped until the engine thread has uploaded it, then goes back upstream.
+struct MappedInput {
+  GstVideoFrame frame;
+  ~MappedInput() {
+    GstBuffer* buffer = frame.buffer;
+    gst_video_frame_unmap(&frame);
+    gst_buffer_unref(buffer);
+  }
 };
 
 }  // namespace
@@ -79,25 +111,28 @@ G_DEFINE_TYPE(GstShaderflowFilter, gst_shaderflow_filter, GST_TYPE_VIDEO_FILTER)
 GST_ELEMENT_REGISTER_DEFINE(shaderflowfilter, "shaderflowfilter", GST_RANK_NONE, GST_TYPE_SHADERFLOW_FILTER)
 
 static void gst_shaderflow_filter_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
-  if (!GST_SHADERFLOW_FILTER(object)->priv->scene.set_property(prop_id, value)) {
+  if (!GST_SHADERFLOW_FILTER(object)->priv->core.set_property(prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
 static void gst_shaderflow_filter_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
-  if (!GST_SHADERFLOW_FILTER(object)->priv->scene.get_property(prop_id, value)) {
+  if (!GST_SHADERFLOW_FILTER(object)->priv->core.get_property(prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
 
 static gboolean gst_shaderflow_filter_start(GstBaseTransform* trans) {
-  auto* self = GST_SHADERFLOW_FILTER(trans);
-  self->priv->state = State{};
-  return self->priv->scene.start(GST_ELEMENT(self));
+  Private& priv = *GST_SHADERFLOW_FILTER(trans)->priv;
+  if (!priv.core.start()) return FALSE;
+  priv.state.emplace();
+  return TRUE;
 }
 
 static gboolean gst_shaderflow_filter_stop(GstBaseTransform* trans) {
-  GST_SHADERFLOW_FILTER(trans)->priv->scene.stop();
+  Private& priv = *GST_SHADERFLOW_FILTER(trans)->priv;
+  priv.state.reset();  // before the engine goes (frames held downstream stay valid)
+  priv.core.stop();
   return TRUE;
 }
 
@@ -148,28 +183,27 @@ static GstCaps* gst_shaderflow_filter_fixate_caps(GstBaseTransform* trans, GstPa
 static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*, GstVideoInfo* in_info, GstCaps*,
                                                GstVideoInfo* out_info) {
   auto* self = GST_SHADERFLOW_FILTER(filter);
-  render::Renderer* renderer = self->priv->scene.renderer();
-  const auto input = gstglue::video_format_for(*in_info);
-  if (!renderer || !input) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION,
-                      ("cannot convert %s to %s", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)),
-                       gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info))),
-                      ("inputs and outputs: " SHADERFLOW_VIDEO_FORMATS));
-    return FALSE;
-  }
+  Private& priv = *self->priv;
   try {
-    renderer->set_input(*input);
+    const auto input = gstglue::video_format_for(*in_info);
+    if (!priv.state || !input) {
+      throw render::Error(render::ErrorKind::Negotiation,
+                          std::string("cannot convert ") + gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)) +
+                              " to " + gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info)),
+                          "Inputs and outputs: " SHADERFLOW_VIDEO_FORMATS ".");
+    }
+    State& state = *priv.state;
+    priv.core.engine().set_input(*input).get();
+    state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
+    state.out_info = *out_info;
+    state.negotiated = true;
+    state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
+                           ? static_cast<double>(GST_VIDEO_INFO_FPS_N(in_info)) / GST_VIDEO_INFO_FPS_D(in_info)
+                           : 0.0;
   } catch (const render::Error& error) {
-    gstglue::post_error(GST_ELEMENT(self), error);
+    priv.core.post_error(error);
     return FALSE;
   }
-  if (!self->priv->conversion.configure(GST_ELEMENT(self), *renderer, *out_info, self->priv->scene.conversion())) {
-    return FALSE;
-  }
-  State& state = self->priv->state;
-  state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
-                         ? static_cast<double>(GST_VIDEO_INFO_FPS_N(in_info)) / GST_VIDEO_INFO_FPS_D(in_info)
-                         : 0.0;
   GST_INFO_OBJECT(self, "%s %dx%d -> %s %dx%d", gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)),
                   GST_VIDEO_INFO_WIDTH(in_info), GST_VIDEO_INFO_HEIGHT(in_info),
                   gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info)), GST_VIDEO_INFO_WIDTH(out_info),
@@ -177,40 +211,10 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
   return TRUE;
 }
 
-// Copies a rendered frame into the output buffer: in one go where its planes share one memory (the
-// usual case), plane by plane where they do not.
-static void write_frame(render::Renderer& renderer, const render::FrameLease& lease, GstVideoFrame& out_frame) {
-  const GstVideoInfo& info = out_frame.info;
-  auto* base = static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, 0)) - GST_VIDEO_INFO_PLANE_OFFSET(&info, 0);
-  bool contiguous = true;
-  for (guint plane = 1; plane < GST_VIDEO_FRAME_N_PLANES(&out_frame); ++plane) {
-    contiguous &= static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, plane)) ==
-                  base + GST_VIDEO_INFO_PLANE_OFFSET(&info, plane);
-  }
-  if (contiguous) {
-    renderer.copy_out(lease, base);
-    return;
-  }
-  std::vector<std::uint8_t> bytes(renderer.frame_size());
-  renderer.copy_out(lease, bytes.data());
-  for (guint plane = 0; plane < GST_VIDEO_FRAME_N_PLANES(&out_frame); ++plane) {
-    const gsize stride = static_cast<gsize>(GST_VIDEO_INFO_PLANE_STRIDE(&info, plane));
-    for (int y = 0; y < GST_VIDEO_FRAME_COMP_HEIGHT(&out_frame, plane); ++y) {
-      std::memcpy(static_cast<std::uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&out_frame, plane)) + static_cast<gsize>(y) * stride,
-                  bytes.data() + GST_VIDEO_INFO_PLANE_OFFSET(&info, plane) + static_cast<gsize>(y) * stride, stride);
-    }
-  }
-}
-
-static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filter, GstVideoFrame* in_frame,
-                                                           GstVideoFrame* out_frame) {
-  auto* self = GST_SHADERFLOW_FILTER(filter);
-  Private& priv = *self->priv;
-  State& state = priv.state;
-  render::Renderer* renderer = priv.scene.renderer();
-  priv.scene.prepare_frame(GST_ELEMENT(self));
-
-  const GstClockTime pts = GST_BUFFER_PTS(in_frame->buffer);
+// The uniforms of the frame made from this input buffer: its stream time, a frame count, the time since
+// the previous frame.
+static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& state, GstBuffer* input) {
+  const GstClockTime pts = GST_BUFFER_PTS(input);
   const GstSegment& segment = GST_BASE_TRANSFORM(self)->segment;
   const guint64 stream_time = GST_CLOCK_TIME_IS_VALID(pts) && segment.format == GST_FORMAT_TIME
                                   ? gst_segment_to_stream_time(&segment, GST_FORMAT_TIME, pts)
@@ -225,44 +229,124 @@ static GstFlowReturn gst_shaderflow_filter_transform_frame(GstVideoFilter* filte
     frame.time_delta = state.frame_rate > 0 ? 1.0 / state.frame_rate : 0.0;
   }
   render::current_date(frame.date);
-
-  render::InputPlane planes[3];
-  const std::size_t count = gstglue::input_planes_for(*in_frame, planes);
-  try {
-    if (priv.conversion.on_cpu()) {
-      renderer->upload_input(planes, count);
-      const render::FrameLease lease = renderer->render_async(frame);
-      const std::uint8_t* rgba = renderer->wait(lease);
-      std::vector<std::uint8_t> copied;
-      if (!rgba) {
-        copied.resize(renderer->frame_size());
-        renderer->copy_out(lease, copied.data());
-        rgba = copied.data();
-      }
-      priv.conversion.convert(rgba, *out_frame);
-    } else {
-      // Downstream's pool may lay planes out its own way (GstVideoMeta strides): render in its layout.
-      const auto layout = gstglue::frame_layout_for(out_frame->info);
-      if (layout && !render::same_layout(*layout, renderer->output_layout())) renderer->set_output(*layout);
-      renderer->upload_input(planes, count);
-      write_frame(*renderer, renderer->render_async(frame), *out_frame);
-    }
-  } catch (const render::Error& error) {
-    priv.scene.post_render_error(GST_ELEMENT(self), error);
-    return GST_FLOW_ERROR;
-  }
   state.previous_pts = pts;
   ++state.frames;
+  return frame;
+}
+
+// Takes an input buffer: maps it, submits it to the engine (which uploads and renders it while earlier
+// frames are read back and pushed) and keeps its ticket.
+static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform* trans, gboolean, GstBuffer* input) {
+  auto* self = GST_SHADERFLOW_FILTER(trans);
+  Private& priv = *self->priv;
+  if (!priv.state || !priv.state->negotiated) {
+    gst_buffer_unref(input);
+    priv.core.post_error(render::Error(render::ErrorKind::Negotiation, "no format negotiated before the first frame"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+  State& state = *priv.state;
+  priv.core.prepare_frame();
+  auto mapped = std::make_shared<MappedInput>();
+  if (!gst_video_frame_map(&mapped->frame, &GST_VIDEO_FILTER(self)->in_info, input, GST_MAP_READ)) {
+    gst_buffer_unref(input);
+    priv.core.post_error(render::Error(render::ErrorKind::Memory, "could not map an input buffer for reading",
+                                       "Upstream gave a buffer that does not match its caps."));
+    return GST_FLOW_ERROR;
+  }
+  PendingFrame pending;
+  pending.metadata = gst_buffer_new();
+  GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
+  render::FrameRequest request;
+  request.uniforms = frame_uniforms(self, state, input);
+  render::InputPlane planes[3];
+  request.input.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
+  request.input_owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
+  pending.ticket = priv.core.engine().submit(std::move(request));
+  state.pending.push_back(std::move(pending));
+  return GST_FLOW_OK;
+}
+
+// The output buffer of the oldest frame in flight, with its input's timestamps, flags and metas.
+static GstFlowReturn finish_oldest(GstShaderflowFilter* self, GstBuffer** out) {
+  Private& priv = *self->priv;
+  State& state = *priv.state;
+  PendingFrame pending = std::move(state.pending.front());
+  state.pending.pop_front();
+  GstBufferPool* pool = gst_base_transform_get_buffer_pool(GST_BASE_TRANSFORM(self));
+  GstFlowReturn result = GST_FLOW_OK;
+  try {
+    const render::Frame frame = pending.ticket.wait();
+    *out = gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, true);
+    gst_buffer_copy_into(*out, pending.metadata,
+                         static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS |
+                                                         GST_BUFFER_COPY_META),
+                         0, static_cast<gsize>(-1));
+  } catch (const render::Error& error) {
+    priv.core.post_error(error);
+    result = GST_FLOW_ERROR;
+  }
+  if (pool) gst_object_unref(pool);
+  gst_buffer_unref(pending.metadata);
+  return result;
+}
+
+static GstFlowReturn gst_shaderflow_filter_generate_output(GstBaseTransform* trans, GstBuffer** out) {
+  auto* self = GST_SHADERFLOW_FILTER(trans);
+  Private& priv = *self->priv;
+  *out = nullptr;
+  if (!priv.state) return GST_FLOW_OK;
+  // readback-depth frames in flight: the oldest goes out once the newest is submitted behind it.
+  if (priv.state->pending.size() < std::max(1u, priv.core.snapshot().readback_depth)) return GST_FLOW_OK;
+  return finish_oldest(self, out);
+}
+
+// Pushes every frame in flight (before an event that must follow them: EOS, new caps, a new segment).
+static GstFlowReturn drain(GstShaderflowFilter* self) {
+  Private& priv = *self->priv;
+  while (priv.state && !priv.state->pending.empty()) {
+    GstBuffer* buffer = nullptr;
+    const GstFlowReturn result = finish_oldest(self, &buffer);
+    if (result != GST_FLOW_OK) return result;
+    const GstFlowReturn pushed = gst_pad_push(GST_BASE_TRANSFORM_SRC_PAD(self), buffer);
+    if (pushed != GST_FLOW_OK) return pushed;
+  }
   return GST_FLOW_OK;
 }
 
 static gboolean gst_shaderflow_filter_sink_event(GstBaseTransform* trans, GstEvent* event) {
-  if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP) {
-    auto* self = GST_SHADERFLOW_FILTER(trans);
-    self->priv->state.frames = 0;
-    self->priv->state.previous_pts = GST_CLOCK_TIME_NONE;
+  auto* self = GST_SHADERFLOW_FILTER(trans);
+  Private& priv = *self->priv;
+  if (GST_EVENT_TYPE(event) == GST_EVENT_FLUSH_STOP && priv.state) {
+    priv.state->drop();  // frames of the old position
+    priv.state->frames = 0;
+    priv.state->previous_pts = GST_CLOCK_TIME_NONE;
+  } else if (GST_EVENT_IS_SERIALIZED(event) && GST_EVENT_TYPE(event) != GST_EVENT_FLUSH_STOP) {
+    drain(self);
   }
   return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->sink_event(trans, event);
+}
+
+// With a live upstream, frames wait for readback-depth - 1 later ones before they are pushed.
+static gboolean gst_shaderflow_filter_query(GstBaseTransform* trans, GstPadDirection direction, GstQuery* query) {
+  auto* self = GST_SHADERFLOW_FILTER(trans);
+  if (direction != GST_PAD_SRC || GST_QUERY_TYPE(query) != GST_QUERY_LATENCY) {
+    return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->query(trans, direction, query);
+  }
+  if (!gst_pad_peer_query(GST_BASE_TRANSFORM_SINK_PAD(trans), query)) return FALSE;
+  gboolean live = FALSE;
+  GstClockTime min = 0, max = GST_CLOCK_TIME_NONE;
+  gst_query_parse_latency(query, &live, &min, &max);
+  const GstVideoInfo& in = GST_VIDEO_FILTER(self)->in_info;
+  const guint held = self->priv->core.snapshot().readback_depth - 1;
+  if (live && held > 0 && GST_VIDEO_INFO_FPS_N(&in) > 0) {
+    const GstClockTime ours = gst_util_uint64_scale(GST_SECOND, static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&in)) * held,
+                                                    static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&in)));
+    min += ours;
+    if (GST_CLOCK_TIME_IS_VALID(max)) max += ours;
+    GST_DEBUG_OBJECT(self, "adding %" GST_TIME_FORMAT " of latency (%u frames held)", GST_TIME_ARGS(ours), held);
+    gst_query_set_latency(query, live, min, max);
+  }
+  return TRUE;
 }
 
 static void gst_shaderflow_filter_finalize(GObject* object) {
@@ -273,7 +357,7 @@ static void gst_shaderflow_filter_finalize(GObject* object) {
 }
 
 static void gst_shaderflow_filter_init(GstShaderflowFilter* self) {
-  self->priv = new Private();
+  self->priv = new Private(GST_ELEMENT(self));
   gst_base_transform_set_qos_enabled(GST_BASE_TRANSFORM(self), TRUE);
 }
 
@@ -286,7 +370,7 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
   gobject_class->set_property = gst_shaderflow_filter_set_property;
   gobject_class->get_property = gst_shaderflow_filter_get_property;
   gobject_class->finalize = gst_shaderflow_filter_finalize;
-  gstglue::SceneElement::install_properties(gobject_class, render::kDefaultEffect, "effect");
+  gstglue::ElementCore::install_properties(gobject_class, kDefaults);
 
   gst_element_class_set_static_metadata(element_class, "Shaderflow GLSL video effect", "Filter/Effect/Video",
                                         "Runs a Shadertoy-compatible GLSL effect over video on the GPU "
@@ -300,9 +384,11 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
   transform_class->transform_caps = gst_shaderflow_filter_transform_caps;
   transform_class->fixate_caps = gst_shaderflow_filter_fixate_caps;
   transform_class->sink_event = gst_shaderflow_filter_sink_event;
+  transform_class->query = gst_shaderflow_filter_query;
+  transform_class->submit_input_buffer = gst_shaderflow_filter_submit_input_buffer;
+  transform_class->generate_output = gst_shaderflow_filter_generate_output;
   transform_class->passthrough_on_same_caps = FALSE;
   filter_class->set_info = gst_shaderflow_filter_set_info;
-  filter_class->transform_frame = gst_shaderflow_filter_transform_frame;
 
   GST_DEBUG_CATEGORY_INIT(shaderflowfilter_debug, "shaderflowfilter", 0, "shaderflow GLSL video effect");
 }

@@ -30,26 +30,22 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
-#include <vector>
 
-#include "gst/element_errors.h"
+#include "gst/element_core.h"
 #include "gst/formats.h"
-#include "gst/scene_element.h"
+#include "gst/frame_buffers.h"
 #include "render/builtin_scenes.h"
+#include "render/engine.h"
 #include "render/error.h"
-#include "render/renderer.h"
 
 GST_DEBUG_CATEGORY_STATIC(shaderflowsrc_debug);
 #define GST_CAT_DEFAULT shaderflowsrc_debug
 
 using namespace shaderflow;
 
-enum { PROP_IS_LIVE = gstglue::PROP_SCENE_LAST, PROP_DURATION, PROP_READBACK_DEPTH };
-
 #define DEFAULT_IS_LIVE FALSE
-#define DEFAULT_READBACK_DEPTH 2
-#define MAX_READBACK_DEPTH 16
 #define DEFAULT_DURATION GST_CLOCK_TIME_NONE
 #define DEFAULT_WIDTH 1920
 #define DEFAULT_HEIGHT 1080
@@ -64,18 +60,21 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
 
 namespace {
 
-// Runtime objects: created in start(), dropped in stop(), touched only by the element's own vfuncs.
-// The timeline: the next buffer is frame j after base_time (0 at start, the position after a seek,
-// where a live source caught up with the clock), so PTS = base_time + j * fps_d / fps_n exactly.
-// A frame rendered and on its way out of the GPU, with the buffer fields it will get.
+const gstglue::ElementDefaults kDefaults{render::kDefaultScene, "scene", false, 2};
+
+// A frame submitted to the engine, with the buffer fields it will get.
 struct PendingFrame {
-  render::FrameLease lease;
+  render::Ticket ticket;
   GstClockTime pts = 0, duration = 0;
   guint64 offset = 0;
   guint64 frames_since_base = 0;  // to rewind to when the frame is dropped unpushed
   bool discont = false;
 };
 
+// Runtime state: made in start(), dropped in stop(), touched only by the element's own vfuncs (streaming
+// thread and state changes). The timeline: the next buffer is frame j after base_time (0 at start, the
+// position after an off-grid seek, where a live source caught up with the clock), so PTS = base_time +
+// j * fps_d / fps_n exactly.
 struct State {
   GstVideoInfo info;
   std::deque<PendingFrame> pending;  // oldest first, at most readback-depth
@@ -86,16 +85,14 @@ struct State {
   guint64 processed = 0, dropped = 0;  // for QoS messages
   bool discont = true;
   bool live_base_pending = true;  // live: the first frame takes the running time it is made at
+  gstglue::OutputConversion conversion;
 };
 
 struct Private {
-  gstglue::SceneElement scene{render::kDefaultScene, false};
-  std::atomic<bool> is_live{DEFAULT_IS_LIVE};
-  std::atomic<guint64> duration{DEFAULT_DURATION};
-  std::atomic<guint> readback_depth{DEFAULT_READBACK_DEPTH};
+  explicit Private(GstElement* element) : core(element, kDefaults) {}
+  gstglue::ElementCore core;
+  std::optional<State> state;
   std::atomic<bool> drop_pending{false};  // set by a flush: the frames in flight belong to the old timeline
-  State state;
-  gstglue::OutputConversion conversion;
   // Live: the clock wait for the next frame, so unlock() (flush, stop) can cut it short.
   std::mutex clock_mutex;
   GstClockID clock_id = nullptr;
@@ -134,29 +131,15 @@ GST_ELEMENT_REGISTER_DEFINE(shaderflowsrc, "shaderflowsrc", GST_RANK_NONE, GST_T
 
 static void gst_shaderflow_src_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
   auto* self = GST_SHADERFLOW_SRC(object);
-  if (self->priv->scene.set_property(prop_id, value)) return;
-  if (prop_id == PROP_IS_LIVE) {
-    self->priv->is_live = g_value_get_boolean(value);
-    gst_base_src_set_live(GST_BASE_SRC(self), self->priv->is_live);
-  } else if (prop_id == PROP_DURATION) {
-    self->priv->duration = g_value_get_uint64(value);
-  } else if (prop_id == PROP_READBACK_DEPTH) {
-    self->priv->readback_depth = g_value_get_uint(value);
-  } else {
+  if (!self->priv->core.set_property(prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
+    return;
   }
+  if (prop_id == gstglue::PROP_IS_LIVE) gst_base_src_set_live(GST_BASE_SRC(self), self->priv->core.snapshot().is_live);
 }
 
 static void gst_shaderflow_src_get_property(GObject* object, guint prop_id, GValue* value, GParamSpec* pspec) {
-  auto* self = GST_SHADERFLOW_SRC(object);
-  if (self->priv->scene.get_property(prop_id, value)) return;
-  if (prop_id == PROP_IS_LIVE) {
-    g_value_set_boolean(value, self->priv->is_live);
-  } else if (prop_id == PROP_DURATION) {
-    g_value_set_uint64(value, self->priv->duration);
-  } else if (prop_id == PROP_READBACK_DEPTH) {
-    g_value_set_uint(value, self->priv->readback_depth);
-  } else {
+  if (!GST_SHADERFLOW_SRC(object)->priv->core.get_property(prop_id, value)) {
     G_OBJECT_WARN_INVALID_PROPERTY_ID(object, prop_id, pspec);
   }
 }
@@ -164,20 +147,19 @@ static void gst_shaderflow_src_get_property(GObject* object, guint prop_id, GVal
 static gboolean gst_shaderflow_src_start(GstBaseSrc* base) {
   auto* self = GST_SHADERFLOW_SRC(base);
   Private& priv = *self->priv;
-  if (!priv.scene.start(GST_ELEMENT(self))) return FALSE;
-  priv.state = State{};
+  if (!priv.core.start()) return FALSE;
+  priv.state.emplace();
   // Lets GstBaseSrc clamp seeks and answer position/duration against the real end.
   GST_OBJECT_LOCK(self);
-  base->segment.duration = priv.duration;
+  base->segment.duration = priv.core.snapshot().duration;
   GST_OBJECT_UNLOCK(self);
   return TRUE;
 }
 
 static gboolean gst_shaderflow_src_stop(GstBaseSrc* base) {
-  auto* self = GST_SHADERFLOW_SRC(base);
-  self->priv->state.pending.clear();  // before the renderer goes (frames held downstream stay valid)
-  self->priv->scene.stop();
-  self->priv->state.negotiated = false;
+  Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
+  priv.state.reset();  // before the engine goes (frames held downstream stay valid)
+  priv.core.stop();
   return TRUE;
 }
 
@@ -192,33 +174,33 @@ static GstCaps* gst_shaderflow_src_fixate(GstBaseSrc* base, GstCaps* caps) {
 
 static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
   auto* self = GST_SHADERFLOW_SRC(base);
-  State& state = self->priv->state;
+  Private& priv = *self->priv;
   GstVideoInfo info;
-  if (!gst_video_info_from_caps(&info, caps) || GST_VIDEO_INFO_FPS_N(&info) <= 0) {
-    gchar* text = gst_caps_to_string(caps);
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("cannot render caps %s", text),
-                      ("need video/x-raw with a format, width, height and a framerate above 0"));
-    g_free(text);
+  try {
+    if (!priv.state) throw render::Error(render::ErrorKind::Negotiation, "caps set before the element started");
+    if (!gst_video_info_from_caps(&info, caps) || GST_VIDEO_INFO_FPS_N(&info) <= 0) {
+      gchar* text = gst_caps_to_string(caps);
+      const std::string description = text;
+      g_free(text);
+      throw render::Error(render::ErrorKind::Negotiation, "cannot render caps " + description,
+                          "Give video/x-raw with a format, width, height and a framerate above 0.");
+    }
+    State& state = *priv.state;
+    drop_pending(state);  // rendered for the old caps: render them again in the new ones
+    state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
+    GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
+    if (state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.info) ||
+                             GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.info))) {
+      // A new framerate mid-stream: the timeline continues from where it is, at the new rate.
+      state.base_time = frame_pts(state, state.frames_since_base);
+      state.frames_since_base = 0;
+    }
+    state.info = info;
+    state.negotiated = true;
+  } catch (const render::Error& error) {
+    priv.core.post_error(error);
     return FALSE;
   }
-  render::Renderer* renderer = self->priv->scene.renderer();
-  if (!renderer) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("caps set before the element started"), (nullptr));
-    return FALSE;
-  }
-  if (!self->priv->conversion.configure(GST_ELEMENT(self), *renderer, info, self->priv->scene.conversion())) {
-    return FALSE;
-  }
-  GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
-  drop_pending(state);  // rendered for the old caps: render them again in the new ones
-  if (state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.info) ||
-                           GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.info))) {
-    // A new framerate mid-stream: the timeline continues from where it is, at the new rate.
-    state.base_time = frame_pts(state, state.frames_since_base);
-    state.frames_since_base = 0;
-  }
-  state.info = info;
-  state.negotiated = true;
   return TRUE;
 }
 
@@ -239,7 +221,8 @@ static gboolean gst_shaderflow_src_decide_allocation(GstBaseSrc* base, GstQuery*
   GstStructure* config = gst_buffer_pool_get_config(pool);
   gst_buffer_pool_config_set_params(config, caps, size, min, max);
   const bool video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
-  GST_SHADERFLOW_SRC(base)->priv->state.add_video_meta = video_meta;
+  Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
+  if (priv.state) priv.state->add_video_meta = video_meta;
   if (video_meta) gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
   gst_buffer_pool_set_config(pool, config);
   if (update) gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
@@ -254,11 +237,13 @@ static gboolean gst_shaderflow_src_is_seekable(GstBaseSrc* base) {
 
 static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment) {
   auto* self = GST_SHADERFLOW_SRC(base);
-  State& state = self->priv->state;
   if (segment->format != GST_FORMAT_TIME || segment->rate != 1.0) {
     GST_WARNING_OBJECT(self, "only TIME seeks at rate 1.0 are supported");
     return FALSE;
   }
+  segment->time = segment->start;
+  if (!self->priv->state) return TRUE;
+  State& state = *self->priv->state;
   // A position on the frame grid (a frame's timestamp, rounded down as frame_pts rounds) continues the
   // grid from time 0, so every later timestamp is computed from its frame index and a segment [start,
   // stop) holds exactly the frames whose timestamps lie in it. Any other position starts a timeline
@@ -276,11 +261,10 @@ static gboolean gst_shaderflow_src_do_seek(GstBaseSrc* base, GstSegment* segment
     }
   }
   state.discont = true;
-  segment->time = segment->start;
   return TRUE;
 }
 
-// Live frames are paced in fill() against the running time (see wait_for_frame), not by GstBaseSrc's
+// Live frames are paced in create() against the running time (see wait_for_frame), not by GstBaseSrc's
 // sync: its first-buffer offset would hide how late rendering really is from the catch-up logic.
 static gboolean gst_shaderflow_src_unlock(GstBaseSrc* base) {
   Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
@@ -294,20 +278,21 @@ static gboolean gst_shaderflow_src_unlock_stop(GstBaseSrc* base) {
   Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
   std::lock_guard<std::mutex> lock(priv.clock_mutex);
   priv.flushing = false;
-  priv.state.live_base_pending = true;  // after a flush, start again from the running time
+  if (priv.state) priv.state->live_base_pending = true;  // after a flush, start again from the running time
   priv.drop_pending = true;
   return TRUE;
 }
 
 static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
   auto* self = GST_SHADERFLOW_SRC(base);
-  State& state = self->priv->state;
-  if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && state.negotiated && gst_base_src_is_live(base)) {
+  const gstglue::Settings settings = self->priv->core.snapshot();
+  const State* state = self->priv->state ? &*self->priv->state : nullptr;
+  if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && state && state->negotiated && gst_base_src_is_live(base)) {
     // A frame is rendered when its time comes and pushed once readback-depth - 1 later frames have
-    // been rendered behind it: readback-depth frames of latency.
-    const GstClockTime latency = gst_util_uint64_scale(GST_SECOND, static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state.info)) *
-                                                                       self->priv->readback_depth.load(),
-                                                       static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state.info)));
+    // been submitted behind it: readback-depth frames of latency.
+    const GstClockTime latency = gst_util_uint64_scale(
+        GST_SECOND, static_cast<guint64>(GST_VIDEO_INFO_FPS_D(&state->info)) * settings.readback_depth,
+        static_cast<guint64>(GST_VIDEO_INFO_FPS_N(&state->info)));
     gst_query_set_latency(query, TRUE, latency, latency);
     return TRUE;
   }
@@ -315,7 +300,7 @@ static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
     GstFormat format;
     gst_query_parse_duration(query, &format, nullptr);
     if (format == GST_FORMAT_TIME) {
-      gst_query_set_duration(query, GST_FORMAT_TIME, static_cast<gint64>(self->priv->duration.load()));
+      gst_query_set_duration(query, GST_FORMAT_TIME, static_cast<gint64>(settings.duration));
       return TRUE;
     }
   }
@@ -336,8 +321,7 @@ static GstClockTime running_time_now(GstShaderflowSrc* self) {
 // frame whose time has already passed is not worth rendering: when rendering falls behind the clock
 // by more than a frame, jump to the frame that is due now, so timestamps (and iTime) keep real time
 // instead of drifting, and say so in a QoS message.
-static void catch_up_with_clock(GstShaderflowSrc* self) {
-  State& state = self->priv->state;
+static void catch_up_with_clock(GstShaderflowSrc* self, State& state) {
   const GstClockTime running_time = running_time_now(self);
   if (!GST_CLOCK_TIME_IS_VALID(running_time)) return;
   if (state.live_base_pending) {
@@ -383,42 +367,34 @@ static bool wait_for_frame(GstShaderflowSrc* self, GstClockTime pts) {
   return result != GST_CLOCK_UNSCHEDULED && !priv.flushing;
 }
 
-// Renders the next frame of the timeline and queues it (its readback runs while later frames render).
-static GstFlowReturn render_next_frame(GstShaderflowSrc* self, render::Renderer& renderer) {
+// Submits the next frame of the timeline to the engine (it renders while earlier frames are pushed).
+static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, const gstglue::Settings& settings) {
   Private& priv = *self->priv;
-  State& state = priv.state;
-  priv.scene.prepare_frame(GST_ELEMENT(self));
-
+  priv.core.prepare_frame();
   const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
   const gint fps_d = GST_VIDEO_INFO_FPS_D(&state.info);
-  if (priv.is_live) catch_up_with_clock(self);
+  if (settings.is_live) catch_up_with_clock(self, state);
   const GstClockTime pts = frame_pts(state, state.frames_since_base);
   GstClockTime next = frame_pts(state, state.frames_since_base + 1);
-  const GstClockTime duration = priv.duration;
-  if (GST_CLOCK_TIME_IS_VALID(duration)) {
-    if (pts >= duration) return GST_FLOW_EOS;
-    next = std::min(next, duration);
+  if (GST_CLOCK_TIME_IS_VALID(settings.duration)) {
+    if (pts >= settings.duration) return GST_FLOW_EOS;
+    next = std::min(next, settings.duration);
   }
-  if (priv.is_live && !wait_for_frame(self, pts)) return GST_FLOW_FLUSHING;
+  if (settings.is_live && !wait_for_frame(self, pts)) return GST_FLOW_FLUSHING;
   // iFrame and the buffer offset count frames from time 0, also after a seek.
   const guint64 k = gst_util_uint64_scale(state.base_time, static_cast<guint64>(fps_n),
                                           static_cast<guint64>(fps_d) * GST_SECOND) + state.frames_since_base;
-
-  render::FrameUniforms frame;
+  render::FrameRequest request;
+  render::FrameUniforms& frame = request.uniforms;
   frame.time = static_cast<double>(pts) / GST_SECOND;
   frame.time_delta = static_cast<double>(fps_d) / fps_n;
   frame.frame_rate = static_cast<double>(fps_n) / fps_d;
   frame.frame = static_cast<int>(k);
-  frame.duration = GST_CLOCK_TIME_IS_VALID(duration) ? static_cast<double>(duration) / GST_SECOND : 0.0;
+  frame.duration = GST_CLOCK_TIME_IS_VALID(settings.duration) ? static_cast<double>(settings.duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
 
   PendingFrame pending;
-  try {
-    pending.lease = renderer.render_async(frame);
-  } catch (const render::Error& error) {
-    priv.scene.post_render_error(GST_ELEMENT(self), error);
-    return GST_FLOW_ERROR;
-  }
+  pending.ticket = priv.core.engine().submit(std::move(request));
   pending.pts = pts;
   pending.duration = next - pts;
   pending.offset = k;
@@ -430,104 +406,47 @@ static GstFlowReturn render_next_frame(GstShaderflowSrc* self, render::Renderer&
   return GST_FLOW_OK;
 }
 
-// Zero copy: the buffer's memory is the readback buffer the GPU wrote, held (not reused) until
-// downstream lets go of the buffer. Read-only: an element that writes in place gets its own copy.
-static GstBuffer* wrap_frame(const render::FrameLease& lease, const std::uint8_t* bytes, gsize size) {
-  return gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, const_cast<std::uint8_t*>(bytes), size, 0, size,
-                                     new render::FrameLease(lease),
-                                     [](gpointer held) { delete static_cast<render::FrameLease*>(held); });
-}
-
-// conversion on the CPU: the RGBA frame (in place, or copied out where it cannot be read in place)
-// converted into a buffer from the negotiated pool.
-static GstFlowReturn convert_frame(GstShaderflowSrc* self, render::Renderer& renderer, const render::FrameLease& lease,
-                                   const std::uint8_t* rgba, GstBuffer** out) {
-  State& state = self->priv->state;
-  std::vector<std::uint8_t> copied;
-  if (!rgba) {
-    copied.resize(renderer.frame_size());
-    renderer.copy_out(lease, copied.data());
-    rgba = copied.data();
-  }
-  GstFlowReturn result = GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)
-                             ->alloc(GST_BASE_SRC(self), 0, static_cast<guint>(GST_VIDEO_INFO_SIZE(&state.info)), out);
-  if (result != GST_FLOW_OK) return result;
-  GstVideoFrame frame;
-  if (!gst_video_frame_map(&frame, &state.info, *out, GST_MAP_WRITE)) {
-    gst_buffer_unref(*out);
-    *out = nullptr;
-    GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("could not map the output buffer for writing"), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  self->priv->conversion.convert(rgba, frame);
-  gst_video_frame_unmap(&frame);
-  return GST_FLOW_OK;
-}
-
 static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out) {
   auto* self = GST_SHADERFLOW_SRC(push);
   Private& priv = *self->priv;
-  State& state = priv.state;
-  render::Renderer* renderer = priv.scene.renderer();
-  if (!state.negotiated || !renderer) {
-    GST_ELEMENT_ERROR(self, CORE, NEGOTIATION, ("no format negotiated before the first frame"), (nullptr));
+  if (!priv.state || !priv.state->negotiated) {
+    priv.core.post_error(render::Error(render::ErrorKind::Negotiation, "no format negotiated before the first frame"));
     return GST_FLOW_NOT_NEGOTIATED;
   }
+  State& state = *priv.state;
+  const gstglue::Settings settings = priv.core.snapshot();
   if (priv.drop_pending.exchange(false)) drop_pending(state);
   // Keep readback-depth frames in flight: the GPU renders the next ones while this one is read back.
-  const guint depth = std::max(1u, priv.readback_depth.load());
-  while (state.pending.size() < depth) {
-    const GstFlowReturn result = render_next_frame(self, *renderer);
+  while (state.pending.size() < std::max(1u, settings.readback_depth)) {
+    const GstFlowReturn result = submit_next_frame(self, state, settings);
     if (result == GST_FLOW_EOS && !state.pending.empty()) break;  // push what is in flight first
     if (result != GST_FLOW_OK) return result;
   }
-  PendingFrame frame = std::move(state.pending.front());
+  PendingFrame pending = std::move(state.pending.front());
   state.pending.pop_front();
-
   GstBuffer* buffer = nullptr;
-  bool wrapped = false;  // zero copy; otherwise the buffer comes from the pool, with its own video meta
-  const gsize size = renderer->frame_size();
   try {
-    const std::uint8_t* bytes = renderer->wait(frame.lease);
-    if (priv.conversion.on_cpu()) {
-      const GstFlowReturn result = convert_frame(self, *renderer, frame.lease, bytes, &buffer);
-      if (result != GST_FLOW_OK) return result;
-    } else if (bytes) {
-      buffer = wrap_frame(frame.lease, bytes, size);
-      wrapped = true;
-    } else {
-      const GstFlowReturn result = GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)
-                                       ->alloc(GST_BASE_SRC(self), frame.offset, static_cast<guint>(size), &buffer);
-      if (result != GST_FLOW_OK) return result;
-      GstMapInfo map;
-      if (!gst_buffer_map(buffer, &map, GST_MAP_WRITE) || map.size < size) {
-        gst_buffer_unref(buffer);
-        GST_ELEMENT_ERROR(self, RESOURCE, WRITE, ("could not map the output buffer for writing"), (nullptr));
-        return GST_FLOW_ERROR;
-      }
-      renderer->copy_out(frame.lease, map.data);
-      gst_buffer_unmap(buffer, &map);
+    const render::Frame frame = pending.ticket.wait();
+    GstBufferPool* pool = gst_base_src_get_buffer_pool(GST_BASE_SRC(self));
+    try {
+      buffer = gstglue::buffer_for_frame(frame, state.conversion, state.info, pool, state.add_video_meta);
+    } catch (...) {
+      if (pool) gst_object_unref(pool);
+      throw;
     }
+    if (pool) gst_object_unref(pool);
+    GST_DEBUG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": GPU %.3f ms, readback wait %.3f ms%s", pending.offset,
+                     frame.timing().gpu_ms, frame.timing().wait_ms, frame.in_place() ? " (in place)" : " (copied)");
   } catch (const render::Error& error) {
-    if (buffer) gst_buffer_unref(buffer);
-    priv.scene.post_render_error(GST_ELEMENT(self), error);
+    priv.core.post_error(error);
     return GST_FLOW_ERROR;
   }
-  const render::FrameTiming timing = render::Renderer::timing(frame.lease);
-  GST_DEBUG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": GPU %.3f ms, readback wait %.3f ms%s", frame.offset,
-                   timing.gpu_ms, timing.wait_ms, renderer->frames_in_place() ? " (in place)" : " (copied)");
-
-  if (state.add_video_meta && wrapped) {
-    gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&state.info),
-                                   GST_VIDEO_INFO_WIDTH(&state.info), GST_VIDEO_INFO_HEIGHT(&state.info),
-                                   GST_VIDEO_INFO_N_PLANES(&state.info), state.info.offset, state.info.stride);
-  }
-  GST_BUFFER_PTS(buffer) = frame.pts;
+  GST_BUFFER_PTS(buffer) = pending.pts;
   GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION(buffer) = frame.duration;
-  GST_BUFFER_OFFSET(buffer) = frame.offset;
-  GST_BUFFER_OFFSET_END(buffer) = frame.offset + 1;
-  if (frame.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  GST_BUFFER_DURATION(buffer) = pending.duration;
+  GST_BUFFER_OFFSET(buffer) = pending.offset;
+  GST_BUFFER_OFFSET_END(buffer) = pending.offset + 1;
+  if (pending.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
   state.processed += 1;
   *out = buffer;
   return GST_FLOW_OK;
@@ -541,9 +460,26 @@ static void gst_shaderflow_src_finalize(GObject* object) {
 }
 
 static void gst_shaderflow_src_init(GstShaderflowSrc* self) {
-  self->priv = new Private();
+  self->priv = new Private(GST_ELEMENT(self));
   gst_base_src_set_format(GST_BASE_SRC(self), GST_FORMAT_TIME);
   gst_base_src_set_live(GST_BASE_SRC(self), DEFAULT_IS_LIVE);
+}
+
+static void install_source_properties(GObjectClass* gobject_class) {
+  constexpr GParamFlags flags =
+      static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+  g_object_class_install_property(
+      gobject_class, gstglue::PROP_IS_LIVE,
+      g_param_spec_boolean("is-live", "Is live",
+                           "Act as a live source: frames are paced by the pipeline clock. When false, frames "
+                           "are rendered as fast as the GPU allows",
+                           DEFAULT_IS_LIVE, flags));
+  g_object_class_install_property(
+      gobject_class, gstglue::PROP_DURATION,
+      g_param_spec_uint64("duration", "Duration",
+                          "Length of the stream in nanoseconds: EOS once it is reached, answered in DURATION "
+                          "queries, and the scene's iDuration/iTau use it (18446744073709551615 = unlimited)",
+                          0, G_MAXUINT64, DEFAULT_DURATION, flags));
 }
 
 static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
@@ -556,31 +492,8 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
   gobject_class->get_property = gst_shaderflow_src_get_property;
   gobject_class->finalize = gst_shaderflow_src_finalize;
 
-  gstglue::SceneElement::install_properties(gobject_class, render::kDefaultScene, "scene");
-  g_object_class_install_property(
-      gobject_class, PROP_IS_LIVE,
-      g_param_spec_boolean("is-live", "Is live",
-                           "Act as a live source: frames are paced by the pipeline clock. When false, frames "
-                           "are rendered as fast as the GPU allows",
-                           DEFAULT_IS_LIVE,
-                           static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-
-  g_object_class_install_property(
-      gobject_class, PROP_DURATION,
-      g_param_spec_uint64("duration", "Duration",
-                          "Length of the stream in nanoseconds: EOS once it is reached, answered in DURATION "
-                          "queries, and the scene's iDuration/iTau use it (18446744073709551615 = unlimited)",
-                          0, G_MAXUINT64, DEFAULT_DURATION,
-                          static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
-
-  g_object_class_install_property(
-      gobject_class, PROP_READBACK_DEPTH,
-      g_param_spec_uint("readback-depth", "Readback depth",
-                        "Frames in flight between the GPU and the output: the GPU renders the next frames while "
-                        "earlier ones are read back. 1 = render, wait, push (lowest latency); more keeps a GPU "
-                        "busy. When live, the latency reported is this many frames",
-                        1, MAX_READBACK_DEPTH, DEFAULT_READBACK_DEPTH,
-                        static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  gstglue::ElementCore::install_properties(gobject_class, kDefaults);
+  install_source_properties(gobject_class);
 
   gst_element_class_set_static_metadata(element_class, "Shaderflow GLSL scene source", "Source/Video",
                                         "Renders Shadertoy-compatible GLSL scenes on the GPU through headless EGL",

@@ -65,10 +65,7 @@ class DisplayRef {
 
   EGLDisplay get() const { return display_; }
 
-  // Held while a software-rendered context is current: llvmpipe (Mesa 22.3) crashes now and then in
-  // glReadPixels when several contexts of one display render on different threads at once (seen in
-  // the engine's multi-thread test with MALLOC_PERTURB_). llvmpipe already spreads each frame over
-  // every core, so serialising costs little; hardware drivers are not serialised.
+  // See Context::exclusive.
   std::recursive_mutex& software_lock() { return software_lock_; }
 
  private:
@@ -219,14 +216,15 @@ Context::~Context() {
   impl_.reset();
 }
 
-std::unique_ptr<Context> Context::create(const std::string& device) {
-  load_egl();
-  const DeviceChoice choice = DeviceChoice::parse(device);
+namespace {
+
+// The displays to try for a device choice, best first. Throws Error(NoDevice) when the choice names a
+// device that is not there.
+std::vector<Candidate> candidates_for(const DeviceChoice& choice, const std::string& device) {
   const std::string client = egl_client_extensions();
   const std::vector<EGLDeviceEXT> devices = query_egl_devices();
   const std::vector<DeviceInfo> infos = list_devices();
   const bool device_platform = has_extension(client, "EGL_EXT_platform_device") && eglGetPlatformDisplayEXT;
-
   auto device_candidate = [&](std::size_t i) {
     Candidate c;
     c.platform = EGL_PLATFORM_DEVICE_EXT;
@@ -242,53 +240,51 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
     }
     return c;
   };
+  auto devices_where = [&](auto&& keep) {
+    std::vector<Candidate> found;
+    for (std::size_t i = 0; device_platform && i < devices.size(); ++i) {
+      if (keep(infos[i], i)) found.push_back(device_candidate(i));
+    }
+    return found;
+  };
 
   std::vector<Candidate> candidates;
   switch (choice.kind) {
-    case DeviceChoice::Kind::Auto:
+    case DeviceChoice::Kind::Auto: {
       // Hardware devices first; Mesa surfaceless and the default display may still reach a GPU;
       // the software device only when nothing else works.
-      if (device_platform) {
-        for (std::size_t i = 0; i < devices.size(); ++i) {
-          if (!infos[i].software) candidates.push_back(device_candidate(i));
-        }
-      }
+      candidates = devices_where([](const DeviceInfo& info, std::size_t) { return !info.software; });
       if (has_extension(client, "EGL_MESA_platform_surfaceless") && eglGetPlatformDisplayEXT) {
         candidates.push_back({EGL_PLATFORM_SURFACELESS_MESA, EGL_DEFAULT_DISPLAY, "Mesa surfaceless platform"});
       }
       candidates.push_back({0, nullptr, "default EGL display"});
-      if (device_platform) {
-        for (std::size_t i = 0; i < devices.size(); ++i) {
-          if (infos[i].software) candidates.push_back(device_candidate(i));
-        }
+      for (Candidate& software : devices_where([](const DeviceInfo& info, std::size_t) { return info.software; })) {
+        candidates.push_back(std::move(software));
       }
       break;
+    }
     case DeviceChoice::Kind::Software:
-      for (std::size_t i = 0; device_platform && i < devices.size(); ++i) {
-        if (infos[i].software) candidates.push_back(device_candidate(i));
-      }
+      candidates = devices_where([](const DeviceInfo& info, std::size_t) { return info.software; });
       if (candidates.empty()) {
         throw Error(ErrorKind::NoDevice, "device=software: no EGL device advertises EGL_MESA_device_software",
                     "Install Mesa's EGL (libegl-mesa0) for the llvmpipe software renderer.");
       }
       break;
     case DeviceChoice::Kind::Index:
-      if (!device_platform || choice.number >= static_cast<int>(devices.size())) {
+      candidates = devices_where([&](const DeviceInfo&, std::size_t i) { return static_cast<int>(i) == choice.number; });
+      if (candidates.empty()) {
         throw Error(ErrorKind::NoDevice,
                     "device=" + device + ": there is no EGL device " + std::to_string(choice.number) + " (" +
-                        std::to_string(devices.size()) + " found)",
+                        std::to_string(device_platform ? devices.size() : 0) + " found)",
                     "Run shaderflow-info to list the EGL devices, or use device=auto.");
       }
-      candidates.push_back(device_candidate(static_cast<std::size_t>(choice.number)));
       break;
     case DeviceChoice::Kind::DrmNode:
     case DeviceChoice::Kind::Cuda:
-      for (std::size_t i = 0; device_platform && i < devices.size(); ++i) {
-        const bool match = choice.kind == DeviceChoice::Kind::Cuda
-                               ? infos[i].cuda_index == choice.number
-                               : (infos[i].drm_node == choice.path || infos[i].render_node == choice.path);
-        if (match) candidates.push_back(device_candidate(i));
-      }
+      candidates = devices_where([&](const DeviceInfo& info, std::size_t) {
+        return choice.kind == DeviceChoice::Kind::Cuda ? info.cuda_index == choice.number
+                                                       : (info.drm_node == choice.path || info.render_node == choice.path);
+      });
       if (candidates.empty()) {
         throw Error(ErrorKind::NoDevice, "device=" + device + ": no EGL device matches",
                     "Run shaderflow-info to list the EGL devices with their DRM nodes and CUDA indices. " +
@@ -296,7 +292,71 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
       }
       break;
   }
+  return candidates;
+}
 
+// Which reset status query the context has, and what that means for the user.
+void choose_reset_query(Context::Impl& impl, const Caps& caps, int version, RendererInfo& info) {
+  const char* query = nullptr;
+  if (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 45 && glGetGraphicsResetStatus) {
+    impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus";
+  } else if (GLAD_GL_KHR_robustness && caps.gles && glGetGraphicsResetStatusKHR) {
+    impl.reset_status = glGetGraphicsResetStatusKHR, query = "glGetGraphicsResetStatusKHR";
+  } else if (GLAD_GL_KHR_robustness && !caps.gles && glGetGraphicsResetStatus) {
+    impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus (KHR_robustness)";
+  } else if (GLAD_GL_ARB_robustness && glGetGraphicsResetStatusARB) {
+    impl.reset_status = glGetGraphicsResetStatusARB, query = "glGetGraphicsResetStatusARB";
+  } else if (GLAD_GL_EXT_robustness && glGetGraphicsResetStatusEXT) {
+    impl.reset_status = glGetGraphicsResetStatusEXT, query = "glGetGraphicsResetStatusEXT";
+  }
+  if (!impl.lose_context_on_reset) {
+    info.reset_notification = impl.robustness_offered ? "none: the driver refused a lose-context-on-reset context"
+                                                      : "none: the display does not offer EGL_EXT_create_context_robustness";
+    impl.reset_status = nullptr;  // without the strategy it always answers GL_NO_ERROR
+  } else if (!impl.reset_status) {
+    info.reset_notification = "none: no glGetGraphicsResetStatus (GL 4.5, KHR/ARB/EXT_robustness)";
+  } else {
+    info.reset_notification = std::string("lose context on reset (EGL_EXT_create_context_robustness, ") + query + ")";
+  }
+}
+
+}  // namespace
+
+// Context current: loads the GL entry points and reads what the renderer is and can do. False when the
+// entry points cannot be loaded.
+bool Context::read_renderer() {
+  std::lock_guard<std::mutex> lock(gl_load_mutex);
+  const int version = impl_->api == EGL_OPENGL_API ? gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress))
+                                                   : gladLoadGLES2(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
+  if (version == 0) return false;
+  info_.vendor = gl_string(GL_VENDOR);
+  info_.renderer = gl_string(GL_RENDERER);
+  info_.version = gl_string(GL_VERSION);
+  info_.glsl_version = gl_string(GL_SHADING_LANGUAGE_VERSION);
+  glGetIntegerv(GL_MAX_TEXTURE_SIZE, &caps_.max_texture_size);
+  // A frame is a texture drawn through one viewport: the smaller of the two limits bounds its size
+  // (equal on Mesa and NVIDIA, but GL only guarantees viewports as large as the largest renderbuffer).
+  GLint viewport[2] = {0, 0};
+  glGetIntegerv(GL_MAX_VIEWPORT_DIMS, viewport);
+  if (viewport[0] > 0 && viewport[1] > 0) {
+    caps_.max_texture_size = std::min({caps_.max_texture_size, viewport[0], viewport[1]});
+  }
+  caps_.gles = impl_->api == EGL_OPENGL_ES_API;
+  caps_.buffer_storage = (!caps_.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
+                         GLAD_GL_ARB_buffer_storage || GLAD_GL_EXT_buffer_storage;
+  caps_.debug_output = GLAD_GL_KHR_debug;
+  choose_reset_query(*impl_, caps_, version, info_);
+  if (const char* inject = std::getenv("SHADERFLOW_FAULT_INJECT_GPU_RESET"); inject && *inject) {
+    impl_->injected_countdown = std::max(0, std::atoi(inject));
+    impl_->injected_status = GL_UNKNOWN_CONTEXT_RESET;
+  }
+  return true;
+}
+
+std::unique_ptr<Context> Context::create(const std::string& device) {
+  load_egl();
+  const DeviceChoice choice = DeviceChoice::parse(device);
+  const std::vector<Candidate> candidates = candidates_for(choice, device);
   std::string failures;
   for (const Candidate& candidate : candidates) {
     std::string failure;
@@ -307,71 +367,24 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
       continue;
     }
     std::unique_ptr<Context> context(new Context(std::move(impl)));
-    RendererInfo& info = context->info_;
-    Caps& caps = context->caps_;
+    bool loaded = false;
     {
       Current current(*context);
-      std::lock_guard<std::mutex> lock(gl_load_mutex);
-      const int version = context->impl_->api == EGL_OPENGL_API
-                              ? gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress))
-                              : gladLoadGLES2(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
-      if (version == 0) {
-        failures += "\n  " + candidate.description + ": could not load OpenGL entry points";
-        continue;
-      }
-      info.vendor = gl_string(GL_VENDOR);
-      info.renderer = gl_string(GL_RENDERER);
-      info.version = gl_string(GL_VERSION);
-      info.glsl_version = gl_string(GL_SHADING_LANGUAGE_VERSION);
-      glGetIntegerv(GL_MAX_TEXTURE_SIZE, &caps.max_texture_size);
-      // A frame is a texture drawn through one viewport: the smaller of the two limits bounds its size
-      // (equal on Mesa and NVIDIA, but GL only guarantees viewports as large as the largest renderbuffer).
-      GLint viewport[2] = {0, 0};
-      glGetIntegerv(GL_MAX_VIEWPORT_DIMS, viewport);
-      if (viewport[0] > 0 && viewport[1] > 0) {
-        caps.max_texture_size = std::min({caps.max_texture_size, viewport[0], viewport[1]});
-      }
-      caps.gles = context->impl_->api == EGL_OPENGL_ES_API;
-      caps.buffer_storage = (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
-                            GLAD_GL_ARB_buffer_storage || GLAD_GL_EXT_buffer_storage;
-      caps.debug_output = GLAD_GL_KHR_debug;
-      Impl& impl = *context->impl_;
-      const char* query = nullptr;
-      if (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 45 && glGetGraphicsResetStatus) {
-        impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus";
-      } else if (GLAD_GL_KHR_robustness && caps.gles && glGetGraphicsResetStatusKHR) {
-        impl.reset_status = glGetGraphicsResetStatusKHR, query = "glGetGraphicsResetStatusKHR";
-      } else if (GLAD_GL_KHR_robustness && !caps.gles && glGetGraphicsResetStatus) {
-        impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus (KHR_robustness)";
-      } else if (GLAD_GL_ARB_robustness && glGetGraphicsResetStatusARB) {
-        impl.reset_status = glGetGraphicsResetStatusARB, query = "glGetGraphicsResetStatusARB";
-      } else if (GLAD_GL_EXT_robustness && glGetGraphicsResetStatusEXT) {
-        impl.reset_status = glGetGraphicsResetStatusEXT, query = "glGetGraphicsResetStatusEXT";
-      }
-      if (!impl.lose_context_on_reset) {
-        info.reset_notification = impl.robustness_offered
-                                      ? "none: the driver refused a lose-context-on-reset context"
-                                      : "none: the display does not offer EGL_EXT_create_context_robustness";
-        impl.reset_status = nullptr;  // without the strategy it always answers GL_NO_ERROR
-      } else if (!impl.reset_status) {
-        info.reset_notification = "none: no glGetGraphicsResetStatus (GL 4.5, KHR/ARB/EXT_robustness)";
-      } else {
-        info.reset_notification = std::string("lose context on reset (EGL_EXT_create_context_robustness, ") + query + ")";
-      }
-      if (const char* inject = std::getenv("SHADERFLOW_FAULT_INJECT_GPU_RESET"); inject && *inject) {
-        impl.injected_countdown = std::max(0, std::atoi(inject));
-        impl.injected_status = GL_UNKNOWN_CONTEXT_RESET;
-      }
+      loaded = context->read_renderer();
     }
+    if (!loaded) {
+      failures += "\n  " + candidate.description + ": could not load OpenGL entry points";
+      continue;
+    }
+    RendererInfo& info = context->info_;
     info.display = candidate.description;
     info.device_index = candidate.device_index;
-    info.gles = caps.gles;
-    info.max_texture_size = caps.max_texture_size;
+    info.gles = context->caps_.gles;
+    info.max_texture_size = context->caps_.max_texture_size;
     info.software = candidate.software_device || renderer_is_software(info.renderer);
     context->impl_->serialize = info.software;
     return context;
   }
-
   if (candidates.size() == 1 && choice.kind != DeviceChoice::Kind::Auto) {
     throw Error(ErrorKind::NoContext, "device=" + device + ": could not create an OpenGL context:" + failures,
                 "Run shaderflow-info to see what EGL finds, or use device=auto.");
@@ -409,11 +422,8 @@ void Context::inject_reset(unsigned status, int after_checks) {
   impl_->injected_countdown = std::max(0, after_checks);
 }
 
-Context::Current::Current(const Context& context) : context_(context), lock_(context.mutex_) {
+Context::Current::Current(const Context& context) : context_(context) {
   const Impl& impl = *context.impl_;
-  if (impl.serialize) {
-    display_lock_ = std::unique_lock<std::recursive_mutex>(impl.display->software_lock());
-  }
   const EGLContext current = eglGetCurrentContext();
   if (current == impl.context) {
     return;  // nested use on the same thread: already current
@@ -432,6 +442,11 @@ Context::Current::Current(const Context& context) : context_(context), lock_(con
                 "The GPU context was lost or is in use elsewhere; restart the pipeline.");
   }
   switched_ = true;
+}
+
+std::unique_lock<std::recursive_mutex> Context::exclusive() const {
+  if (!impl_->serialize) return {};
+  return std::unique_lock<std::recursive_mutex>(impl_->display->software_lock());
 }
 
 Context::Current::~Current() {

@@ -57,8 +57,8 @@ class Context {
   void inject_reset(unsigned status, int after_checks = 0);
 
   // Makes the context current on the calling thread for the guard's lifetime, then restores whatever
-  // was current before. GStreamer may call from different threads (streaming thread, application),
-  // so the context is never left current; the mutex keeps two threads from using it at once.
+  // was current before (or releases EGL's per-thread state when nothing was). The engine thread makes
+  // its context current once, for its whole life; tools and tests use it around a few calls.
   class Current {
    public:
     explicit Current(const Context& context);
@@ -68,8 +68,6 @@ class Context {
 
    private:
     const Context& context_;
-    std::unique_lock<std::recursive_mutex> lock_;
-    std::unique_lock<std::recursive_mutex> display_lock_;  // software renderers only
     void* previous_display_ = nullptr;
     void* previous_draw_ = nullptr;
     void* previous_read_ = nullptr;
@@ -78,14 +76,20 @@ class Context {
     bool switched_ = false;
   };
 
+  // Held while a software-rendered context renders: llvmpipe (Mesa 22.3) crashes now and then in
+  // glReadPixels when several contexts of one display render on different threads at once (seen in the
+  // engine's multi-thread test with MALLOC_PERTURB_). llvmpipe already spreads each frame over every
+  // core, so serialising costs little; for hardware drivers the lock is empty.
+  std::unique_lock<std::recursive_mutex> exclusive() const;
+
   struct Impl;
 
  private:
   explicit Context(std::unique_ptr<Impl> impl);
+  bool read_renderer();
   std::unique_ptr<Impl> impl_;
   RendererInfo info_;
   Caps caps_;
-  mutable std::recursive_mutex mutex_;
 };
 
 }  // namespace shaderflow::render

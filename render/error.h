@@ -17,6 +17,8 @@ enum class ErrorKind {
   InvalidArgument,  // a bad size, device string, ...
   Gl,               // an unexpected GL failure (incomplete framebuffer, ...)
   ContextLost,      // the GPU reset the context (driver reset, TDR, hang); a new context is needed
+  Negotiation,      // a stream format the element cannot render or read (caps, frame layout)
+  Memory,           // a buffer that cannot be allocated or mapped
 };
 
 class Error : public std::runtime_error {

@@ -63,6 +63,8 @@ gl::Program link(const gl::Shader& vertex, const gl::Shader& fragment, std::stri
   return program;
 }
 
+void draw_fullscreen_triangle() { glDrawArrays(GL_TRIANGLES, 0, 3); }
+
 std::string hex(GLenum value) {
   char text[16];
   std::snprintf(text, sizeof text, "0x%04X", static_cast<unsigned>(value));

@@ -26,5 +26,8 @@ gl::Program build_internal_program(const gl::Shader& vertex, const std::string& 
 void make_target(gl::Texture& texture, gl::Framebuffer& framebuffer, int width, int height,
                  GLenum internal_format = GL_RGBA8);
 std::string hex(GLenum value);
+// Every draw of the engine: the full-screen triangle into the bound framebuffer (one place, so tools and
+// tests can see which thread draws).
+void draw_fullscreen_triangle();
 
 }  // namespace shaderflow::render

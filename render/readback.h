@@ -1,70 +1,86 @@
-// Frames on their way from the GPU into memory: pixel pack buffers, each filled by glReadPixels and
-// followed by a fence, so the CPU waits only when it needs the bytes and the next frame can render
-// meanwhile. With persistent mapping (GL 4.4 / ARB_buffer_storage) the bytes are read in place: the
-// memory handed downstream is the buffer the GPU wrote, and a frame's buffer is reused only once
-// every FrameLease on it is gone. Without it (GLES 3.0, old drivers) frames are copied out once.
+// Frames on their way from the GPU into memory, on the engine thread only: pixel pack buffers, each filled
+// by glReadPixels and followed by a fence, so the thread waits only when it has nothing else to do and the
+// next frame renders meanwhile. With persistent mapping (GL 4.4 / ARB_buffer_storage) the bytes are read
+// in place: the memory handed downstream is the buffer the GPU wrote. Without it (GLES 3.0, old drivers)
+// the engine thread copies each frame out once. A published frame's buffer comes back through a
+// ReturnQueue when its last holder drops it, on any thread, and is reused or deleted on the engine thread.
 #pragma once
 
 #include <glad/gl.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
 
-#include "render/context.h"
+#include "render/frame.h"
 
 namespace shaderflow::render {
 
-struct ReadbackSlot {
+struct FrameStorage {
   GLuint buffer = 0;
   std::size_t bytes = 0;
   std::uint8_t* mapped = nullptr;  // the persistent mapping, or null
-  GLsync fence = nullptr;          // set by start_read, cleared by finish
+  std::vector<std::uint8_t> copy;  // the frame copied out, without persistent mapping
+  GLsync fence = nullptr;          // set by start_read, cleared once finished
   GLuint timer = 0;                // GL_TIME_ELAPSED query around the frame's passes (0: none)
   bool timer_started = false;
   std::chrono::steady_clock::time_point timer_begun;
-  double gpu_ms = -1.0;            // from the timer, once finished (-1: unknown)
-  double wait_ms = 0.0;            // how long finish() blocked on the fence
+  FrameTiming timing;
 };
-using FrameLease = std::shared_ptr<ReadbackSlot>;
 
-class ReadbackPool : public std::enable_shared_from_this<ReadbackPool> {
+// Published frames coming home: given back on any thread, taken on the engine thread.
+class ReturnQueue {
  public:
-  // The pool keeps the context alive until the last lease is released (downstream may hold frames
-  // after the element stopped).
-  static std::shared_ptr<ReadbackPool> create(std::shared_ptr<Context> context, bool persistent, bool timers);
-  ~ReadbackPool();
-  ReadbackPool(const ReadbackPool&) = delete;
-  ReadbackPool& operator=(const ReadbackPool&) = delete;
-
-  bool persistent() const { return persistent_; }
-  bool timers() const { return timers_; }
-
-  // Context current. A free buffer of `bytes` (or a new one); released buffers of another size are
-  // deleted here, on the rendering thread, never by whoever drops the last lease.
-  FrameLease acquire(std::size_t bytes);
-  // Context current, read framebuffer bound: reads `width` x `rows` RGBA texels into the slot, plus
-  // `last_row_texels` of the row above (layouts whose size is not a whole number of rows), then fences.
-  void start_read(ReadbackSlot& slot, int width, int rows, int last_row_texels);
-  // Context current. Waits for the slot's fence (at most timeout_ms; throws Error(Gl) past it, so a
-  // stuck GPU cannot hang the pipeline) and collects the GPU time.
-  void finish(ReadbackSlot& slot, int timeout_ms);
-  // Context current, after finish(): copies `bytes` from the slot (mapping it if not persistent).
-  void copy(ReadbackSlot& slot, std::uint8_t* destination, std::size_t bytes);
+  explicit ReturnQueue(std::function<void()> wake) : wake_(std::move(wake)) {}
+  void give_back(FrameStorage* storage);
+  std::vector<FrameStorage*> take();
+  std::size_t outstanding() const;
+  void count_out();
 
  private:
-  ReadbackPool(std::shared_ptr<Context> context, bool persistent, bool timers);
-  void release(ReadbackSlot* slot);  // any thread
-  void destroy(ReadbackSlot& slot);  // context current
+  mutable std::mutex mutex_;
+  std::vector<FrameStorage*> returned_;
+  std::size_t outstanding_ = 0;
+  std::function<void()> wake_;
+};
 
-  std::shared_ptr<Context> context_;
+class FramePool {
+ public:
+  FramePool(bool persistent, bool timers, std::shared_ptr<ReturnQueue> returns);
+  ~FramePool();  // deletes the free buffers; every published frame must have come back
+  FramePool(const FramePool&) = delete;
+  FramePool& operator=(const FramePool&) = delete;
+
+  bool persistent() const { return persistent_; }
+
+  // A free buffer of `bytes` (or a new one). Returned buffers of another size are deleted here.
+  std::unique_ptr<FrameStorage> acquire(std::size_t bytes);
+  void begin_timer(FrameStorage& storage);
+  void end_timer(FrameStorage& storage);
+  // Read framebuffer bound: reads `width` x `rows` RGBA texels into the buffer, plus `last_row_texels` of
+  // the row above (layouts whose size is not a whole number of rows), then fences.
+  void start_read(FrameStorage& storage, int width, int rows, int last_row_texels);
+  // Waits at most `timeout` for the fence. True once the frame is complete (timer collected, bytes copied
+  // out where they cannot be read in place); throws Error(Gl) when waiting fails.
+  bool try_finish(FrameStorage& storage, std::chrono::nanoseconds timeout);
+  // A finished frame handed out: from now on it comes back through the ReturnQueue.
+  Frame publish(std::unique_ptr<FrameStorage> storage);
+  // Back into the free list: a frame that failed, or the frames the ReturnQueue brought home.
+  void recycle(std::unique_ptr<FrameStorage> storage);
+  void take_returns();
+
+ private:
+  void destroy(FrameStorage& storage);
+
   const bool persistent_;
   const bool timers_;
-  std::mutex mutex_;
-  std::vector<std::unique_ptr<ReadbackSlot>> free_;
+  std::shared_ptr<ReturnQueue> returns_;
+  std::vector<std::unique_ptr<FrameStorage>> free_;
 };
 
 }  // namespace shaderflow::render

@@ -203,7 +203,7 @@ void VideoInput::convert(GLuint vertex_array) {
     glBindTexture(GL_TEXTURE_2D, planes_[i].texture.get());
   }
   glBindVertexArray(vertex_array);
-  glDrawArrays(GL_TRIANGLES, 0, 3);
+  draw_fullscreen_triangle();
   for (std::size_t i = 0; i < planes_.size(); ++i) {
     glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
     glBindTexture(GL_TEXTURE_2D, 0);

@@ -10,10 +10,8 @@
 #include "render/devices.h"
 #include "render/error.h"
 #include "render/scene.h"
+#include "render/scene_loader.h"
 #include "render/shader_source.h"
-#ifdef SHADERFLOW_INFO_JSON
-#include "gst/scene_loader.h"
-#endif
 
 using namespace shaderflow::render;
 
@@ -56,12 +54,7 @@ std::string describe_channel(const Channel& channel) {
 int print_scene(const std::string& name) {
   Scene scene;
   try {
-#ifdef SHADERFLOW_INFO_JSON
-    const bool json = name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0;
-    if (json && !find_builtin_scene(name)) scene = shaderflow::gstglue::load_shadertoy_json(name);
-    else
-#endif
-      scene = parse_scene(load_scene(name), find_builtin_scene(name) ? std::string() : directory_of(name));
+    scene = read_scene(name);
   } catch (const Error& e) {
     std::fprintf(stderr, "shaderflow-info: %s\n%s\n", e.what(), e.hint().c_str());
     return 1;

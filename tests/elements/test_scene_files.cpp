@@ -16,7 +16,8 @@
 #include <thread>
 #include <vector>
 
-#include "gst/scene_loader.h"
+#include "gst/picture_decoder.h"
+#include "render/scene_loader.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/temp_dir.h"
 #include "render/error.h"
@@ -221,7 +222,7 @@ TEST(SceneFiles, JsonMissingTextureNamesIt) {
              R"({"Shader": {"renderpass": [{"type": "image", "name": "Image", "code": "void mainImage(out vec4 c, in vec2 p) { c = texture(iChannel0, p); }",
                  "inputs": [{"id": 5, "channel": 0, "ctype": "texture", "src": "/media/a/rocks.jpg"}]}]}})");
   try {
-    shaderflow::gstglue::load_scene(dir + "/scene.json");
+    shaderflow::render::read_scene(dir + "/scene.json");
     FAIL();
   } catch (const shaderflow::render::Error& e) {
     EXPECT_TRUE(contains(e.what(), "rocks.jpg")) << e.what();

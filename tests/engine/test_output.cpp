@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "render/error.h"
-#include "render/renderer.h"
+#include "render/engine.h"
 #include "tests/support/engine_helpers.h"
 #include "tests/support/yuv_reference.h"
 
@@ -39,7 +39,7 @@ VideoFormat packed(int width, int height, PixelOrder order = PixelOrder::RGBA, b
   return format;
 }
 
-std::vector<std::uint8_t> render_frame(Renderer& renderer, const FrameLayout& layout, double time = 0.0) {
+std::vector<std::uint8_t> render_frame(SyncRenderer& renderer, const FrameLayout& layout, double time = 0.0) {
   renderer.set_output(layout);
   std::vector<std::uint8_t> bytes(layout.size, 0xAB);
   FrameUniforms frame;
@@ -90,7 +90,7 @@ VideoFormat yuv_format(const YuvCase& c, int width, int height, const Colorimetr
   return format;
 }
 
-RgbaFrame rgba_picture(Renderer& renderer, int width, int height, double time = 0.0) {
+RgbaFrame rgba_picture(SyncRenderer& renderer, int width, int height, double time = 0.0) {
   RgbaFrame picture;
   picture.width = width;
   picture.height = height;
@@ -199,58 +199,58 @@ TEST(OutputFormats, FragCoordAndDerivativesKeepShadertoyMeaning) {
 TEST(Readback, FramesInFlightComeOutInOrderAndHeldFramesAreNeverOverwritten) {
   auto renderer = make_renderer(
       "void mainImage(out vec4 c, in vec2 p) { c = vec4(float(iFrame) / 255.0, p.x / iResolution.x, 0.0, 1.0); }");
+  Engine& engine = renderer->engine();
   const FrameLayout layout = default_layout(packed(16, 8));
   renderer->set_output(layout);
-  std::vector<FrameLease> held;
-  std::vector<const std::uint8_t*> in_place;
+  std::vector<Ticket> tickets;
+  std::vector<Frame> held;
   for (int i = 0; i < 12; ++i) {
-    FrameUniforms frame;
-    frame.frame = i;
-    held.push_back(renderer->render_async(frame));  // three in flight before the first wait
-    if (i >= 2) {
-      const std::uint8_t* bytes = renderer->wait(held[static_cast<std::size_t>(i - 2)]);
-      if (renderer->frames_in_place()) {
-        ASSERT_NE(bytes, nullptr);
-        in_place.push_back(bytes);
-      }
-    }
+    FrameRequest request;
+    request.uniforms.frame = i;
+    tickets.push_back(engine.submit(std::move(request)));  // three in flight before the first wait
+    if (i >= 2) held.push_back(tickets[static_cast<std::size_t>(i - 2)].wait());
   }
+  for (int i = 10; i < 12; ++i) held.push_back(tickets[static_cast<std::size_t>(i)].wait());
+  std::set<const std::uint8_t*> distinct;
   for (int i = 0; i < 12; ++i) {
-    std::vector<std::uint8_t> copy(layout.size);
-    renderer->copy_out(held[static_cast<std::size_t>(i)], copy.data());
-    EXPECT_EQ(copy[0], i) << "frame " << i << " holds its own pixels after 12 later frames";
-    EXPECT_EQ(copy[layout.size - 4], i);
+    const Frame& frame = held[static_cast<std::size_t>(i)];
+    ASSERT_EQ(frame.size(), layout.size);
+    EXPECT_EQ(frame.data()[0], i) << "frame " << i << " holds its own pixels after 12 later frames";
+    EXPECT_EQ(frame.data()[layout.size - 4], i);
+    distinct.insert(frame.data());
   }
-  if (renderer->frames_in_place()) {
-    std::set<const std::uint8_t*> distinct(in_place.begin(), in_place.end());
-    EXPECT_EQ(distinct.size(), in_place.size()) << "a held frame's memory was handed out again";
-    for (std::size_t i = 0; i < in_place.size(); ++i) EXPECT_EQ(in_place[i][0], i) << "in place, frame " << i;
-  }
+  EXPECT_EQ(distinct.size(), held.size()) << "a held frame's memory was handed out again";
   // Released frames are reused: no new buffers once frames go back.
-  std::set<const ReadbackSlot*> existing;
-  for (const FrameLease& lease : held) existing.insert(lease.get());
+  std::set<const void*> existing;
+  for (const Frame& frame : held) existing.insert(frame.buffer_identity());
   held.clear();
+  tickets.clear();
   for (int i = 0; i < 20; ++i) {
-    FrameLease lease = renderer->render_async({});
-    renderer->wait(lease);
-    EXPECT_EQ(existing.count(lease.get()), 1u) << "frame " << i << " got a new buffer instead of a released one";
+    const Frame frame = engine.render({});
+    EXPECT_EQ(existing.count(frame.buffer_identity()), 1u) << "frame " << i << " got a new buffer instead of a released one";
   }
 }
 
-TEST(Readback, FramesOutliveTheRenderer) {
-  FrameLease lease;
-  const std::uint8_t* bytes = nullptr;
+TEST(Readback, FramesOutliveTheEngine) {
+  Frame frame;
   std::vector<std::uint8_t> expected;
   {
     auto renderer = make_renderer(kBusy);
     expected = render_frame(*renderer, default_layout(packed(8, 4)));
-    lease = renderer->render_async({});
-    bytes = renderer->wait(lease);
-    if (!bytes) GTEST_SKIP() << "no persistent mapping on this GL: frames are copied out";
+    frame = renderer->engine().render({});
   }
-  // The renderer is gone, as after a pipeline stopped while a sink still holds a buffer.
-  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), bytes));
-  lease.reset();  // the last holder takes the context with it (no crash; no leak under ASan)
+  // The engine is gone, as after a pipeline stopped while a sink still holds a buffer: its thread stays
+  // until this frame goes back, so the memory is still the GPU's readback buffer and still readable.
+  ASSERT_EQ(frame.size(), expected.size());
+  EXPECT_TRUE(std::equal(expected.begin(), expected.end(), frame.data()));
+  frame = Frame{};  // the last holder lets the engine thread finish (no crash; no leak under ASan)
+}
+
+TEST(Readback, FramesAreReadInPlaceWherePersistentMappingExists) {
+  auto renderer = make_renderer(kBusy);
+  renderer->set_output(default_layout(packed(8, 4)));
+  const Frame frame = renderer->engine().render({});
+  EXPECT_EQ(frame.in_place(), renderer->caps().buffer_storage);
 }
 
 TEST(Readback, GpuTimeIsMeasured) {
@@ -258,9 +258,7 @@ TEST(Readback, GpuTimeIsMeasured) {
   renderer->set_output(default_layout(packed(64, 64)));
   FrameTiming timing;
   for (int i = 0; i < 3; ++i) {  // llvmpipe's first query of a context is no measurement (reported as -1)
-    FrameLease lease = renderer->render_async({});
-    renderer->wait(lease);
-    timing = Renderer::timing(lease);
+    timing = renderer->engine().render({}).timing();
   }
   if (renderer->caps().gles) GTEST_SKIP() << "no timer queries on GLES 3.0";
   EXPECT_GT(timing.gpu_ms, 0.0);
@@ -269,23 +267,27 @@ TEST(Readback, GpuTimeIsMeasured) {
 
 TEST(Readback, AStuckGpuIsAnErrorNotAHang) {
   // Seconds of work per frame on llvmpipe (and far more than the timeout on any GPU at this size).
-  auto renderer = make_renderer(
-      "void mainImage(out vec4 c, in vec2 p) {\n"
-      "  float v = p.x;\n"
-      "  for (int i = 0; i < 400000; ++i) v = fract(sin(v + float(i) + iTime) * 43758.5453);\n"
-      "  c = vec4(v);\n"
-      "}\n");
-  renderer->set_output(default_layout(packed(96, 96)));
-  renderer->set_fence_timeout(50);
+  EngineOptions options;
+  options.fence_timeout_ms = 50;
+  auto engine = Engine::create(options);
+  engine->load_scene(parse_scene({"stuck.frag",
+                                  "void mainImage(out vec4 c, in vec2 p) {\n"
+                                  "  float v = p.x;\n"
+                                  "  for (int i = 0; i < 400000; ++i) v = fract(sin(v + float(i) + iTime) * 43758.5453);\n"
+                                  "  c = vec4(v);\n"
+                                  "}\n"},
+                                 ""))
+      .get();
+  engine->set_output(default_layout(packed(96, 96))).get();
   const auto start = std::chrono::steady_clock::now();
-  FrameLease lease = renderer->render_async({});
-  if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(500)) {
-    // llvmpipe renders and reads back inside glReadPixels: the frame is done before there is a fence
-    // to wait on, so this driver cannot show the timeout (a GPU can).
-    GTEST_SKIP() << "this driver finishes frames synchronously; the fence timeout cannot trigger here";
-  }
+  const Ticket ticket = engine->submit({});
   try {
-    renderer->wait(lease);
+    ticket.wait();
+    if (std::chrono::steady_clock::now() - start > std::chrono::milliseconds(500)) {
+      // llvmpipe renders and reads back inside glReadPixels: the frame is done before there is a fence
+      // to wait on, so this driver cannot show the timeout (a GPU can).
+      GTEST_SKIP() << "this driver finishes frames synchronously; the fence timeout cannot trigger here";
+    }
     FAIL() << "waited past the timeout";
   } catch (const Error& error) {
     EXPECT_NE(std::string(error.what()).find("the GPU did not finish a frame within"), std::string::npos) << error.what();

@@ -12,7 +12,7 @@
 
 #include "render/devices.h"
 #include "render/error.h"
-#include "render/renderer.h"
+#include "render/engine.h"
 #include "tests/support/unorm8.h"
 #include "tests/support/engine_helpers.h"
 
@@ -26,7 +26,7 @@ struct Image {
   const std::uint8_t* at(int x, int row) const { return &bytes[static_cast<std::size_t>((row * width + x) * 4)]; }
 };
 
-Image render_one(Renderer& renderer, int width, int height, OutputFormat format = {}, FrameUniforms frame = {}) {
+Image render_one(SyncRenderer& renderer, int width, int height, OutputFormat format = {}, FrameUniforms frame = {}) {
   renderer.set_output(width, height, format);
   Image image;
   image.width = width;
@@ -41,7 +41,7 @@ const char kSolid[] = "void mainImage(out vec4 c, in vec2 p) { c = vec4(0.2, 0.4
 }  // namespace
 
 TEST(Renderer, ReportsTheRendererInUse) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   const RendererInfo& info = renderer->info();
   EXPECT_FALSE(info.renderer.empty());
   EXPECT_FALSE(info.version.empty());
@@ -275,7 +275,7 @@ TEST(Devices, ChoiceStrings) {
 TEST(Devices, MissingDevicesAreClearErrors) {
   for (const char* device : {"99", "/dev/dri/renderD999", "cuda:42"}) {
     try {
-      Renderer::create(device);
+      SyncRenderer::create(device);
       FAIL() << device;
     } catch (const Error& e) {
       EXPECT_EQ(e.kind(), ErrorKind::NoDevice) << device;
@@ -289,16 +289,16 @@ TEST(Devices, SoftwareDeviceIsFlagged) {
   bool have_software_device = false;
   for (const DeviceInfo& device : list_devices()) have_software_device |= device.software;
   if (!have_software_device) {
-    EXPECT_THROW(Renderer::create("software"), Error);
+    EXPECT_THROW(SyncRenderer::create("software"), Error);
     return;
   }
-  auto renderer = Renderer::create("software");
+  auto renderer = SyncRenderer::create("software");
   EXPECT_TRUE(renderer->info().software);
   EXPECT_GE(renderer->info().device_index, 0);
 }
 
 TEST(Scenes, BuiltinsCompileAndRenderSomething) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   for (std::size_t i = 0; i < builtin_scene_count; ++i) {
     const std::string name = builtin_scene_table[i].name;
     if (std::string(builtin_scene_table[i].kind) != "scene") continue;  // effects are tested with input

@@ -8,9 +8,10 @@
 #include <set>
 
 #include "render/error.h"
-#include "render/renderer.h"
+#include "render/engine.h"
 #include "render/scene.h"
 #include "tests/support/unorm8.h"
+#include "tests/support/engine_helpers.h"
 #include "tests/support/glsl_idioms.h"
 
 using namespace shaderflow::render;
@@ -26,7 +27,7 @@ struct Image {
   }
 };
 
-Image render_frame(Renderer& renderer, int width, int height, FrameUniforms frame = {}) {
+Image render_frame(SyncRenderer& renderer, int width, int height, FrameUniforms frame = {}) {
   renderer.set_output(width, height, OutputFormat{});
   Image image;
   image.width = width;
@@ -57,7 +58,7 @@ std::array<int, 4> sample_quad(const std::string& expression, Sampler sampler) {
   scene.image.channels[0].path = "quad.png";
   scene.image.channels[0].picture = quad_picture();
   scene.image.channels[0].sampler = sampler;
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene(scene);
   const Image image = render_frame(*renderer, 1, 1);
   const std::uint8_t* p = image.at(0, 0);
@@ -70,7 +71,7 @@ const Rgba kRed{255, 0, 0, 255}, kGreen{0, 255, 0, 255}, kBlue{0, 0, 255, 255}, 
 }  // namespace
 
 TEST(ShaderflowNames, UniformValues) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene({"sf.frag",
                        "void mainImage(out vec4 c, in vec2 p) {\n"
                        "  if (p.x < 1.0) c = vec4(iTau, iDuration / 10.0, iAspectRatio / 4.0, iQuality);\n"
@@ -98,7 +99,7 @@ TEST(ShaderflowNames, UniformValues) {
 
 TEST(ShaderflowNames, CoordinatesInPlainMain) {
   // ShaderFlow style: void main() writing fragColor, coordinates ready to use.
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene({"coords.frag",
                        "void main() {\n"
                        "  if (stxy.y < 1.0) fragColor = vec4(astuv, agluv * 0.5 + 0.5);\n"
@@ -122,14 +123,14 @@ TEST(ShaderflowNames, CoordinatesInPlainMain) {
 }
 
 TEST(ShaderflowNames, ShadertoyCodeWithItsOwnGluvStillCompiles) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   EXPECT_NO_THROW(renderer->set_scene({"own.frag",
                                        "vec2 gluv;\n"
                                        "void mainImage(out vec4 c, in vec2 p) { gluv = p; c = vec4(gluv, 0, 1); }\n"}));
 }
 
 TEST(ShaderflowNames, GlslEs3IdiomsCompile) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   EXPECT_NO_THROW(renderer->set_scene({"es.frag", kShadertoyIdioms}));
 }
 
@@ -142,7 +143,7 @@ TEST(Multipass, CounterAccumulatesEveryFrame) {
       "#pass image\n"
       "// @channel0 A\n"
       "void mainImage(out vec4 c, in vec2 p) { vec4 v = texelFetch(iChannel0, ivec2(p), 0); c = vec4(v.r / 255.0, v.g / 255.0, v.b * 2.0 / 255.0, 1.0); }\n");
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene(scene);
   for (int frame = 0; frame < 100; ++frame) {
     FrameUniforms uniforms;
@@ -181,7 +182,7 @@ TEST(Multipass, PassOrderAndCommon) {
       "  c = vec4(scaled(b.r), scaled(b.g), 0.0, 1.0); }\n");
   ASSERT_EQ(scene.buffers.size(), 2u);
   EXPECT_EQ(scene.buffers[0].buffer, 0);  // A renders before B whatever the file order
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene(scene);
   for (int frame = 0; frame < 4; ++frame) {
     FrameUniforms uniforms;
@@ -203,7 +204,7 @@ TEST(Multipass, ErrorsNameTheFileLineOfThePass) {
       "#pass image\n"
       "void mainImage(out vec4 c, in vec2 p) { c = vec4(k); }\n",
       "scenes/broken.frag");
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   try {
     renderer->set_scene(scene);
     FAIL() << "expected a compile error";
@@ -327,7 +328,7 @@ TEST(Pictures, ChannelResolutionAndSize) {
   Scene scene = parse("void mainImage(out vec4 c, in vec2 p) { c = vec4(iChannelResolution[1] / 4.0, 1.0); }\n");
   scene.image.channels[1].kind = Channel::Kind::Picture;
   scene.image.channels[1].picture = quad_picture();
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene(scene);
   const Image image = render_frame(*renderer, 2, 2);
   EXPECT_EQ(image.at(0, 0)[0], unorm8(0.5));
@@ -339,7 +340,7 @@ TEST(Pictures, MissingPixelsAreAnError) {
   Scene scene = parse("void mainImage(out vec4 c, in vec2 p) { c = texture(iChannel1, p); }\n");
   scene.image.channels[1].kind = Channel::Kind::Picture;
   scene.image.channels[1].path = "nowhere.png";
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   try {
     renderer->set_scene(scene);
     FAIL();
@@ -349,7 +350,7 @@ TEST(Pictures, MissingPixelsAreAnError) {
 }
 
 TEST(Gallery, EveryBuiltinRendersNonBlankFrames) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   for (std::size_t i = 0; i < builtin_scene_count; ++i) {
     const BuiltinScene& builtin = builtin_scene_table[i];
     SCOPED_TRACE(builtin.name);
@@ -403,7 +404,7 @@ TEST(Annotations, ParseDefaultRangeEnumAndDescription) {
 }
 
 TEST(Annotations, DefaultsEnumNamesAndRangeWarnings) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene({"ann.frag",
                        "uniform int mode; // @enum off=0 wave=1 spiral=2 @default spiral\n"
                        "uniform float gain; // @range 0 1 @default 0.5\n"
@@ -438,7 +439,7 @@ TEST(Multipass, InputVideoInABufferPass) {
       "#pass image\n"
       "// @channel0 A\n"
       "void mainImage(out vec4 c, in vec2 p) { c = vec4(texelFetch(iChannel0, ivec2(p), 0).rgb, 1.0); }\n");
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene(scene);
   VideoFormat format;
   format.width = 2;
@@ -458,7 +459,7 @@ TEST(Multipass, InputVideoInABufferPass) {
 }
 
 TEST(ShadertoyNames, DateChannelTimeAndUnboundChannels) {
-  auto renderer = Renderer::create("auto");
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene({"st.frag",
                        "void mainImage(out vec4 c, in vec2 p) {\n"
                        "  if (p.x < 1.0) c = vec4((iDate.x - 2000.0) / 100.0, iDate.y / 12.0, iDate.z / 31.0, iDate.w / 86400.0);\n"
@@ -529,7 +530,7 @@ std::shared_ptr<Picture> depth_picture(int width, int height, int value) {
 }
 
 struct DepthFlow {
-  std::unique_ptr<Renderer> renderer = Renderer::create("auto");
+  std::unique_ptr<SyncRenderer> renderer = SyncRenderer::create("auto");
   DepthFlow(std::shared_ptr<const Picture> picture, std::shared_ptr<const Picture> depth) {
     Scene scene = parse_scene(load_scene("depthflow"), "");
     for (int c = 0; c < 2; ++c) {

@@ -1,4 +1,4 @@
-// libFuzzer target: Shadertoy JSON (gst/scene_loader.cpp) from arbitrary bytes. A malformed file must end
+// libFuzzer target: Shadertoy JSON (render/scene_loader.cpp) from arbitrary bytes. A malformed file must end
 // in render::Error, never a crash, a sanitizer report or a GLib critical (criticals are fatal here).
 #include <glib.h>
 
@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "gst/scene_loader.h"
+#include "render/scene_loader.h"
 #include "render/builtin_scenes.h"
 #include "render/error.h"
 
@@ -28,7 +28,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     // As load_shadertoy_json does after reading the file; textures resolve to nothing under /nonexistent.
     shaderflow::render::check_scene_text(text, "fuzz.json");
-    shaderflow::gstglue::parse_shadertoy_json(text, "/nonexistent/fuzz.json");
+    shaderflow::render::parse_shadertoy_json(text, "/nonexistent/fuzz.json");
   } catch (const shaderflow::render::Error&) {
   }
   return 0;

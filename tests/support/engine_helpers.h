@@ -1,13 +1,87 @@
-// A renderer on the default device with one single-pass scene, for engine tests.
+// The engine driven one step at a time, as most engine tests want it: every call waits for the engine
+// thread to finish it, so a test reads like a sequence (load, set the output, render, compare).
 #pragma once
 
+#include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
-#include "render/renderer.h"
+#include "render/engine.h"
+#include "render/error.h"
+#include "render/scene.h"
 
-inline std::unique_ptr<shaderflow::render::Renderer> make_renderer(const std::string& code) {
-  auto renderer = shaderflow::render::Renderer::create("auto");
+class SyncRenderer {
+ public:
+  static std::unique_ptr<SyncRenderer> create(const std::string& device) {
+    shaderflow::render::EngineOptions options;
+    options.device = device;
+    return std::unique_ptr<SyncRenderer>(new SyncRenderer(shaderflow::render::Engine::create(options)));
+  }
+
+  shaderflow::render::Engine& engine() { return *engine_; }
+  const shaderflow::render::RendererInfo& info() const { return engine_->info(); }
+  const shaderflow::render::Caps& caps() const { return engine_->caps(); }
+
+  // Single-pass or native multipass code, through the scene parser as the elements use it.
+  std::vector<std::string> set_scene(const shaderflow::render::SceneSource& source) {
+    return set_scene(shaderflow::render::parse_scene(source, shaderflow::render::directory_of(source.name)));
+  }
+  std::vector<std::string> set_scene(const shaderflow::render::Scene& scene) { return engine_->load_scene(scene).get(); }
+  std::vector<std::string> set_uniforms(const shaderflow::render::UniformValues& values) {
+    return engine_->set_uniforms(values).get();
+  }
+  void set_output(int width, int height, shaderflow::render::OutputFormat format) {
+    shaderflow::render::VideoFormat packed;
+    packed.width = width;
+    packed.height = height;
+    packed.order = format.order;
+    packed.opaque = format.opaque;
+    set_output(shaderflow::render::default_layout(packed));
+  }
+  void set_output(const shaderflow::render::FrameLayout& layout) {
+    engine_->set_output(layout).get();
+    layout_ = layout;
+  }
+  const shaderflow::render::FrameLayout& output_layout() const { return layout_; }
+  std::size_t frame_size() const { return layout_.size; }
+
+  void set_input(const shaderflow::render::VideoFormat& format) { engine_->set_input(format).get(); }
+  // The planes are read when the next frame renders (render() waits for it, so they may go after).
+  void upload_input(const shaderflow::render::InputPlane* planes, std::size_t count) { input_.assign(planes, planes + count); }
+
+  shaderflow::render::Ticket render_async(const shaderflow::render::FrameUniforms& uniforms) {
+    shaderflow::render::FrameRequest request;
+    request.uniforms = uniforms;
+    request.input = std::exchange(input_, {});
+    return engine_->submit(std::move(request));
+  }
+  // One frame into pixels: packed formats top row first, `stride` bytes per row; other layouts as
+  // set_output() says (stride ignored).
+  void render(const shaderflow::render::FrameUniforms& uniforms, std::uint8_t* pixels, std::size_t stride) {
+    const shaderflow::render::Frame frame = render_async(uniforms).wait();
+    const std::size_t row = static_cast<std::size_t>(layout_.format.width) * 4;
+    const bool packed = layout_.format.layout == shaderflow::render::VideoLayout::Packed;
+    if (!packed || stride == layout_.strides[0]) {
+      std::memcpy(pixels, frame.data(), frame.size());
+      return;
+    }
+    for (int y = 0; y < layout_.format.height; ++y) {
+      std::copy_n(frame.data() + static_cast<std::size_t>(y) * layout_.strides[0], row,
+                  pixels + static_cast<std::size_t>(y) * stride);
+    }
+  }
+
+ private:
+  explicit SyncRenderer(std::unique_ptr<shaderflow::render::Engine> engine) : engine_(std::move(engine)) {}
+  std::unique_ptr<shaderflow::render::Engine> engine_;
+  shaderflow::render::FrameLayout layout_;
+  std::vector<shaderflow::render::InputPlane> input_;
+};
+
+inline std::unique_ptr<SyncRenderer> make_renderer(const std::string& code) {
+  auto renderer = SyncRenderer::create("auto");
   renderer->set_scene({"test.frag", code});
   return renderer;
 }

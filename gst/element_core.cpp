@@ -1,0 +1,459 @@
+#include "gst/element_core.h"
+
+#include <sys/stat.h>
+
+#include <condition_variable>
+#include <optional>
+#include <thread>
+#include <utility>
+
+#include "gst/picture_decoder.h"
+#include "gst/uniforms_property.h"
+#include "render/builtin_scenes.h"
+#include "render/scene_loader.h"
+
+GST_DEBUG_CATEGORY_STATIC(shaderflow_core_debug);
+#define GST_CAT_DEFAULT shaderflow_core_debug
+
+namespace shaderflow::gstglue {
+
+namespace {
+
+constexpr GParamFlags kReadyFlags =
+    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY);
+constexpr GParamFlags kPlayingFlags =
+    static_cast<GParamFlags>(G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_PLAYING);
+
+// What changes when a file is saved: modification time (ns) and size. Empty when it is unreadable.
+std::string change_stamp(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return {};
+  return std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec) + ":" +
+         std::to_string(info.st_size);
+}
+
+// How often the loader looks at the files: stat() is cheap, but not needed more often.
+constexpr auto kWatchInterval = std::chrono::milliseconds(100);
+
+// A long list of identical kinds of warnings (thousands of unknown uniforms, unsupported passes) would
+// flood the bus: the first few are posted in full, then one summary.
+constexpr std::size_t kWarningsInFull = 5;
+
+void install_scene_text_properties(GObjectClass* klass, const char* default_scene, const char* scene_kind) {
+  const bool effects = std::string(scene_kind) == "effect";
+  const std::string scene_blurb = std::string("Built-in ") + scene_kind + " (" + render::builtin_scene_names(scene_kind) +
+                                  ")" +
+                                  (effects ? ", any other built-in scene (e.g. depthflow, over the input video)," : "") +
+                                  " or path to a GLSL fragment shader file (.frag/.glsl) or Shadertoy JSON. Ignored "
+                                  "when 'fragment' is set. May change while PLAYING: the new scene is loaded and "
+                                  "compiled off the streaming thread and replaces the old one at a frame boundary "
+                                  "(on error the old one stays, with a warning)";
+  g_object_class_install_property(
+      klass, PROP_SCENE,
+      g_param_spec_string("scene", "Scene", g_intern_string(scene_blurb.c_str()), default_scene, kPlayingFlags));
+  g_object_class_install_property(
+      klass, PROP_FRAGMENT,
+      g_param_spec_string("fragment", "Fragment shader",
+                          "Inline GLSL fragment shader source; wins over 'scene'. Shadertoy style (mainImage) or a "
+                          "main() that writes fragColor. Errors are reported as fragment:LINE. May change while "
+                          "PLAYING, as 'scene'",
+                          nullptr, kPlayingFlags));
+  g_object_class_install_property(
+      klass, PROP_UNIFORMS,
+      g_param_spec_string("uniforms", "Uniforms",
+                          "Values for the scene's own uniforms as a GstStructure, e.g. "
+                          "\"u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>\" (iMouse may be set too). "
+                          "Values are converted to the declared type; unknown names and mismatches give a "
+                          "warning; uniforms not given keep their declared default (or 0). May change while "
+                          "PLAYING (applied from the next frame)",
+                          nullptr, kPlayingFlags));
+  for (int channel = effects ? 1 : 0; channel < 4; ++channel) {
+    const std::string name = "channel" + std::to_string(channel);
+    const std::string blurb = "Picture file (PNG, JPEG, ... decoded by GStreamer) sampled as iChannel" +
+                              std::to_string(channel) +
+                              " by the scene's image pass, upright as on Shadertoy (vflip), mipmapped, repeating. "
+                              "Replaces the scene's own binding of that channel. May change while PLAYING, as "
+                              "'scene'";
+    g_object_class_install_property(klass, PROP_CHANNEL0 + static_cast<guint>(channel),
+                                    g_param_spec_string(g_intern_string(name.c_str()), g_intern_string(name.c_str()),
+                                                        g_intern_string(blurb.c_str()), nullptr, kPlayingFlags));
+  }
+}
+
+}  // namespace
+
+void ElementCore::install_properties(GObjectClass* klass, const ElementDefaults& defaults) {
+  if (!shaderflow_core_debug) GST_DEBUG_CATEGORY_INIT(shaderflow_core_debug, "shaderflow", 0, "shaderflow elements");
+  install_scene_text_properties(klass, defaults.scene, defaults.scene_kind);
+  g_object_class_install_property(
+      klass, PROP_DEVICE,
+      g_param_spec_string("device", "Device",
+                          "GPU to render on: auto (first hardware EGL device, else software with a warning), "
+                          "software (Mesa llvmpipe), an EGL device index (0, 1, ...), a DRM node "
+                          "(/dev/dri/renderD128) or cuda:N. shaderflow-info lists them. Fixed while running",
+                          "auto", kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_WATCH,
+      g_param_spec_boolean("watch", "Watch",
+                           "When the scene is a file: recompile it when it (or a picture it uses) changes on disk. "
+                           "A broken edit posts a warning with the compile log and keeps the last good scene",
+                           TRUE, kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_CONVERSION,
+      g_param_spec_enum("conversion", "Conversion",
+                        "Where YUV and gray output is converted: auto = on the GPU, except on a software renderer "
+                        "(llvmpipe), where GStreamer's video converter on RGBA frames measured faster; gpu; cpu",
+                        SHADERFLOW_TYPE_CONVERSION_MODE, static_cast<gint>(ConversionMode::Auto), kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_READBACK_DEPTH,
+      g_param_spec_uint("readback-depth", "Readback depth",
+                        "Frames in flight between the GPU and the output: the GPU renders the next frames while "
+                        "earlier ones are read back and pushed. 1 = render, wait, push (lowest latency); more "
+                        "keeps a GPU busy. When live, the latency reported is this many frames",
+                        1, kMaxReadbackDepth, defaults.readback_depth, kReadyFlags));
+  g_object_class_install_property(
+      klass, PROP_RENDERER,
+      g_param_spec_string("renderer", "Renderer",
+                          "GL_RENDERER of the context in use (set once the element is started, e.g. in PAUSED)",
+                          nullptr, static_cast<GParamFlags>(G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)));
+}
+
+// Hot reload and live property changes, on a thread of their own ("shaderflow-load"): a scene is parsed,
+// its pictures decoded (GStreamer's decoders, up to seconds) and compiled by the engine while the running
+// scene keeps rendering; the engine swaps it in at a frame boundary. Polled rather than a GFileMonitor: a
+// monitor delivers its signals through a GMainContext that an application embedding the element may
+// never run.
+class ElementCore::Loader {
+ public:
+  Loader(ElementCore& core, Settings running, const std::vector<std::string>& files)
+      : core_(core), running_(std::move(running)) {
+    watch(files);
+    thread_ = std::thread([this] { run(); });
+  }
+  ~Loader() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  // Scene, fragment or a channel changed while running: load the scene these settings describe.
+  void request(const Settings& settings) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      requested_ = settings;
+    }
+    wake_.notify_all();
+  }
+
+ private:
+  void watch(const std::vector<std::string>& files) {
+    watched_.clear();
+    if (!running_.watch) return;
+    for (const std::string& file : files) watched_.emplace_back(file, change_stamp(file));
+  }
+
+  bool files_changed() {
+    bool changed = false;
+    for (auto& [path, stamp] : watched_) {
+      std::string current = change_stamp(path);
+      if (current.empty() || current == stamp) continue;  // a save in progress may briefly remove the file
+      stamp = std::move(current);
+      changed = true;
+    }
+    return changed;
+  }
+
+  void run() {
+    pthread_setname_np(pthread_self(), "shaderflow-load");
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!stopping_) {
+      wake_.wait_for(lock, kWatchInterval, [this] { return stopping_ || requested_.has_value(); });
+      if (stopping_) break;
+      std::optional<Settings> requested = std::exchange(requested_, std::nullopt);
+      lock.unlock();
+      if (requested) {
+        reload(*requested, true);
+      } else if (files_changed()) {
+        reload(running_, false);
+      }
+      lock.lock();
+    }
+  }
+
+  void reload(const Settings& settings, bool requested) {
+    try {
+      render::Scene scene = load_scene(settings, core_.defaults_.input_video);
+      const std::vector<std::string> warnings = core_.engine_->load_scene(scene).get();
+      core_.post_warnings(scene.warnings, "check the scene's inputs");
+      core_.post_warnings(warnings, "check the uniforms property against the scene's uniform declarations");
+      running_ = settings;
+      watch(scene.files);
+      {
+        std::lock_guard<std::mutex> lock(core_.mutex_);
+        core_.running_scene_ = settings.fragment.empty() ? settings.scene : "fragment";
+      }
+      GST_INFO_OBJECT(core_.element_, "%s scene %s", requested ? "switched to" : "reloaded", scene.name.c_str());
+    } catch (const render::Error& error) {
+      const std::string what = requested ? "The new scene cannot be used" : "Scene changed on disk but cannot be used";
+      GST_ELEMENT_WARNING(core_.element_, RESOURCE, READ, ("%s; keeping the previous one: %s", what.c_str(), error.what()),
+                          ("%s", error.hint().c_str()));
+    }
+  }
+
+  ElementCore& core_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::optional<Settings> requested_;
+  Settings running_;  // loader thread only, like watched_
+  std::vector<std::pair<std::string, std::string>> watched_;  // (path, mtime+size stamp)
+  std::thread thread_;
+};
+
+ElementCore::ElementCore(GstElement* element, const ElementDefaults& defaults) : element_(element), defaults_(defaults) {
+  settings_.scene = defaults.scene;
+  settings_.readback_depth = defaults.readback_depth;
+}
+
+ElementCore::~ElementCore() { stop(); }
+
+bool ElementCore::refuse_while_running(guint id) const {
+  if (!loader_) return false;
+  const char* names[] = {nullptr, nullptr, nullptr, nullptr, "device", nullptr, nullptr, nullptr, nullptr, nullptr,
+                         "watch", "conversion", "readback-depth", "is-live", "duration"};
+  const char* name = id < G_N_ELEMENTS(names) && names[id] ? names[id] : "this property";
+  GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS,
+                      ("'%s' cannot change while the element is running; keeping the value in use", name),
+                      ("Set the element to READY or NULL first, then change '%s'.", name));
+  return true;
+}
+
+bool ElementCore::set_property(guint id, const GValue* value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  const char* text = G_VALUE_HOLDS_STRING(value) ? g_value_get_string(value) : nullptr;
+  bool reload = false;
+  switch (id) {
+    case PROP_SCENE: settings_.scene = text && *text ? text : defaults_.scene; reload = true; break;
+    case PROP_FRAGMENT: settings_.fragment = text ? text : ""; reload = true; break;
+    case PROP_UNIFORMS:
+      settings_.uniforms = text ? text : "";
+      uniforms_changed_ = true;
+      break;
+    case PROP_CHANNEL0:
+    case PROP_CHANNEL1:
+    case PROP_CHANNEL2:
+    case PROP_CHANNEL3:
+      settings_.channels[id - PROP_CHANNEL0] = text ? text : "";
+      reload = true;
+      break;
+    case PROP_DEVICE:
+      if (!refuse_while_running(id)) settings_.device = text && *text ? text : "auto";
+      break;
+    case PROP_WATCH:
+      if (!refuse_while_running(id)) settings_.watch = g_value_get_boolean(value);
+      break;
+    case PROP_CONVERSION:
+      if (!refuse_while_running(id)) settings_.conversion = static_cast<ConversionMode>(g_value_get_enum(value));
+      break;
+    case PROP_READBACK_DEPTH:
+      if (!refuse_while_running(id)) settings_.readback_depth = g_value_get_uint(value);
+      break;
+    case PROP_IS_LIVE:
+      if (!refuse_while_running(id)) settings_.is_live = g_value_get_boolean(value);
+      break;
+    case PROP_DURATION:
+      if (!refuse_while_running(id)) settings_.duration = g_value_get_uint64(value);
+      break;
+    default:
+      return false;
+  }
+  if (reload && loader_) loader_->request(settings_);
+  return true;
+}
+
+bool ElementCore::get_property(guint id, GValue* value) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto set_or_null = [&](const std::string& text) { g_value_set_string(value, text.empty() ? nullptr : text.c_str()); };
+  switch (id) {
+    case PROP_SCENE: g_value_set_string(value, settings_.scene.c_str()); return true;
+    case PROP_FRAGMENT: set_or_null(settings_.fragment); return true;
+    case PROP_UNIFORMS: set_or_null(settings_.uniforms); return true;
+    case PROP_DEVICE: g_value_set_string(value, settings_.device.c_str()); return true;
+    case PROP_RENDERER: set_or_null(renderer_name_); return true;
+    case PROP_CHANNEL0:
+    case PROP_CHANNEL1:
+    case PROP_CHANNEL2:
+    case PROP_CHANNEL3: set_or_null(settings_.channels[id - PROP_CHANNEL0]); return true;
+    case PROP_WATCH: g_value_set_boolean(value, settings_.watch); return true;
+    case PROP_CONVERSION: g_value_set_enum(value, static_cast<gint>(settings_.conversion)); return true;
+    case PROP_READBACK_DEPTH: g_value_set_uint(value, settings_.readback_depth); return true;
+    case PROP_IS_LIVE: g_value_set_boolean(value, settings_.is_live); return true;
+    case PROP_DURATION: g_value_set_uint64(value, settings_.duration); return true;
+    default: return false;
+  }
+}
+
+Settings ElementCore::snapshot() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return settings_;
+}
+
+void ElementCore::post_warnings(const std::vector<std::string>& warnings, const char* fix) const {
+  for (std::size_t i = 0; i < warnings.size() && i < kWarningsInFull; ++i) {
+    GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS, ("%s", warnings[i].c_str()), ("%s", fix));
+  }
+  if (warnings.size() <= kWarningsInFull) return;
+  for (std::size_t i = kWarningsInFull; i < warnings.size(); ++i) GST_INFO_OBJECT(element_, "%s", warnings[i].c_str());
+  GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS,
+                      ("... and %zu more warnings like these", warnings.size() - kWarningsInFull),
+                      ("GST_DEBUG=shaderflow:4 lists them all; %s", fix));
+}
+
+void ElementCore::post_error(const render::Error& error, std::string debug) const {
+  std::string message = error.what();
+  if (error.kind() == render::ErrorKind::ContextLost) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    message = "GPU context lost while rendering scene '" + running_scene_ + "' (" + message + ")";
+    debug = "device=" + settings_.device;
+  }
+  const std::string text = error.hint().empty() ? message : message + "\n" + error.hint();
+  // GST_ELEMENT_ERROR spelled out, so that one call serves every (domain, code) pair.
+  GQuark domain = GST_RESOURCE_ERROR;
+  gint code = GST_RESOURCE_ERROR_FAILED;
+  switch (error.kind()) {
+    case render::ErrorKind::NoEgl:
+    case render::ErrorKind::NoDevice:
+    case render::ErrorKind::SceneNotFound: code = GST_RESOURCE_ERROR_NOT_FOUND; break;
+    case render::ErrorKind::SceneUnreadable: code = GST_RESOURCE_ERROR_READ; break;
+    case render::ErrorKind::ContextLost: code = GST_RESOURCE_ERROR_FAILED; break;
+    case render::ErrorKind::NoContext: code = GST_RESOURCE_ERROR_OPEN_READ_WRITE; break;
+    case render::ErrorKind::ShaderCompile:
+    case render::ErrorKind::InvalidArgument: code = GST_RESOURCE_ERROR_SETTINGS; break;
+    case render::ErrorKind::Memory: code = GST_RESOURCE_ERROR_WRITE; break;
+    case render::ErrorKind::Negotiation:
+      domain = GST_CORE_ERROR;
+      code = GST_CORE_ERROR_NEGOTIATION;
+      break;
+    case render::ErrorKind::Gl:
+      domain = GST_LIBRARY_ERROR;
+      code = GST_LIBRARY_ERROR_FAILED;
+      break;
+  }
+  gst_element_message_full(element_, GST_MESSAGE_ERROR, domain, code, g_strdup(text.c_str()),
+                           debug.empty() ? nullptr : g_strdup(debug.c_str()), __FILE__, GST_FUNCTION, __LINE__);
+}
+
+render::Scene load_scene(const Settings& settings, bool input_video) {
+  if (!settings.fragment.empty()) render::check_scene_text(settings.fragment, "fragment");
+  render::Scene scene = settings.fragment.empty() ? render::read_scene(settings.scene)
+                                                  : render::parse_scene({"fragment", settings.fragment}, std::string());
+  if (!settings.fragment.empty()) scene.files.clear();  // nothing on disk to watch
+  for (int channel = 0; channel < 4; ++channel) {
+    if (settings.channels[channel].empty()) continue;
+    render::Channel& bound = scene.image.channels[static_cast<std::size_t>(channel)];
+    bound = render::Channel{};
+    bound.kind = render::Channel::Kind::Picture;
+    bound.path = settings.channels[channel];
+    bound.sampler = render::picture_sampler();
+  }
+  decode_pictures(scene);
+  for (std::string& warning : render::unbound_channel_warnings(scene, input_video)) {
+    scene.warnings.push_back(std::move(warning));
+  }
+  return scene;
+}
+
+// A string that does not parse is an error at start (returns false) and a warning while playing (the
+// previous values stay), so a typo does not end a live stream.
+bool ElementCore::apply_uniforms(const std::string& text, bool playing) {
+  ParsedUniforms parsed = parse_uniforms(text);
+  if (!parsed.ok) {
+    if (playing) {
+      GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS, ("%s; keeping the previous uniform values", parsed.error.c_str()),
+                          (nullptr));
+      return true;
+    }
+    post_error(render::Error(render::ErrorKind::InvalidArgument, parsed.error));
+    return false;
+  }
+  post_warnings(parsed.warnings, "check the uniforms property against the scene's uniform declarations");
+  uniform_warnings_.push_back(engine_->set_uniforms(parsed.values));
+  return true;
+}
+
+void ElementCore::prepare_frame() {
+  std::string uniforms;
+  bool changed = false;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(changed, uniforms_changed_);
+    if (changed) uniforms = settings_.uniforms;
+  }
+  if (changed) apply_uniforms(uniforms, true);
+  while (!uniform_warnings_.empty() &&
+         uniform_warnings_.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
+    post_warnings(uniform_warnings_.front().get(), "check the uniforms property against the scene's uniform declarations");
+    uniform_warnings_.erase(uniform_warnings_.begin());
+  }
+}
+
+bool ElementCore::start() {
+  Settings settings;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    settings = settings_;
+    uniforms_changed_ = false;
+    running_scene_ = settings.fragment.empty() ? settings.scene : "fragment";
+  }
+  try {
+    // Scene first: a typo in its name should not wait for (or hide behind) GPU start-up.
+    const render::Scene scene = load_scene(settings, defaults_.input_video);
+    post_warnings(scene.warnings, "check the scene's inputs");
+    render::EngineOptions options;
+    options.device = settings.device;
+    engine_ = render::Engine::create(options);
+    const render::RendererInfo& info = engine_->info();
+    GST_INFO_OBJECT(element_, "renderer: %s | %s | %s | %s%s | GPU resets: %s", info.vendor.c_str(),
+                    info.renderer.c_str(), info.version.c_str(), info.display.c_str(),
+                    info.software ? " | SOFTWARE" : "", info.reset_notification.c_str());
+    if (info.software && settings.device == "auto") {
+      GST_ELEMENT_WARNING(element_, RESOURCE, NOT_FOUND,
+                          ("No GPU found: rendering on the SOFTWARE renderer '%s' (%s); expect low frame rates.",
+                           info.renderer.c_str(), info.display.c_str()),
+                          ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
+    }
+    post_warnings(engine_->load_scene(scene).get(), "check the uniforms property against the scene's uniform declarations");
+    if (!apply_uniforms(settings.uniforms, false)) {
+      engine_.reset();
+      return false;
+    }
+    for (auto& warnings : uniform_warnings_) {  // the start values' warnings, before the first frame
+      post_warnings(warnings.get(), "check the uniforms property against the scene's uniform declarations");
+    }
+    uniform_warnings_.clear();
+    std::lock_guard<std::mutex> lock(mutex_);
+    renderer_name_ = info.renderer;
+    loader_ = std::make_unique<Loader>(*this, settings, scene.files);
+  } catch (const render::Error& error) {
+    engine_.reset();
+    post_error(error, "scene=" + settings.scene + " device=" + settings.device);
+    return false;
+  }
+  g_object_notify(G_OBJECT(element_), "renderer");
+  return true;
+}
+
+void ElementCore::stop() {
+  std::unique_ptr<Loader> loader;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    loader = std::move(loader_);
+  }
+  loader.reset();  // joins its thread: no reload reaches the engine from now on
+  uniform_warnings_.clear();
+  engine_.reset();
+}
+
+}  // namespace shaderflow::gstglue

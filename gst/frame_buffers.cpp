@@ -1,0 +1,56 @@
+#include "gst/frame_buffers.h"
+
+#include "render/error.h"
+
+namespace shaderflow::gstglue {
+
+namespace {
+
+// Zero copy: the buffer's memory is the readback buffer the GPU wrote, held (not reused) until downstream
+// lets go of the buffer. Read-only: an element that writes in place gets its own copy.
+GstBuffer* wrap_frame(const render::Frame& frame) {
+  auto* held = new render::Frame(frame);
+  return gst_buffer_new_wrapped_full(GST_MEMORY_FLAG_READONLY, const_cast<std::uint8_t*>(frame.data()), frame.size(), 0,
+                                     frame.size(), held, [](gpointer data) { delete static_cast<render::Frame*>(data); });
+}
+
+GstBuffer* new_output_buffer(GstBufferPool* pool, gsize size) {
+  GstBuffer* buffer = nullptr;
+  if (pool && gst_buffer_pool_set_active(pool, TRUE) && gst_buffer_pool_acquire_buffer(pool, &buffer, nullptr) == GST_FLOW_OK) {
+    return buffer;
+  }
+  buffer = gst_buffer_new_allocate(nullptr, size, nullptr);
+  if (!buffer) {
+    throw render::Error(render::ErrorKind::Memory, "could not allocate a " + std::to_string(size) + "-byte output buffer",
+                        "The system is out of memory: lower the resolution.");
+  }
+  return buffer;
+}
+
+}  // namespace
+
+GstBuffer* buffer_for_frame(const render::Frame& frame, OutputConversion& conversion, const GstVideoInfo& info,
+                            GstBufferPool* pool, bool video_meta) {
+  if (!conversion.on_cpu()) {
+    GstBuffer* buffer = wrap_frame(frame);
+    if (video_meta) {
+      GstVideoInfo layout = info;  // the meta API takes mutable arrays
+      gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&layout),
+                                     GST_VIDEO_INFO_WIDTH(&layout), GST_VIDEO_INFO_HEIGHT(&layout),
+                                     GST_VIDEO_INFO_N_PLANES(&layout), layout.offset, layout.stride);
+    }
+    return buffer;
+  }
+  GstBuffer* buffer = new_output_buffer(pool, GST_VIDEO_INFO_SIZE(&info));
+  GstVideoFrame output;
+  if (!gst_video_frame_map(&output, &info, buffer, GST_MAP_WRITE)) {
+    gst_buffer_unref(buffer);
+    throw render::Error(render::ErrorKind::Memory, "could not map the output buffer for writing",
+                        "Downstream's buffer pool gave a buffer that cannot be written; report it.");
+  }
+  conversion.convert(frame.data(), output);
+  gst_video_frame_unmap(&output);
+  return buffer;
+}
+
+}  // namespace shaderflow::gstglue

@@ -1,0 +1,434 @@
+#include "render/engine.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <optional>
+
+#include "render/engine_threads.h"
+#include "render/error.h"
+#include "render/gl_program.h"
+#include "render/gl_shared.h"
+#include "render/output_stage.h"
+#include "render/readback.h"
+#include "render/scene_program.h"
+#include "render/video_input.h"
+
+namespace shaderflow::render {
+
+namespace {
+
+// Wakes the engine thread; shared with the frames it hands out, so a frame dropped after the engine is
+// gone still finds it.
+struct Signal {
+  std::mutex mutex;
+  std::condition_variable changed;
+};
+
+// A frame rendered and on its way out of the GPU.
+struct InFlight {
+  std::unique_ptr<FrameStorage> storage;
+  std::shared_ptr<std::promise<Frame>> promise;
+  std::optional<std::chrono::steady_clock::time_point> waiting_since;
+};
+
+// Everything the engine thread owns. Members are destroyed in reverse order, the context last.
+struct GlState {
+  std::unique_ptr<Context> context;
+  std::unique_ptr<Context::Current> current;
+  GlShared shared;
+  std::unique_ptr<FramePool> pool;
+  std::unique_ptr<OutputStage> output;
+  std::unique_ptr<VideoInput> input;
+  std::unique_ptr<ScenePrograms> scene;
+  UniformValues uniforms;
+  int width = 0, height = 0;  // the size the scene's buffers have
+  std::deque<InFlight> in_flight;
+};
+
+using Job = std::function<void(GlState&)>;
+
+constexpr auto kWaitSlice = std::chrono::milliseconds(1);
+
+}  // namespace
+
+struct Engine::Core {
+  EngineOptions options;
+  std::shared_ptr<Signal> signal = std::make_shared<Signal>();
+  std::shared_ptr<ReturnQueue> returns;
+  // Guarded by signal->mutex:
+  std::deque<Job> jobs;
+  bool stopping = false;
+  bool drained = false;  // stopping, and every queued job and frame in flight is done
+  std::future<void> finished;  // the thread is done with this engine (its context destroyed)
+  std::thread::id thread_id;
+  RendererInfo info;  // set before create() returns, constant after
+  Caps caps;
+
+  void queue(Job job) {
+    {
+      std::lock_guard<std::mutex> lock(signal->mutex);
+      jobs.push_back(std::move(job));
+    }
+    signal->changed.notify_all();
+  }
+
+  static void run(const std::shared_ptr<Core>& core, std::promise<void>& ready);
+  void serve(GlState& gl);
+  std::optional<Job> next_job(GlState& gl);
+  bool finish_front(GlState& gl, std::chrono::nanoseconds wait);
+};
+
+namespace {
+
+// Each job runs with the context's software lock held (see Context::exclusive): llvmpipe crashes when two
+// contexts of one display render on different threads at once.
+void run_job(GlState& gl, const Job& job) {
+  const auto exclusive = gl.context->exclusive();
+  job(gl);
+}
+
+std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
+  if (!gl.scene || !gl.output->configured()) {
+    throw Error(ErrorKind::InvalidArgument, "a frame was submitted before a scene and an output layout");
+  }
+  std::unique_ptr<FrameStorage> storage = gl.pool->acquire(gl.output->layout().size);
+  try {
+    gl.pool->begin_timer(*storage);
+    DrawTarget target;
+    target.width = gl.width;
+    target.height = gl.height;
+    target.image_framebuffer = gl.output->image_framebuffer();
+    if (gl.input && !request.input.empty()) {
+      gl.input->upload(request.input.data(), request.input.size());
+      request.input_owner.reset();  // uploaded: the caller's memory is free again
+    }
+    if (gl.input && gl.input->has_frame()) {
+      gl.input->convert(gl.shared.vertex_array.get());
+      target.input_texture = gl.input->texture();
+      target.input_width = gl.input->format().width;
+      target.input_height = gl.input->format().height;
+    }
+    gl.scene->draw(request.uniforms, target);
+    gl.output->finish_frame(*gl.pool, *storage);
+    gl.context->check_reset();  // a GPU reset makes the frame garbage: Error(ContextLost)
+    if (const GLenum error = glGetError(); error != GL_NO_ERROR) {
+      throw Error(ErrorKind::Gl, "OpenGL error " + hex(error) + " while rendering a frame",
+                  "This is a driver or engine problem; run with GST_DEBUG=shaderflow*:6 and report it.");
+    }
+  } catch (...) {
+    gl.pool->recycle(std::move(storage));
+    throw;
+  }
+  return storage;
+}
+
+// The scene compiled again for the output's byte order (once per negotiation; RGBA and every YUV format
+// need none), and its feedback buffers at the output size.
+void fit_scene_to_output(GlState& gl) {
+  if (!gl.scene) return;
+  if (gl.scene->image_output() != gl.output->image_output()) {
+    auto programs = ScenePrograms::compile(gl.scene->scene(), gl.shared, gl.output->image_output());
+    programs->resize(gl.width, gl.height);
+    programs->resolve_uniforms(gl.uniforms);
+    gl.scene = std::move(programs);
+  }
+}
+
+}  // namespace
+
+namespace {
+
+// Process exit: once exit() runs, the GL dispatch library's own destructor may free its state while an
+// engine thread still tears down (frames released by the last static destructors, an engine stopped just
+// before main returned). Exit waits for a teardown in progress; later ones leave their objects to the OS.
+struct ExitGuard {
+  std::mutex mutex;
+  bool exiting = false;
+};
+
+ExitGuard& exit_guard() {
+  static ExitGuard* const guard = [] {
+    auto* created = new ExitGuard;  // never destroyed: engine threads may use it during exit
+    std::atexit([] {
+      std::lock_guard<std::mutex> lock(exit_guard().mutex);
+      exit_guard().exiting = true;
+    });
+    return created;
+  }();
+  return *guard;
+}
+
+void tear_down(std::unique_ptr<GlState> gl) {
+  if (!gl->context) return;  // no context was made: nothing GL to destroy
+  std::lock_guard<std::mutex> lock(exit_guard().mutex);
+  if (exit_guard().exiting) {
+    gl.release();  // NOLINT: the process is ending; its GL objects go with it
+    return;
+  }
+  const auto exclusive = gl->context->exclusive();
+  gl->in_flight.clear();
+  gl->scene.reset();
+  gl->input.reset();
+  gl->output.reset();
+  gl->pool.reset();  // every frame has come back
+  gl->shared = GlShared{};
+  gl->current.reset();  // releases the context and EGL's per-thread state
+}
+
+}  // namespace
+
+void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& ready) {
+  core->thread_id = std::this_thread::get_id();
+  auto gl = std::make_unique<GlState>();
+  try {
+    gl->context = Context::create(core->options.device);
+    gl->current = std::make_unique<Context::Current>(*gl->context);  // once, for the thread's whole life
+    const auto exclusive = gl->context->exclusive();
+    core->info = gl->context->info();
+    core->caps = gl->context->caps();
+    gl->shared = GlShared::create(core->caps);
+    // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries (desktop
+    // GL 3.3) give each frame's GPU time.
+    gl->pool = std::make_unique<FramePool>(core->caps.buffer_storage, !core->caps.gles, core->returns);
+    gl->output = std::make_unique<OutputStage>(gl->shared);
+  } catch (...) {
+    ready.set_exception(std::current_exception());
+    tear_down(std::move(gl));
+    return;
+  }
+  ready.set_value();
+  core->serve(*gl);
+  tear_down(std::move(gl));
+}
+
+// The next job, or none when the thread should finish a frame in flight; waits while there is nothing to
+// do. Returns nullopt with no frames in flight only when the engine is done.
+std::optional<Job> Engine::Core::next_job(GlState& gl) {
+  std::unique_lock<std::mutex> lock(signal->mutex);
+  for (;;) {
+    if (!jobs.empty()) {
+      Job job = std::move(jobs.front());
+      jobs.pop_front();
+      return job;
+    }
+    if (!gl.in_flight.empty()) return std::nullopt;
+    if (stopping) {
+      if (!drained) {
+        drained = true;
+        signal->changed.notify_all();
+      }
+      if (returns->outstanding() == 0) return std::nullopt;
+    }
+    signal->changed.wait(lock);
+  }
+}
+
+// Finishes the oldest frame in flight if its fence passes within `wait`: its ticket gets the frame (or the
+// error). False when it is still on the GPU.
+bool Engine::Core::finish_front(GlState& gl, std::chrono::nanoseconds wait) {
+  InFlight& frame = gl.in_flight.front();
+  const auto now = std::chrono::steady_clock::now();
+  if (!frame.waiting_since) frame.waiting_since = now;
+  try {
+    const auto exclusive = gl.context->exclusive();
+    if (!gl.pool->try_finish(*frame.storage, wait)) {
+      if (now - *frame.waiting_since < std::chrono::milliseconds(options.fence_timeout_ms)) return false;
+      throw Error(ErrorKind::Gl,
+                  "the GPU did not finish a frame within " + std::to_string(options.fence_timeout_ms / 1000) + " s",
+                  "The scene may loop forever or be far too heavy for this GPU at this size: simplify it or lower "
+                  "the resolution.");
+    }
+    frame.promise->set_value(gl.pool->publish(std::move(frame.storage)));
+  } catch (...) {
+    if (frame.storage) gl.pool->recycle(std::move(frame.storage));
+    frame.promise->set_exception(std::current_exception());
+  }
+  gl.in_flight.pop_front();
+  return true;
+}
+
+// Runs jobs in order; frames in flight are finished as soon as their fence has passed, and waited for
+// (in short slices, so new work is never held up) only when there is nothing else to do.
+void Engine::Core::serve(GlState& gl) {
+  for (;;) {
+    std::optional<Job> job = next_job(gl);
+    if (job) {
+      run_job(gl, *job);
+      while (!gl.in_flight.empty() && finish_front(gl, std::chrono::nanoseconds(0))) {
+      }
+      continue;
+    }
+    if (gl.in_flight.empty()) return;  // stopping, drained, every frame back
+    finish_front(gl, kWaitSlice);
+  }
+}
+
+void check_output_layout(const FrameLayout& layout, const Caps& caps, const std::string& renderer) {
+  const int width = layout.format.width, height = layout.format.height;
+  const int max_size = caps.max_texture_size;
+  if (width < 1 || height < 1 || width > max_size || height > max_size) {
+    throw Error(ErrorKind::InvalidArgument,
+                "output size " + std::to_string(width) + "x" + std::to_string(height) + " is not supported",
+                "Width and height must be between 1 and " + std::to_string(max_size) + " (GL_MAX_TEXTURE_SIZE of " +
+                    renderer + ").");
+  }
+  const std::vector<PlaneShape> shapes = plane_shapes(layout.format);
+  std::size_t end = 0;
+  for (std::size_t i = 0; i < shapes.size(); ++i) {
+    const std::size_t row = static_cast<std::size_t>(shapes[i].width) * static_cast<std::size_t>(shapes[i].bytes_per_texel);
+    if (layout.strides[i] % 4 != 0 || layout.offsets[i] % 4 != 0 || layout.strides[i] < row) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "plane " + std::to_string(i) + " has stride " + std::to_string(layout.strides[i]) + " and offset " +
+                      std::to_string(layout.offsets[i]) + ": both must be multiples of 4 and a row must fit",
+                  "Use the default video layout (GstVideoInfo) for the output buffers.");
+    }
+    end = std::max(end, layout.offsets[i] + layout.strides[i] * static_cast<std::size_t>(shapes[i].height));
+  }
+  // The frame is read back from a texture of stride/4 texels a row and as many rows as the bytes need.
+  const std::size_t rows = layout.size / layout.strides[0] + (layout.size % layout.strides[0] ? 1 : 0);
+  if (layout.size < end || layout.size % 4 != 0 || layout.strides[0] / 4 > static_cast<std::size_t>(max_size) ||
+      rows > static_cast<std::size_t>(max_size)) {
+    throw Error(ErrorKind::InvalidArgument, "output layout of " + std::to_string(layout.size) + " bytes does not fit",
+                "The frame must hold every plane, be a multiple of 4 bytes and fit in a texture of " +
+                    std::to_string(max_size) + " texels a side.");
+  }
+}
+
+void check_input_size(const VideoFormat& format, const Caps& caps, const std::string& renderer) {
+  const int max_size = caps.max_texture_size;
+  if (format.width < 1 || format.height < 1 || format.width > max_size || format.height > max_size) {
+    throw Error(ErrorKind::InvalidArgument,
+                "input size " + std::to_string(format.width) + "x" + std::to_string(format.height) + " is not supported",
+                "Width and height must be between 1 and " + std::to_string(max_size) + " (GL_MAX_TEXTURE_SIZE of " +
+                    renderer + ").");
+  }
+}
+
+Engine::Engine(std::shared_ptr<Core> core) : core_(std::move(core)) {}
+
+std::unique_ptr<Engine> Engine::create(const EngineOptions& options) {
+  exit_guard();  // registered before any engine thread can tear down
+  auto core = std::make_shared<Core>();
+  core->options = options;
+  core->returns = std::make_shared<ReturnQueue>([signal = core->signal] {
+    std::lock_guard<std::mutex> lock(signal->mutex);
+    signal->changed.notify_all();
+  });
+  auto ready = std::make_shared<std::promise<void>>();
+  auto finished = std::make_shared<std::promise<void>>();
+  std::future<void> started = ready->get_future();
+  core->finished = finished->get_future();
+  run_on_engine_thread([core, ready, finished] {
+    Core::run(core, *ready);
+    finished->set_value();
+  });
+  started.get();  // rethrows why no context could be made
+  return std::unique_ptr<Engine>(new Engine(std::move(core)));
+}
+
+Engine::~Engine() {
+  std::unique_lock<std::mutex> lock(core_->signal->mutex);
+  core_->stopping = true;
+  core_->signal->changed.notify_all();
+  core_->signal->changed.wait(lock, [this] { return core_->drained; });
+  const bool frames_held = core_->returns->outstanding() > 0;
+  lock.unlock();
+  // Frames held elsewhere keep the thread until they come back; it tears down by itself then.
+  if (!frames_held) core_->finished.wait();
+}
+
+const RendererInfo& Engine::info() const { return core_->info; }
+const Caps& Engine::caps() const { return core_->caps; }
+std::thread::id Engine::thread_id() const { return core_->thread_id; }
+
+namespace {
+
+// A job whose result (or Error) comes back through a future.
+template <typename Result, typename Work>
+std::future<Result> queue_with_result(Engine::Core& core, Work work) {
+  auto promise = std::make_shared<std::promise<Result>>();
+  std::future<Result> result = promise->get_future();
+  core.queue([promise, work = std::move(work)](GlState& gl) mutable {
+    try {
+      if constexpr (std::is_void_v<Result>) {
+        work(gl);
+        promise->set_value();
+      } else {
+        promise->set_value(work(gl));
+      }
+    } catch (...) {
+      promise->set_exception(std::current_exception());
+    }
+  });
+  return result;
+}
+
+}  // namespace
+
+std::future<std::vector<std::string>> Engine::load_scene(Scene scene) {
+  return queue_with_result<std::vector<std::string>>(*core_, [scene = std::move(scene)](GlState& gl) {
+    auto programs = ScenePrograms::compile(scene, gl.shared, gl.output->image_output());
+    if (gl.width > 0) programs->resize(gl.width, gl.height);
+    std::vector<std::string> warnings = programs->resolve_uniforms(gl.uniforms);
+    gl.scene = std::move(programs);  // the old scene's GL objects go here, on this thread
+    return warnings;
+  });
+}
+
+std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values) {
+  return queue_with_result<std::vector<std::string>>(*core_, [values = std::move(values)](GlState& gl) {
+    gl.uniforms = values;
+    return gl.scene ? gl.scene->resolve_uniforms(gl.uniforms) : std::vector<std::string>{};
+  });
+}
+
+std::future<void> Engine::set_output(const FrameLayout& layout) {
+  check_output_layout(layout, core_->caps, core_->info.renderer);
+  return queue_with_result<void>(*core_, [layout](GlState& gl) {
+    gl.output->configure(layout);
+    if (layout.format.width != gl.width || layout.format.height != gl.height) {
+      gl.width = layout.format.width;
+      gl.height = layout.format.height;
+      if (gl.scene) gl.scene->resize(gl.width, gl.height);  // feedback at another size starts over, cleared
+    }
+    fit_scene_to_output(gl);
+  });
+}
+
+std::future<void> Engine::set_input(const VideoFormat& format) {
+  check_input_size(format, core_->caps, core_->info.renderer);
+  return queue_with_result<void>(*core_, [format](GlState& gl) {
+    gl.input = std::make_unique<VideoInput>(format, gl.shared.dialect, gl.shared.fullscreen_vertex);
+  });
+}
+
+Ticket Engine::submit(FrameRequest request) {
+  auto promise = std::make_shared<std::promise<Frame>>();
+  Ticket ticket(promise->get_future().share());
+  core_->queue([promise, request = std::move(request)](GlState& gl) mutable {
+    try {
+      gl.in_flight.push_back({render_frame(gl, request), promise, std::nullopt});
+    } catch (...) {
+      promise->set_exception(std::current_exception());
+    }
+  });
+  return ticket;
+}
+
+Frame Engine::render(const FrameUniforms& uniforms) {
+  FrameRequest request;
+  request.uniforms = uniforms;
+  return submit(std::move(request)).wait();
+}
+
+std::future<void> Engine::inject_reset(unsigned status, int after_checks) {
+  return queue_with_result<void>(*core_,
+                                 [status, after_checks](GlState& gl) { gl.context->inject_reset(status, after_checks); });
+}
+
+}  // namespace shaderflow::render

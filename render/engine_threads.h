@@ -1,0 +1,16 @@
+// The threads engines run on ("shaderflow-gl"). A thread outlives its engine: when an engine is done, its
+// thread waits, idle, for the next engine instead of exiting (and exits after a while without one). Why:
+// glibc gives each new thread that allocates a malloc arena of its own, and a driver that allocates
+// heavily per context (llvmpipe's LLVM JIT) left a little of every arena it touched in use, so an
+// application that starts and stops pipelines in a loop grew by ~65 KiB a cycle with a new thread per
+// engine; with the threads reused, by what it did before the engine had threads (~16 KiB).
+#pragma once
+
+#include <functional>
+
+namespace shaderflow::render {
+
+// Runs `work` on an idle engine thread, or on a new one.
+void run_on_engine_thread(std::function<void()> work);
+
+}  // namespace shaderflow::render

@@ -1,0 +1,82 @@
+// What flows through the engine for one frame: the request (its uniforms and, for the filter, its input
+// planes), the ticket that stands for it while it renders, and the finished frame.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <vector>
+
+#include "render/pixel_formats.h"
+
+namespace shaderflow::render {
+
+// The per-frame values of the Shadertoy uniforms.
+struct FrameUniforms {
+  double time = 0.0;        // iTime, seconds
+  double time_delta = 0.0;  // iTimeDelta
+  double frame_rate = 0.0;  // iFrameRate
+  int frame = 0;            // iFrame
+  float mouse[4] = {0, 0, 0, 0};
+  float date[4] = {0, 0, 0, 0};  // year, month - 1, day, seconds since midnight
+  double duration = 0.0;    // seconds; 0 when unknown (ShaderFlow's iDuration, iTau = time / duration)
+};
+
+// Where a frame's time went: GPU time of its passes (GL timer query; -1 where unavailable) and how long
+// the engine thread waited for its readback fence.
+struct FrameTiming {
+  double gpu_ms = -1.0;
+  double wait_ms = 0.0;
+};
+
+struct FrameRequest {
+  FrameUniforms uniforms;
+  // The filter's input frame, laid out as the format given to Engine::set_input says. Read on the engine
+  // thread; input_owner keeps that memory valid until then and is released there once it is uploaded.
+  std::vector<InputPlane> input;
+  std::shared_ptr<const void> input_owner;
+};
+
+struct FrameStorage;  // engine internal: the readback buffer a frame lives in
+
+// A finished frame: its bytes in the output layout. The memory stays valid, and is never reused, while
+// any copy of the Frame exists; dropping the last copy sends the buffer back to the engine thread (no GL
+// call happens on the dropping thread), also after the Engine itself is gone.
+class Frame {
+ public:
+  Frame() = default;
+  const std::uint8_t* data() const;
+  std::size_t size() const;
+  // The bytes are the GPU's readback buffer itself (persistent mapping) rather than a copy the engine
+  // thread made (drivers without GL_ARB_buffer_storage).
+  bool in_place() const;
+  const FrameTiming& timing() const;
+  explicit operator bool() const { return storage_ != nullptr; }
+  // Identifies the readback buffer, so tests can tell reuse from fresh allocation.
+  const void* buffer_identity() const { return storage_.get(); }
+
+ private:
+  friend class FramePool;
+  explicit Frame(std::shared_ptr<FrameStorage> storage) : storage_(std::move(storage)) {}
+  std::shared_ptr<FrameStorage> storage_;
+};
+
+// Stands for a submitted frame. wait() blocks until the frame is read back and returns it, or throws the
+// Error that rendering it raised. Copies share one result.
+class Ticket {
+ public:
+  Ticket() = default;
+  explicit Ticket(std::shared_future<Frame> result) : result_(std::move(result)) {}
+  Frame wait() const { return result_.get(); }
+  bool ready() const { return result_.wait_for(std::chrono::seconds(0)) == std::future_status::ready; }
+  bool valid() const { return result_.valid(); }
+
+ private:
+  std::shared_future<Frame> result_;
+};
+
+// iDate for the local wall clock now: year, month - 1, day, seconds since midnight.
+void current_date(float date[4]);
+
+}  // namespace shaderflow::render

@@ -1,0 +1,78 @@
+#include "render/gl_shared.h"
+
+#include <string>
+
+#include "render/error.h"
+#include "render/gl_program.h"
+
+namespace shaderflow::render {
+
+namespace {
+
+GLenum gl_min_filter(Sampler::Filter filter) {
+  switch (filter) {
+    case Sampler::Filter::Nearest: return GL_NEAREST;
+    case Sampler::Filter::Linear: return GL_LINEAR;
+    default: return GL_LINEAR_MIPMAP_LINEAR;
+  }
+}
+
+int sampler_index(const Sampler& sampler) {
+  return static_cast<int>(sampler.filter) * 2 + static_cast<int>(sampler.wrap);
+}
+
+gl::Shader vertex_shader(GlslDialect dialect, const std::string& body) {
+  std::string log;
+  gl::Shader shader = compile(GL_VERTEX_SHADER, version_header(dialect) + body, log);
+  if (!shader) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
+  return shader;
+}
+
+// GLES 3.0 renders into float textures only with EXT_color_buffer_float; half floats are the fallback
+// there (exact for integers up to 2048, so counters still accumulate exactly that far).
+GLenum feedback_format(const Caps& caps) {
+  if (!caps.gles) return GL_RGBA32F;
+  GLint count = 0;
+  glGetIntegerv(GL_NUM_EXTENSIONS, &count);
+  for (GLint i = 0; i < count; ++i) {
+    const char* name = reinterpret_cast<const char*>(glGetStringi(GL_EXTENSIONS, static_cast<GLuint>(i)));
+    if (name && std::string(name) == "GL_EXT_color_buffer_float") return GL_RGBA32F;
+  }
+  return GL_RGBA16F;
+}
+
+}  // namespace
+
+GlShared GlShared::create(const Caps& caps) {
+  GlShared shared;
+  shared.dialect = caps.gles ? GlslDialect::Es300 : GlslDialect::Desktop330;
+  GLuint vao = 0;
+  glGenVertexArrays(1, &vao);  // core profiles draw nothing without a bound vertex array
+  shared.vertex_array = gl::VertexArray(vao);
+  shared.fullscreen_vertex = vertex_shader(shared.dialect, kFullscreenVertexBody);
+  shared.upright = !caps.gles;
+  if (shared.upright) {
+    std::string upside_down = kFullscreenVertexBody;
+    upside_down.replace(upside_down.find("vec4(corner, 0.0, 1.0)"), 22, "vec4(corner.x, -corner.y, 0.0, 1.0)");
+    shared.upright_vertex = vertex_shader(shared.dialect, upside_down);
+  }
+  for (int filter = 0; filter < 3; ++filter) {
+    for (int wrap = 0; wrap < 2; ++wrap) {
+      GLuint id = 0;
+      glGenSamplers(1, &id);
+      const GLenum min = gl_min_filter(static_cast<Sampler::Filter>(filter));
+      glSamplerParameteri(id, GL_TEXTURE_MIN_FILTER, static_cast<GLint>(min));
+      glSamplerParameteri(id, GL_TEXTURE_MAG_FILTER, filter == 0 ? GL_NEAREST : GL_LINEAR);
+      const GLint mode = wrap == 0 ? GL_CLAMP_TO_EDGE : GL_REPEAT;
+      glSamplerParameteri(id, GL_TEXTURE_WRAP_S, mode);
+      glSamplerParameteri(id, GL_TEXTURE_WRAP_T, mode);
+      shared.samplers[filter * 2 + wrap] = gl::Sampler(id);
+    }
+  }
+  shared.float_format = feedback_format(caps);
+  return shared;
+}
+
+GLuint GlShared::sampler_for(const Sampler& sampler) const { return samplers[sampler_index(sampler)].get(); }
+
+}  // namespace shaderflow::render

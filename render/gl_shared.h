@@ -1,0 +1,31 @@
+// GL objects every stage of one engine shares, made once on the engine thread: the vertex array core
+// profiles need, the full-screen triangle (and its upside-down twin for upright image passes), the six
+// channel samplers, and what the context can render into.
+#pragma once
+
+#include <glad/gl.h>
+
+#include "render/context.h"
+#include "render/gl_objects.h"
+#include "render/scene.h"
+#include "render/shader_source.h"
+
+namespace shaderflow::render {
+
+struct GlShared {
+  GlslDialect dialect = GlslDialect::Desktop330;
+  gl::VertexArray vertex_array;
+  gl::Shader fullscreen_vertex;
+  gl::Shader upright_vertex;  // the triangle upside down, for ImageOutput::upright
+  // Desktop GL: the image pass renders top row first (see ImageOutput); GLSL ES has no
+  // origin_upper_left, so there the image pass renders in GL orientation and the output pass turns it.
+  bool upright = false;
+  gl::Sampler samplers[6];  // filter x wrap, see sampler_for()
+  GLenum float_format = GL_RGBA32F;  // feedback buffers
+
+  // Context current. Throws Error(Gl) if an internal shader does not compile.
+  static GlShared create(const Caps& caps);
+  GLuint sampler_for(const Sampler& sampler) const;
+};
+
+}  // namespace shaderflow::render

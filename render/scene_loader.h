@@ -1,0 +1,24 @@
+// From scene=NAME|PATH to a render::Scene: built-in scenes, .frag/.glsl files (single-pass or native
+// multipass) and Shadertoy JSON (.json, read with json-glib). Pictures are left undecoded (their paths in
+// Channel::path): decoding belongs to whoever embeds the engine (the elements use GStreamer's decoders).
+#pragma once
+
+#include <string>
+
+#include "render/scene.h"
+
+namespace shaderflow::render {
+
+// Throws Error: SceneNotFound for a missing file or texture (naming it), SceneUnreadable for a malformed
+// file, naming the file and what is wrong.
+Scene read_scene(const std::string& scene);
+
+// Shadertoy's JSON (the API's {"Shader": {...}}, an export's [ {...} ], or the bare shader object).
+Scene load_shadertoy_json(const std::string& path);
+// The same from the file's text; `path` names it in messages and locates its textures.
+Scene parse_shadertoy_json(const std::string& text, const std::string& path);
+
+// True for a regular file (a directory or FIFO is not a file to read).
+bool is_regular_file(const std::string& path);
+
+}  // namespace shaderflow::render

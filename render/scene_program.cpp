@@ -1,0 +1,491 @@
+#include "render/scene_program.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "render/error.h"
+#include "render/gl_program.h"
+
+namespace shaderflow::render {
+
+namespace {
+
+UniformType uniform_type(GLenum type, GLint size) {
+  using B = UniformType::Base;
+  struct Entry {
+    GLenum gl;
+    B base;
+    int components;
+    const char* name;
+  };
+  static const Entry table[] = {
+      {GL_FLOAT, B::Float, 1, "float"},       {GL_FLOAT_VEC2, B::Float, 2, "vec2"},
+      {GL_FLOAT_VEC3, B::Float, 3, "vec3"},   {GL_FLOAT_VEC4, B::Float, 4, "vec4"},
+      {GL_INT, B::Int, 1, "int"},             {GL_INT_VEC2, B::Int, 2, "ivec2"},
+      {GL_INT_VEC3, B::Int, 3, "ivec3"},      {GL_INT_VEC4, B::Int, 4, "ivec4"},
+      {GL_UNSIGNED_INT, B::UInt, 1, "uint"},  {GL_UNSIGNED_INT_VEC2, B::UInt, 2, "uvec2"},
+      {GL_UNSIGNED_INT_VEC3, B::UInt, 3, "uvec3"}, {GL_UNSIGNED_INT_VEC4, B::UInt, 4, "uvec4"},
+      {GL_BOOL, B::Bool, 1, "bool"},          {GL_BOOL_VEC2, B::Bool, 2, "bvec2"},
+      {GL_BOOL_VEC3, B::Bool, 3, "bvec3"},    {GL_BOOL_VEC4, B::Bool, 4, "bvec4"},
+      {GL_SAMPLER_2D, B::Sampler, 1, "sampler2D"}, {GL_SAMPLER_3D, B::Sampler, 1, "sampler3D"},
+      {GL_SAMPLER_CUBE, B::Sampler, 1, "samplerCube"},
+  };
+  UniformType result;
+  result.array_size = size;
+  for (const Entry& entry : table) {
+    if (entry.gl == type) {
+      result.base = entry.base;
+      result.components = entry.components;
+      result.glsl_name = entry.name;
+      return result;
+    }
+  }
+  result.glsl_name = "a matrix or other type";
+  return result;
+}
+
+void apply_uniform(GLint location, const CoercedUniform& value) {
+  using B = UniformType::Base;
+  switch (value.base) {
+    case B::Float:
+      switch (value.components) {
+        case 1: glUniform1fv(location, 1, value.f); break;
+        case 2: glUniform2fv(location, 1, value.f); break;
+        case 3: glUniform3fv(location, 1, value.f); break;
+        default: glUniform4fv(location, 1, value.f); break;
+      }
+      break;
+    case B::Int:
+    case B::Bool:  // GL sets bools through the int entry points
+      switch (value.components) {
+        case 1: glUniform1iv(location, 1, value.i); break;
+        case 2: glUniform2iv(location, 1, value.i); break;
+        case 3: glUniform3iv(location, 1, value.i); break;
+        default: glUniform4iv(location, 1, value.i); break;
+      }
+      break;
+    case B::UInt:
+      switch (value.components) {
+        case 1: glUniform1uiv(location, 1, value.u); break;
+        case 2: glUniform2uiv(location, 1, value.u); break;
+        case 3: glUniform3uiv(location, 1, value.u); break;
+        default: glUniform4uiv(location, 1, value.u); break;
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+struct ActiveUniform {
+  GLint location = -1;
+  UniformType type;
+};
+
+struct BuiltinLocations {
+  GLint resolution = -1, time = -1, time_delta = -1, frame_rate = -1, frame = -1, mouse = -1, date = -1;
+  GLint channel_resolution = -1, channel_time = -1;
+  GLint deltatime = -1, framerate = -1, aspect_ratio = -1, width = -1, height = -1, tau = -1, duration = -1;
+
+  explicit BuiltinLocations(GLuint id)
+      : resolution(glGetUniformLocation(id, "iResolution")),
+        time(glGetUniformLocation(id, "iTime")),
+        time_delta(glGetUniformLocation(id, "iTimeDelta")),
+        frame_rate(glGetUniformLocation(id, "iFrameRate")),
+        frame(glGetUniformLocation(id, "iFrame")),
+        mouse(glGetUniformLocation(id, "iMouse")),
+        date(glGetUniformLocation(id, "iDate")),
+        channel_resolution(glGetUniformLocation(id, "iChannelResolution")),
+        channel_time(glGetUniformLocation(id, "iChannelTime")),
+        deltatime(glGetUniformLocation(id, "iDeltatime")),
+        framerate(glGetUniformLocation(id, "iFramerate")),
+        aspect_ratio(glGetUniformLocation(id, "iAspectRatio")),
+        width(glGetUniformLocation(id, "iWidth")),
+        height(glGetUniformLocation(id, "iHeight")),
+        tau(glGetUniformLocation(id, "iTau")),
+        duration(glGetUniformLocation(id, "iDuration")) {}
+  BuiltinLocations() = default;
+};
+
+// The user-declared uniforms a linked program really uses (the compiler drops the others).
+std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
+  std::map<std::string, ActiveUniform> result;
+  GLint count = 0;
+  glGetProgramiv(id, GL_ACTIVE_UNIFORMS, &count);
+  for (GLint index = 0; index < count; ++index) {
+    char name[256];
+    GLsizei length = 0;
+    GLint size = 0;
+    GLenum type = 0;
+    glGetActiveUniform(id, static_cast<GLuint>(index), sizeof name, &length, &size, &type, name);
+    std::string uniform_name(name, static_cast<std::size_t>(length));
+    if (uniform_name.size() > 3 && uniform_name.compare(uniform_name.size() - 3, 3, "[0]") == 0) {
+      uniform_name.resize(uniform_name.size() - 3);
+    }
+    if (is_builtin_uniform(uniform_name)) continue;
+    result[uniform_name] = {glGetUniformLocation(id, uniform_name.c_str()), uniform_type(type, size)};
+  }
+  return result;
+}
+
+// Values that never change while a program lives, set once after linking.
+void set_constant_uniforms(GLuint id) {
+  glUseProgram(id);
+  glUniform1f(glGetUniformLocation(id, "iSampleRate"), 44100.0f);
+  glUniform1f(glGetUniformLocation(id, "iQuality"), 1.0f);
+  // Channels sample units 1-4, never unit 0 where the output pass binds the scene target: sampling
+  // a texture that is also being rendered to is undefined. Nothing is bound there yet: black.
+  for (int channel = 0; channel < 4; ++channel) {
+    const std::string name = "iChannel" + std::to_string(channel);
+    glUniform1i(glGetUniformLocation(id, name.c_str()), channel + 1);
+  }
+}
+
+gl::Program compile_and_link(const Scene& scene, const render::Pass& pass, GlslDialect dialect,
+                             const gl::Shader& vertex, const ImageOutput& output) {
+  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output);
+  const std::string where = pass.buffer < 0 && scene.buffers.empty()
+                                ? pass.source.name
+                                : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
+  std::string log;
+  gl::Shader fragment = compile(GL_FRAGMENT_SHADER, assembled.text, log);
+  if (!fragment) {
+    throw Error(ErrorKind::ShaderCompile, "GLSL compile error in " + where + ":\n" + map_shader_log(log, assembled),
+                "Fix the shader at the line shown. Shadertoy-style code defines "
+                "'void mainImage(out vec4 fragColor, in vec2 fragCoord)'; the Shadertoy uniforms "
+                "(iTime, iResolution, iChannel0...) are declared for you.");
+  }
+  gl::Program program = link(vertex, fragment, log);
+  if (!program) {
+    throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + where + ":\n" + map_shader_log(log, assembled),
+                "Check that main()/mainImage() is defined once and writes the output colour.");
+  }
+  return program;
+}
+
+void check_pictures_decoded(const render::Pass& pass) {
+  for (const Channel& channel : pass.channels) {
+    if (channel.kind != Channel::Kind::Picture) continue;
+    const Picture* picture = channel.picture.get();
+    if (!picture || picture->width < 1 || picture->height < 1 ||
+        picture->rgba.size() < static_cast<std::size_t>(picture->width) * static_cast<std::size_t>(picture->height) * 4) {
+      throw Error(ErrorKind::InvalidArgument, "picture '" + channel.path + "' was not decoded",
+                  "Picture channels need their decoded RGBA pixels (Channel::picture).");
+    }
+  }
+}
+
+// The texture a picture channel samples: uploaded once per (picture, vflip), with mipmaps.
+gl::Texture upload_picture(const Picture& picture, bool vflip) {
+  GLuint id = 0;
+  glGenTextures(1, &id);
+  gl::Texture texture(id);
+  glBindTexture(GL_TEXTURE_2D, id);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  // GL's texture row 0 is v = 0, the bottom. Pictures come top row first, so vflip (upright, as
+  // Shadertoy) uploads the rows bottom-up; without it the picture's top row lands at v = 0.
+  std::vector<std::uint8_t> flipped;
+  const std::uint8_t* data = picture.rgba.data();
+  if (vflip) {
+    const std::size_t row = static_cast<std::size_t>(picture.width) * 4;
+    flipped.resize(picture.rgba.size());
+    for (int y = 0; y < picture.height; ++y) {
+      std::copy_n(&picture.rgba[static_cast<std::size_t>(picture.height - 1 - y) * row], row,
+                  &flipped[static_cast<std::size_t>(y) * row]);
+    }
+    data = flipped.data();
+  }
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, picture.width, picture.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, data);
+  glGenerateMipmap(GL_TEXTURE_2D);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  return texture;
+}
+
+}  // namespace
+
+// One compiled pass: its program, where its uniforms live, and what its channels read.
+struct ScenePrograms::Pass {
+  int buffer = -1;  // 0..3 for A..D, -1 for the image pass
+  gl::Program program;
+  BuiltinLocations builtins;
+  std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
+  std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
+  std::array<Channel, 4> channels;
+  std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by pictures_)
+};
+
+// A buffer pass's render target: two float textures, one read (the last complete frame) while the
+// other is written. Float storage so that feedback (x = previous + delta) accumulates exactly.
+struct ScenePrograms::Feedback {
+  gl::Texture textures[2];
+  gl::Framebuffer framebuffers[2];
+  int current = 0;       // index of the texture holding the last complete frame
+  bool mipmaps = false;  // some pass samples it with filter=mipmap: regenerate after each render
+};
+
+ScenePrograms::ScenePrograms(const Scene& scene, const GlShared& shared, const ImageOutput& output)
+    : scene_(scene), shared_(shared), image_output_(output) {
+  feedback_.resize(4);
+}
+
+ScenePrograms::~ScenePrograms() = default;
+
+std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const GlShared& shared,
+                                                      const ImageOutput& output) {
+  std::unique_ptr<ScenePrograms> programs(new ScenePrograms(scene, shared, output));
+  std::vector<const render::Pass*> all;
+  for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
+  all.push_back(&scene.image);
+  for (const render::Pass* pass : all) check_pictures_decoded(*pass);
+  for (const render::Pass* pass : all) {
+    const bool image = pass->buffer < 0;
+    Pass compiled;
+    compiled.buffer = pass->buffer;
+    compiled.channels = pass->channels;
+    compiled.program = compile_and_link(scene, *pass, shared.dialect,
+                                        image && shared.upright ? shared.upright_vertex : shared.fullscreen_vertex,
+                                        image ? output : ImageOutput{});
+    const GLuint id = compiled.program.get();
+    compiled.builtins = BuiltinLocations(id);
+    compiled.custom_uniforms = active_custom_uniforms(id);
+    set_constant_uniforms(id);
+    programs->passes_.push_back(std::move(compiled));
+  }
+  programs->read_uniform_docs();  // may throw for a malformed annotation: the old scene stays
+  programs->upload_pictures();
+  for (const Pass& pass : programs->passes_) {
+    if (pass.buffer >= 0) programs->feedback_[static_cast<std::size_t>(pass.buffer)] = std::make_unique<Feedback>();
+  }
+  for (const Pass& pass : programs->passes_) {
+    for (const Channel& channel : pass.channels) {
+      if (channel.kind != Channel::Kind::Buffer || channel.sampler.filter != Sampler::Filter::Mipmap) continue;
+      if (auto& target = programs->feedback_[static_cast<std::size_t>(channel.buffer)]) target->mipmaps = true;
+    }
+  }
+  return programs;
+}
+
+// What the scene says about its uniforms: declarations, initialisers and annotations of every pass.
+void ScenePrograms::read_uniform_docs() {
+  std::vector<const render::Pass*> all;
+  for (const render::Pass& pass : scene_.buffers) all.push_back(&pass);
+  all.push_back(&scene_.image);
+  declared_uniforms_ = declared_uniforms(scene_.common.code);
+  for (const UniformDoc& doc : uniform_docs(scene_.common.code, scene_.common.name)) uniform_docs_.emplace(doc.name, doc);
+  for (const render::Pass* pass : all) {
+    for (const std::string& name : declared_uniforms(pass->source.code)) {
+      if (std::find(declared_uniforms_.begin(), declared_uniforms_.end(), name) == declared_uniforms_.end()) {
+        declared_uniforms_.push_back(name);
+      }
+    }
+    const AssembledShader assembled = assemble_fragment_shader(scene_.common, pass->source, shared_.dialect);
+    uniform_defaults_.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
+    for (const UniformDoc& doc : uniform_docs(pass->source.code, pass->source.name)) uniform_docs_.emplace(doc.name, doc);
+  }
+  for (const auto& [name, doc] : uniform_docs_) {
+    if (doc.default_value) uniform_defaults_[name] = *doc.default_value;  // @default documents the value to use
+  }
+}
+
+void ScenePrograms::upload_pictures() {
+  for (Pass& pass : passes_) {
+    for (std::size_t c = 0; c < 4; ++c) {
+      const Channel& channel = pass.channels[c];
+      if (channel.kind != Channel::Kind::Picture) continue;
+      const auto key = std::make_pair(channel.picture.get(), channel.sampler.vflip);
+      auto it = pictures_.find(key);
+      if (it == pictures_.end()) it = pictures_.emplace(key, upload_picture(*channel.picture, channel.sampler.vflip)).first;
+      pass.pictures[c] = it->second.get();
+    }
+  }
+}
+
+void ScenePrograms::resize(int width, int height) {
+  width_ = width;
+  height_ = height;
+  for (auto& target : feedback_) {
+    if (!target) continue;
+    target->current = 0;
+    for (int i = 0; i < 2; ++i) {
+      make_target(target->textures[i], target->framebuffers[i], width, height, shared_.float_format);
+      glBindFramebuffer(GL_FRAMEBUFFER, target->framebuffers[i].get());
+      const GLfloat zero[4] = {0, 0, 0, 0};
+      glClearBufferfv(GL_COLOR, 0, zero);
+    }
+  }
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+// One requested value checked against the scene: an @enum name resolved, a type coerced, an @range
+// checked. Returns the warning that rejects it ("" when accepted or harmlessly unused).
+std::string ScenePrograms::check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
+                                         std::map<std::string, CoercedUniform>& accepted) {
+  const auto doc = uniform_docs_.find(name);
+  if (value.kind == UniformValue::Kind::Name && doc != uniform_docs_.end() && !doc->second.enum_values.empty()) {
+    std::string names;
+    for (const auto& [key, number] : doc->second.enum_values) {
+      if (key == value.name) value = UniformValue::of_int({static_cast<double>(number)});
+      names += (names.empty() ? "" : ", ") + key;
+    }
+    if (value.kind == UniformValue::Kind::Name) {
+      return "uniform '" + name + "' has no value named '" + value.name + "' (it knows: " + names + ")";
+    }
+  }
+  std::string warning;
+  if (name == "iMouse") {
+    const UniformType vec4_type{UniformType::Base::Float, 4, 1, "vec4"};
+    mouse_override_ = coerce_uniform(name, value, vec4_type, warning);
+    return warning;
+  }
+  if (is_builtin_uniform(name)) return "uniform '" + name + "' is set by shaderflow every frame and cannot be overridden";
+  const UniformType* type = nullptr;
+  for (const Pass& pass : passes_) {
+    if (auto it = pass.custom_uniforms.find(name); it != pass.custom_uniforms.end()) type = &it->second.type;
+  }
+  if (!type) {
+    if (std::find(declared_uniforms_.begin(), declared_uniforms_.end(), name) != declared_uniforms_.end()) return {};
+    std::string known;
+    for (const auto& declared : declared_uniforms_) known += (known.empty() ? "" : ", ") + declared;
+    return "unknown uniform '" + name + "': the scene declares " +
+           (known.empty() ? std::string("no uniforms of its own") : "only: " + known);
+  }
+  auto coerced = coerce_uniform(name, value, *type, warning);
+  if (!coerced) return warning;
+  accepted[name] = *coerced;
+  if (doc != uniform_docs_.end() && doc->second.range && value.kind != UniformValue::Kind::Name) {
+    const auto [low, high] = *doc->second.range;
+    for (const double component : value.components) {
+      if (component < low || component > high) {
+        std::ostringstream text;
+        text << "uniform '" << name << "' = " << value.describe() << " is outside its @range " << low << " .. " << high
+             << " (applied anyway)";
+        warnings.push_back(text.str());
+        break;
+      }
+    }
+  }
+  return {};
+}
+
+std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& requested) {
+  std::vector<std::string> warnings;
+  mouse_override_.reset();
+  std::map<std::string, CoercedUniform> accepted;
+  for (const auto& [name, given] : requested) {
+    UniformValue value = given;
+    const std::string warning = check_uniform(name, value, warnings, accepted);
+    if (!warning.empty()) warnings.push_back(warning);
+  }
+  for (Pass& pass : passes_) {
+    pass.pending_uniforms.clear();
+    for (const auto& [name, uniform] : pass.custom_uniforms) {
+      if (auto it = accepted.find(name); it != accepted.end()) {
+        pass.pending_uniforms.emplace_back(uniform.location, it->second);
+        continue;
+      }
+      CoercedUniform value = zero_uniform(uniform.type);
+      if (auto it = uniform_defaults_.find(name); it != uniform_defaults_.end()) {
+        std::string ignored;  // a default that does not fit its declared type (1.5 for an int) stays 0
+        if (auto coerced = coerce_uniform(name, it->second, uniform.type, ignored)) value = *coerced;
+      }
+      pass.pending_uniforms.emplace_back(uniform.location, value);
+    }
+  }
+  uniforms_dirty_ = true;
+  return warnings;
+}
+
+// Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and later
+// ones as the previous frame's (the `current` texture until they swap).
+void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12]) {
+  for (int c = 0; c < 4; ++c) {
+    const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
+    GLuint texture = 0;
+    float cw = 0, ch = 0;
+    Sampler sampler = channel.sampler;
+    if (channel.kind == Channel::Kind::Buffer) {
+      const Feedback& feedback = *feedback_[static_cast<std::size_t>(channel.buffer)];
+      texture = feedback.textures[feedback.current].get();
+      cw = static_cast<float>(width_);
+      ch = static_cast<float>(height_);
+      if (sampler.filter == Sampler::Filter::Mipmap && !feedback.mipmaps) sampler.filter = Sampler::Filter::Linear;
+    } else if (channel.kind == Channel::Kind::Picture) {
+      texture = pass.pictures[static_cast<std::size_t>(c)];
+      cw = static_cast<float>(channel.picture->width);
+      ch = static_cast<float>(channel.picture->height);
+    } else if (target.input_texture &&
+               (channel.kind == Channel::Kind::Input || (channel.kind == Channel::Kind::None && c == 0))) {
+      // The filter's video; an unbound iChannel0 is the input too, so single-pass effects need no binding.
+      texture = target.input_texture;
+      cw = static_cast<float>(target.input_width);
+      ch = static_cast<float>(target.input_height);
+      sampler = {Sampler::Filter::Linear, Sampler::Wrap::Clamp, false};
+    }
+    glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
+    glBindTexture(GL_TEXTURE_2D, texture);
+    glBindSampler(static_cast<GLuint>(1 + c), texture ? shared_.sampler_for(sampler) : 0);
+    channel_resolution[c * 3] = cw;
+    channel_resolution[c * 3 + 1] = ch;
+    channel_resolution[c * 3 + 2] = texture ? 1.0f : 0.0f;
+  }
+  glActiveTexture(GL_TEXTURE0);
+}
+
+void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12]) {
+  const float w = static_cast<float>(width_), h = static_cast<float>(height_);
+  const BuiltinLocations& loc = pass.builtins;
+  glUniform3f(loc.resolution, w, h, 1.0f);
+  glUniform1f(loc.time, static_cast<float>(frame.time));
+  glUniform1f(loc.time_delta, static_cast<float>(frame.time_delta));
+  glUniform1f(loc.frame_rate, static_cast<float>(frame.frame_rate));
+  glUniform1i(loc.frame, frame.frame);
+  glUniform4fv(loc.mouse, 1, mouse_override_ ? mouse_override_->f : frame.mouse);
+  glUniform4fv(loc.date, 1, frame.date);
+  glUniform3fv(loc.channel_resolution, 4, channel_resolution);
+  const float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
+  glUniform1fv(loc.channel_time, 4, channel_time);
+  glUniform1f(loc.deltatime, static_cast<float>(frame.time_delta));
+  glUniform1f(loc.framerate, static_cast<float>(frame.frame_rate));
+  glUniform1f(loc.aspect_ratio, w / h);
+  glUniform1f(loc.width, w);
+  glUniform1f(loc.height, h);
+  glUniform1f(loc.tau, frame.duration > 0 ? static_cast<float>(frame.time / frame.duration) : 0.0f);
+  glUniform1f(loc.duration, static_cast<float>(frame.duration));
+}
+
+void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
+  glBindVertexArray(shared_.vertex_array.get());
+  glViewport(0, 0, width_, height_);
+  for (Pass& pass : passes_) {
+    float channel_resolution[12] = {0};
+    bind_channels(pass, target, channel_resolution);
+    Feedback* feedback = pass.buffer >= 0 ? feedback_[static_cast<std::size_t>(pass.buffer)].get() : nullptr;
+    glBindFramebuffer(GL_FRAMEBUFFER,
+                      feedback ? feedback->framebuffers[1 - feedback->current].get() : target.image_framebuffer);
+    glUseProgram(pass.program.get());
+    set_builtins(pass, frame, channel_resolution);
+    if (uniforms_dirty_) {
+      for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
+    }
+    draw_fullscreen_triangle();
+    if (feedback) {
+      feedback->current = 1 - feedback->current;
+      if (feedback->mipmaps) {
+        glBindTexture(GL_TEXTURE_2D, feedback->textures[feedback->current].get());
+        glGenerateMipmap(GL_TEXTURE_2D);
+        glBindTexture(GL_TEXTURE_2D, 0);
+      }
+    }
+  }
+  uniforms_dirty_ = false;
+  for (int c = 0; c < 4; ++c) {
+    glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindSampler(static_cast<GLuint>(1 + c), 0);
+  }
+  glActiveTexture(GL_TEXTURE0);
+}
+
+}  // namespace shaderflow::render

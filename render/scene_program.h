@@ -1,0 +1,76 @@
+// A scene compiled for the GPU, on the engine thread: one program per pass with its uniform locations, the
+// pictures its channels sample, the feedback buffers its buffer passes write, and the user uniform values
+// resolved against what the programs declare.
+#pragma once
+
+#include <glad/gl.h>
+
+#include <array>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "render/frame.h"
+#include "render/gl_objects.h"
+#include "render/gl_shared.h"
+#include "render/scene.h"
+#include "render/shader_source.h"
+#include "render/uniforms.h"
+
+namespace shaderflow::render {
+
+// Where one frame of the scene goes and what it may read besides its own channels.
+struct DrawTarget {
+  int width = 0, height = 0;
+  GLuint image_framebuffer = 0;  // the image pass draws here
+  GLuint input_texture = 0;      // the filter's video (0: none)
+  int input_width = 0, input_height = 0;
+};
+
+class ScenePrograms {
+ public:
+  // Compiles and links every pass; throws Error(ShaderCompile) naming the file and line, or
+  // Error(InvalidArgument) for a picture channel without decoded pixels. Context current.
+  static std::unique_ptr<ScenePrograms> compile(const Scene& scene, const GlShared& shared, const ImageOutput& output);
+  ~ScenePrograms();
+  ScenePrograms(const ScenePrograms&) = delete;
+  ScenePrograms& operator=(const ScenePrograms&) = delete;
+
+  const Scene& scene() const { return scene_; }
+  const ImageOutput& image_output() const { return image_output_; }
+  // (Re)creates the feedback buffers at the output size, cleared to transparent black.
+  void resize(int width, int height);
+  // Checks the requested values against the programs and prepares them for glUniform (applied at the
+  // next draw). A uniform declared in several passes (or in Common) gets the same value in each.
+  std::vector<std::string> resolve_uniforms(const UniformValues& requested);
+  // Draws the buffer passes in order, then the image pass into target.image_framebuffer.
+  void draw(const FrameUniforms& frame, const DrawTarget& target);
+
+  struct Pass;
+  struct Feedback;
+
+ private:
+  ScenePrograms(const Scene& scene, const GlShared& shared, const ImageOutput& output);
+  void read_uniform_docs();
+  void upload_pictures();
+  std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
+                            std::map<std::string, CoercedUniform>& accepted);
+  void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12]);
+  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12]);
+
+  Scene scene_;
+  const GlShared& shared_;
+  ImageOutput image_output_;
+  std::vector<Pass> passes_;  // buffers in order, the image pass last
+  std::vector<std::string> declared_uniforms_;           // as written in the source (may be inactive)
+  std::map<std::string, UniformValue> uniform_defaults_;  // from initialisers and @default
+  std::map<std::string, UniformDoc> uniform_docs_;        // @enum and @range, by name
+  std::map<std::pair<const Picture*, bool>, gl::Texture> pictures_;  // (picture, vflip) -> texture
+  std::vector<std::unique_ptr<Feedback>> feedback_;  // by letter A..D; null where unused
+  std::optional<CoercedUniform> mouse_override_;
+  bool uniforms_dirty_ = false;
+  int width_ = 0, height_ = 0;
+};
+
+}  // namespace shaderflow::render
