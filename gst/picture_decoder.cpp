@@ -15,12 +15,28 @@ namespace shaderflow::gstglue {
 using render::Error;
 using render::ErrorKind;
 
+namespace {
+
+// FAULT INJECTION for tests: a slow decode (a huge picture, a slow disk) without a huge file.
+// SHADERFLOW_FAULT_INJECT_DECODE_DELAY_MS=MS[:PART] delays decoding every picture (whose path contains PART).
+void slow_down_for_tests(const std::string& path) {
+  const char* setting = g_getenv("SHADERFLOW_FAULT_INJECT_DECODE_DELAY_MS");
+  if (!setting) return;
+  gchar* end = nullptr;
+  const guint64 delay_ms = g_ascii_strtoull(setting, &end, 10);
+  if (end && *end == ':' && path.find(end + 1) == std::string::npos) return;
+  g_usleep(static_cast<gulong>(delay_ms * 1000));
+}
+
+}  // namespace
+
 std::shared_ptr<const render::Picture> decode_picture(const std::string& path) {
   if (!render::is_regular_file(path)) {
     throw Error(ErrorKind::SceneNotFound, "picture '" + path + "' not found",
                 "Check the path (relative paths start from the scene file's folder, or the current directory "
                 "for the channelN properties).");
   }
+  slow_down_for_tests(path);
   GError* error = nullptr;
   GstElement* pipeline = gst_parse_launch(
       "filesrc name=file ! decodebin ! videoconvert ! video/x-raw,format=RGBA ! appsink name=sink sync=false", &error);

@@ -22,6 +22,8 @@ packages=(
   nginx libnginx-mod-rtmp python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # fuzzing (scripts/fuzz.sh, meson test fuzz): clang with its libFuzzer runtime; scripts/valgrind.sh
   clang libclang-rt-dev valgrind
+  # tests/elements/test_gl_thread.sh: which thread makes each GL call (gdb breakpoints)
+  gdb
   # docker tests (tests/docker): the images are built with buildah on a debootstrapped Debian, since
   # CI has no Docker engine and no registry; docker-compose validates the compose files, ffprobe the video
   buildah podman debootstrap debian-archive-keyring docker-compose ffmpeg

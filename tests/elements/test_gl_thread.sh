@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Every GL call of the engine runs on its own thread: under gdb, a source and a filter render 30 and then
+# 300 frames. eglMakeCurrent must be called as often for 300 frames as for 30 (once per context, not per
+# frame), every draw and readback must come from a thread named shaderflow-gl, and so must every deletion
+# of a readback buffer, also of frames a sink held until after the pipeline stopped.
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+command -v gdb >/dev/null || { echo "SKIP: gdb is not installed"; exit 77; }
+
+probe() {  # frames -> the probe's JSON line
+  gdb -q -batch -x "$here/gl_thread_probe.py" --args gst-launch-1.0 -q \
+    shaderflowsrc num-buffers="$1" ! video/x-raw,format=RGBA,width=64,height=48 ! \
+    shaderflowfilter scene=grayscale readback-depth=3 ! video/x-raw,format=NV12 ! fakesink 2>/dev/null |
+    sed -n 's/^PROBE //p'
+}
+
+few="$(probe 30)"
+many="$(probe 300)"
+echo "30 frames:  $few"
+echo "300 frames: $many"
+/usr/bin/python3 - "$few" "$many" <<'PY'
+import json, sys
+few, many = (json.loads(text) for text in sys.argv[1:3])
+failures = []
+def total(counts, key): return sum(counts.get(key, {}).values())
+if total(few, "make_current") == 0:
+    failures.append("no eglMakeCurrent seen: the probe did not attach")
+if total(few, "make_current") != total(many, "make_current"):
+    failures.append(f"eglMakeCurrent grows with frames: {total(few, 'make_current')} for 30, {total(many, 'make_current')} for 300")
+if total(many, "draw") < 600:
+    failures.append(f"only {total(many, 'draw')} draws for 300 frames through two elements")
+for counts, frames in ((few, 30), (many, 300)):
+    for key in ("make_current", "draw", "readback", "free"):
+        foreign = {t: n for t, n in counts.get(key, {}).items() if t != "shaderflow-gl"}
+        if foreign:
+            failures.append(f"{frames} frames: {key} on other threads: {foreign}")
+for failure in failures: print("FAIL:", failure)
+sys.exit(1 if failures else 0)
+PY
