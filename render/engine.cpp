@@ -127,15 +127,32 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
   return storage;
 }
 
-// The scene compiled again for the output's byte order (once per negotiation; RGBA and every YUV format
-// need none), and its feedback buffers at the output size.
-void fit_scene_to_output(GlState& gl) {
+// The scene compiled for the output: its byte order and size compiled in (see ImageOutput). A scene that
+// does not compile with the size as constants (it declares one of those names itself) gets them as
+// uniforms, as it compiled before the output was known.
+std::unique_ptr<ScenePrograms> compile_for_output(const Scene& scene, const GlShared& shared, ImageOutput output) {
+  if (output.width > 0) {
+    try {
+      return ScenePrograms::compile(scene, shared, output);
+    } catch (const Error& error) {
+      if (error.kind() != ErrorKind::ShaderCompile) throw;
+    }
+    output.width = output.height = 0;
+  }
+  return ScenePrograms::compile(scene, shared, output);
+}
+
+// After a new output layout: the scene compiled again where the byte order or the size changed (once per
+// negotiation), its feedback buffers at the output size (cleared: feedback at another size starts over).
+void fit_scene_to_output(GlState& gl, bool resized) {
   if (!gl.scene) return;
   if (gl.scene->image_output() != gl.output->image_output()) {
-    auto programs = ScenePrograms::compile(gl.scene->scene(), gl.shared, gl.output->image_output());
+    auto programs = compile_for_output(gl.scene->scene(), gl.shared, gl.output->image_output());
     programs->resize(gl.width, gl.height);
     programs->resolve_uniforms(gl.uniforms);
     gl.scene = std::move(programs);
+  } else if (resized) {
+    gl.scene->resize(gl.width, gl.height);
   }
 }
 
@@ -372,7 +389,7 @@ std::future<Result> queue_with_result(Engine::Core& core, Work work) {
 
 std::future<std::vector<std::string>> Engine::load_scene(Scene scene) {
   return queue_with_result<std::vector<std::string>>(*core_, [scene = std::move(scene)](GlState& gl) {
-    auto programs = ScenePrograms::compile(scene, gl.shared, gl.output->image_output());
+    auto programs = compile_for_output(scene, gl.shared, gl.output->image_output());
     if (gl.width > 0) programs->resize(gl.width, gl.height);
     std::vector<std::string> warnings = programs->resolve_uniforms(gl.uniforms);
     gl.scene = std::move(programs);  // the old scene's GL objects go here, on this thread
@@ -391,12 +408,10 @@ std::future<void> Engine::set_output(const FrameLayout& layout) {
   check_output_layout(layout, core_->caps, core_->info.renderer);
   return queue_with_result<void>(*core_, [layout](GlState& gl) {
     gl.output->configure(layout);
-    if (layout.format.width != gl.width || layout.format.height != gl.height) {
-      gl.width = layout.format.width;
-      gl.height = layout.format.height;
-      if (gl.scene) gl.scene->resize(gl.width, gl.height);  // feedback at another size starts over, cleared
-    }
-    fit_scene_to_output(gl);
+    const bool resized = layout.format.width != gl.width || layout.format.height != gl.height;
+    gl.width = layout.format.width;
+    gl.height = layout.format.height;
+    fit_scene_to_output(gl, resized);
   });
 }
 

@@ -8,6 +8,8 @@ namespace shaderflow::render {
 ImageOutput OutputStage::image_output() const {
   ImageOutput output;
   output.upright = shared_.upright;
+  output.width = layout_.format.width;
+  output.height = layout_.format.height;
   if (direct_) {
     output.swizzle = memory_swizzle(layout_.format.order);
     output.opaque = layout_.format.opaque;

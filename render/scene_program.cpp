@@ -239,6 +239,9 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const 
   for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
   all.push_back(&scene.image);
   for (const render::Pass* pass : all) check_pictures_decoded(*pass);
+  ImageOutput buffer_output;  // buffers render at the output size, in GL orientation, RGBA
+  buffer_output.width = output.width;
+  buffer_output.height = output.height;
   for (const render::Pass* pass : all) {
     const bool image = pass->buffer < 0;
     Pass compiled;
@@ -246,7 +249,7 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const 
     compiled.channels = pass->channels;
     compiled.program = compile_and_link(scene, *pass, shared.dialect,
                                         image && shared.upright ? shared.upright_vertex : shared.fullscreen_vertex,
-                                        image ? output : ImageOutput{});
+                                        image ? output : buffer_output);
     const GLuint id = compiled.program.get();
     compiled.builtins = BuiltinLocations(id);
     compiled.custom_uniforms = active_custom_uniforms(id);

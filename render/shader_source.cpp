@@ -28,8 +28,17 @@ bool is_builtin_uniform(const std::string& name) {
 
 namespace {
 
+// The size uniforms, or their constant values when the size is compiled in (see ImageOutput).
+std::string size_declarations(const ImageOutput& output) {
+  if (output.width <= 0 || output.height <= 0) {
+    return "uniform vec3 iResolution;\nuniform float iAspectRatio;\nuniform float iWidth;\nuniform float iHeight;\n";
+  }
+  const std::string w = std::to_string(output.width) + ".0", h = std::to_string(output.height) + ".0";
+  return "const vec3 iResolution = vec3(" + w + ", " + h + ", 1.0);\nconst float iAspectRatio = " + w + " / " + h +
+         ";\nconst float iWidth = " + w + ";\nconst float iHeight = " + h + ";\n";
+}
+
 const char kPreludeUniforms[] =
-    "uniform vec3 iResolution;\n"
     "uniform float iTime;\n"
     "uniform float iTimeDelta;\n"
     "uniform float iFrameRate;\n"
@@ -47,9 +56,6 @@ const char kPreludeUniforms[] =
     // iTau = iTime / iDuration (0 while the duration is unknown), iQuality 1.0 (no supersampling here).
     "uniform float iDeltatime;\n"
     "uniform float iFramerate;\n"
-    "uniform float iAspectRatio;\n"
-    "uniform float iWidth;\n"
-    "uniform float iHeight;\n"
     "uniform float iTau;\n"
     "uniform float iDuration;\n"
     "uniform float iQuality;\n";
@@ -238,6 +244,7 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                             : "#version 330 core\n";
   const bool upright = output.upright && dialect == GlslDialect::Desktop330;
   if (upright) prelude += kUprightOutput;
+  prelude += size_declarations(output);
   prelude += kPreludeUniforms;
   std::smatch output_declaration;
   std::string output_name = "fragColor";
