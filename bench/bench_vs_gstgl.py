@@ -124,7 +124,14 @@ def main():
                              "written) or black (a clear: the least GstGL can do besides the shader)")
     parser.add_argument("--conversion", action="store_true",
                         help="also compare shaderflow's GPU YUV conversion (conversion=gpu) with RGBA + videoconvert")
+    parser.add_argument("--emit-plan", metavar="DIR",
+                        help="write the rows' fragments and pipelines to DIR (plan.tsv) instead of running them, "
+                             "for bench/pipeline-timer on a machine without Python's GStreamer bindings "
+                             "(scripts/gpu-check.sh)")
     args = parser.parse_args()
+    if args.emit_plan:
+        emit_plan(args)
+        return
     Gst.init(None)
     ours, theirs = renderer_strings()
     print(f"shaderflow renderer: {ours}\nGstGL renderer:      {theirs}")
@@ -156,6 +163,22 @@ def main():
                     cpu = rgba.replace(" ! fakesink", f" ! videoconvert ! video/x-raw,format={fmt} ! fakesink")
                     compare(f"{row:<9} {size:<10} {fmt:<6}", gpu, sf_fragment, cpu, sf_fragment,
                             "  (shaderflow GPU conversion vs RGBA ! videoconvert)")
+
+def emit_plan(args):
+    """plan.tsv: ROW SIZE FORMAT SHADERFLOW_PIPELINE GSTGL_PIPELINE, tab-separated; ROW.sf.frag, ROW.gl.frag."""
+    os.makedirs(args.emit_plan, exist_ok=True)
+    with open(os.path.join(args.emit_plan, "plan.tsv"), "w") as plan:
+        for size in args.size or ["1920x1080"]:
+            width, height = (int(v) for v in size.split("x"))
+            for row in args.rows.split(","):
+                gl_fragment, sf_fragment, kind = ROWS[row]
+                for side, text in (("sf", sf_fragment), ("gl", gl_fragment)):
+                    with open(os.path.join(args.emit_plan, f"{row}.{side}.frag"), "w") as out:
+                        out.write(text)
+                for fmt in args.formats.split(","):
+                    sf, gl = pipelines(kind, fmt, args.frames, width, height, args.gl_pattern)
+                    plan.write(f"{row}\t{size}\t{fmt}\t{sf}\t{gl}\n")
+
 
 if __name__ == "__main__":
     main()
