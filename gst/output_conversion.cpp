@@ -28,6 +28,19 @@ OutputConversion::~OutputConversion() {
   if (converter_) gst_video_converter_free(converter_);
 }
 
+namespace {
+
+bool fits_output_pass(const render::FrameLayout& layout, const render::Engine& engine) {
+  try {
+    render::check_output_layout(layout, engine.caps(), engine.info().renderer);
+    return true;
+  } catch (const render::Error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
 void OutputConversion::configure(GstElement* element, render::Engine& engine, const GstVideoInfo& info,
                                  ConversionMode mode) {
   static gsize debug_initialised = 0;
@@ -52,7 +65,14 @@ void OutputConversion::configure(GstElement* element, render::Engine& engine, co
   const render::VideoFormat& format = layout->format;
   const bool whole_blocks = format.layout == render::VideoLayout::Gray ||
                             (format.width % (1 << format.chroma_shift_x) == 0 && format.height % (1 << format.chroma_shift_y) == 0);
-  const bool cpu = !rgb && (mode == ConversionMode::Cpu || (mode == ConversionMode::Auto && software && whole_blocks));
+  bool cpu = !rgb && (mode == ConversionMode::Cpu || (mode == ConversionMode::Auto && software && whole_blocks));
+  if (!cpu && !rgb && mode == ConversionMode::Auto && !fits_output_pass(*layout, engine)) {
+    // The output pass writes the frame as rows of texels of its stride: a tall YUV frame may need more
+    // rows than a texture has. GStreamer's converter takes any size the RGBA frame has.
+    GST_INFO_OBJECT(element, "%s at %dx%d does not fit the GPU's output pass: converting on the CPU",
+                    gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&info)), format.width, format.height);
+    cpu = true;
+  }
   if (!cpu) {
     engine.set_output(*layout).get();
     if (!rgb) {

@@ -110,13 +110,13 @@ std::string read_scene_file(const std::string& path) {
                 "Check the path (relative paths start from the current directory), or use a built-in "
                 "scene: " + builtin_scene_names() + ".");
   }
-  if (S_ISDIR(info.st_mode)) {
-    throw Error(ErrorKind::SceneUnreadable, "scene '" + path + "' is a directory, not a scene file",
-                "Give the path of a .frag/.glsl file or a Shadertoy .json file.");
-  }
   if (!S_ISREG(info.st_mode)) {
-    throw Error(ErrorKind::SceneUnreadable, "scene '" + path + "' is not a regular file",
-                "Give the path of a .frag/.glsl file or a Shadertoy .json file (not a device, pipe or socket).");
+    const char* kind = S_ISDIR(info.st_mode)    ? "a directory"
+                       : S_ISFIFO(info.st_mode) ? "a named pipe (FIFO)"
+                       : S_ISSOCK(info.st_mode) ? "a socket"
+                                                : "a device";
+    throw Error(ErrorKind::SceneUnreadable, "scene '" + path + "' is " + kind + ", not a scene file",
+                "Give the path of a .frag/.glsl file or a Shadertoy .json file.");
   }
   if (static_cast<std::uintmax_t>(info.st_size) > kMaxSceneBytes) {
     throw Error(ErrorKind::SceneUnreadable,

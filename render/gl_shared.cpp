@@ -70,6 +70,7 @@ GlShared GlShared::create(const Caps& caps) {
     }
   }
   shared.float_format = feedback_format(caps);
+  shared.max_texture_size = caps.max_texture_size;
   return shared;
 }
 

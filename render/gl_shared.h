@@ -22,6 +22,7 @@ struct GlShared {
   bool upright = false;
   gl::Sampler samplers[6];  // filter x wrap, see sampler_for()
   GLenum float_format = GL_RGBA32F;  // feedback buffers
+  int max_texture_size = 0;          // Caps::max_texture_size
 
   // Context current. Throws Error(Gl) if an internal shader does not compile.
   static GlShared create(const Caps& caps);

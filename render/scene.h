@@ -29,10 +29,24 @@ struct Sampler {
 // Shadertoy's defaults for a picture channel: mipmapped, repeating, upright.
 inline Sampler picture_sampler() { return {Sampler::Filter::Mipmap, Sampler::Wrap::Repeat, true}; }
 
-// A decoded picture: RGBA, 8 bits per component, top row first (as files and decoders store them).
+// A decoded picture: RGBA, 8 bits per component, top row first (as files and decoders store them). Its
+// pixels are either owned (`rgba`, rows of width * 4 bytes) or a decoder's buffer kept alive by `owner`
+// (`external`, rows of `external_stride` bytes), so a large picture is not copied once more.
 struct Picture {
   int width = 0, height = 0;
   std::vector<std::uint8_t> rgba;
+  const std::uint8_t* external = nullptr;
+  std::size_t external_stride = 0;
+  std::shared_ptr<const void> owner;
+
+  std::size_t stride() const { return external ? external_stride : static_cast<std::size_t>(width) * 4; }
+  const std::uint8_t* row(int y) const { return (external ? external : rgba.data()) + stride() * static_cast<std::size_t>(y); }
+  // Every row is there (an owned picture's vector is large enough).
+  bool complete() const {
+    if (width < 1 || height < 1) return false;
+    if (external) return external_stride >= static_cast<std::size_t>(width) * 4;
+    return rgba.size() >= static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 4;
+  }
 };
 
 struct Channel {

@@ -18,6 +18,16 @@ bool is_regular_file(const std::string& path) {
   return stat(path.c_str(), &info) == 0 && S_ISREG(info.st_mode);
 }
 
+std::string what_is_not_a_file(const std::string& path) {
+  struct stat info {};
+  if (stat(path.c_str(), &info) != 0) return "not found";
+  if (S_ISREG(info.st_mode)) return {};
+  if (S_ISDIR(info.st_mode)) return "a directory";
+  if (S_ISFIFO(info.st_mode)) return "a named pipe (FIFO)";
+  if (S_ISSOCK(info.st_mode)) return "a socket";
+  return "a device";
+}
+
 namespace {
 
 const char kShapeHint[] = "Give the JSON of Shadertoy's API or export: {\"Shader\": {\"info\": ..., \"renderpass\": [...]}}.";

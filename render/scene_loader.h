@@ -20,5 +20,8 @@ Scene parse_shadertoy_json(const std::string& text, const std::string& path);
 
 // True for a regular file (a directory or FIFO is not a file to read).
 bool is_regular_file(const std::string& path);
+// What a path is when it is not a regular file, for messages: "not found", "a directory", "a named pipe
+// (FIFO)", "a socket", "a device"; empty for a regular file.
+std::string what_is_not_a_file(const std::string& path);
 
 }  // namespace shaderflow::render

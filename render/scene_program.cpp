@@ -163,40 +163,47 @@ gl::Program compile_and_link(const Scene& scene, const render::Pass& pass, GlslD
   return program;
 }
 
-void check_pictures_decoded(const render::Pass& pass) {
+void check_pictures(const render::Pass& pass, int max_size) {
   for (const Channel& channel : pass.channels) {
     if (channel.kind != Channel::Kind::Picture) continue;
     const Picture* picture = channel.picture.get();
-    if (!picture || picture->width < 1 || picture->height < 1 ||
-        picture->rgba.size() < static_cast<std::size_t>(picture->width) * static_cast<std::size_t>(picture->height) * 4) {
+    if (!picture || !picture->complete()) {
       throw Error(ErrorKind::InvalidArgument, "picture '" + channel.path + "' was not decoded",
                   "Picture channels need their decoded RGBA pixels (Channel::picture).");
+    }
+    if (picture->width > max_size || picture->height > max_size) {
+      throw Error(ErrorKind::InvalidArgument,
+                  "picture '" + channel.path + "' is " + std::to_string(picture->width) + "x" +
+                      std::to_string(picture->height) + " pixels, more than the " + std::to_string(max_size) +
+                      " pixels a side this GPU's textures can have (GL_MAX_TEXTURE_SIZE)",
+                  "Scale the picture down to at most " + std::to_string(max_size) + " pixels a side (e.g. "
+                  "gst-launch-1.0 filesrc location=IN ! decodebin ! videoconvert ! videoscale ! video/x-raw,width=W,"
+                  "height=H ! pngenc ! filesink location=OUT.png), or render on a GPU with larger textures.");
     }
   }
 }
 
-// The texture a picture channel samples: uploaded once per (picture, vflip), with mipmaps.
+// The texture a picture channel samples: uploaded once per (picture, vflip), with mipmaps. GL's texture
+// row 0 is v = 0, the bottom. Pictures come top row first, so vflip (upright, as Shadertoy) uploads the
+// rows bottom-up, a row at a time straight from the picture's memory (no flipped copy of a large picture);
+// without it the picture's top row lands at v = 0.
 gl::Texture upload_picture(const Picture& picture, bool vflip) {
   GLuint id = 0;
   glGenTextures(1, &id);
   gl::Texture texture(id);
   glBindTexture(GL_TEXTURE_2D, id);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
-  // GL's texture row 0 is v = 0, the bottom. Pictures come top row first, so vflip (upright, as
-  // Shadertoy) uploads the rows bottom-up; without it the picture's top row lands at v = 0.
-  std::vector<std::uint8_t> flipped;
-  const std::uint8_t* data = picture.rgba.data();
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, picture.width, picture.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
   if (vflip) {
-    const std::size_t row = static_cast<std::size_t>(picture.width) * 4;
-    flipped.resize(picture.rgba.size());
     for (int y = 0; y < picture.height; ++y) {
-      std::copy_n(&picture.rgba[static_cast<std::size_t>(picture.height - 1 - y) * row], row,
-                  &flipped[static_cast<std::size_t>(y) * row]);
+      glTexSubImage2D(GL_TEXTURE_2D, 0, 0, picture.height - 1 - y, picture.width, 1, GL_RGBA, GL_UNSIGNED_BYTE,
+                      picture.row(y));
     }
-    data = flipped.data();
+  } else {
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(picture.stride() / 4));
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, picture.width, picture.height, GL_RGBA, GL_UNSIGNED_BYTE, picture.row(0));
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   }
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, picture.width, picture.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, data);
   glGenerateMipmap(GL_TEXTURE_2D);
   glBindTexture(GL_TEXTURE_2D, 0);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
@@ -238,7 +245,7 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const 
   std::vector<const render::Pass*> all;
   for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
   all.push_back(&scene.image);
-  for (const render::Pass* pass : all) check_pictures_decoded(*pass);
+  for (const render::Pass* pass : all) check_pictures(*pass, shared.max_texture_size);
   ImageOutput buffer_output;  // buffers render at the output size, in GL orientation, RGBA
   buffer_output.width = output.width;
   buffer_output.height = output.height;

@@ -165,11 +165,52 @@ std::string strip_comments(const std::string& code) {
 
 namespace {
 
+}  // namespace
+
+// Every name a `uniform TYPE a = ..., b[2], c;` statement of comment-free code declares, with its type and
+// where its initialiser lies. Declarators are split at the commas outside parentheses and brackets, so an
+// initialiser's own commas (vec3(0.2, 0.4, 0.6), float[3](...)) start no new name.
+std::vector<UniformDeclarator> uniform_declarators(const std::string& code) {
+  static const std::regex statement(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+([^;]+);)");
+  static const std::regex name(R"(^\s*(\w+))");
+  std::vector<UniformDeclarator> result;
+  for (auto it = std::sregex_iterator(code.begin(), code.end(), statement); it != std::sregex_iterator(); ++it) {
+    const std::string list = (*it)[2].str();
+    const std::size_t base = static_cast<std::size_t>(it->position(2));
+    std::size_t start = 0;
+    int depth = 0;
+    for (std::size_t i = 0; i <= list.size(); ++i) {
+      const char c = i < list.size() ? list[i] : ',';
+      if (c == '(' || c == '[' || c == '{') ++depth;
+      if (c == ')' || c == ']' || c == '}') depth = std::max(0, depth - 1);
+      if (c != ',' || depth > 0) continue;
+      const std::string item = list.substr(start, i - start);
+      std::smatch m;
+      if (std::regex_search(item, m, name)) {
+        UniformDeclarator declarator;
+        declarator.type = (*it)[1].str();
+        declarator.name = m[1].str();
+        const std::size_t equals = item.find('=');
+        declarator.array = item.find('[') < equals;
+        if (equals != std::string::npos) {
+          declarator.initialiser_begin = base + start + equals;
+          declarator.initialiser_end = base + i;
+          declarator.initialiser = item.substr(equals + 1);
+        }
+        result.push_back(std::move(declarator));
+      }
+      start = i + 1;
+    }
+  }
+  return result;
+}
+
+namespace {
+
 // The user's code made ready for the compiler, line for line: its own #version blanked, uniform
 // initialisers taken out into `defaults`. Lines never move, so compiler positions stay the user's.
 std::string prepare_user_code(const SourceText& source, std::map<std::string, UniformValue>& defaults) {
   static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
-  static const std::regex initialised(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?(\w+)\s+(\w+)\s*(=)\s*([^;]*);)");
   const std::string stripped = strip_comments(source.code);
   std::string body = source.code;
   std::smatch match;
@@ -177,21 +218,22 @@ std::string prepare_user_code(const SourceText& source, std::map<std::string, Un
     body.replace(static_cast<std::size_t>(match.position(0)), static_cast<std::size_t>(match.length(0)),
                  std::string(static_cast<std::size_t>(match.length(0)), ' '));
   }
-  for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), initialised); it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
+  for (const UniformDeclarator& declarator : uniform_declarators(stripped)) {
+    if (declarator.initialiser_begin == std::string::npos) continue;
+    // Arrays and matrices keep their initialiser (desktop GL sets it at link time; the uniforms property
+    // cannot set them anyway).
+    if (declarator.array || declarator.type.rfind("mat", 0) == 0) continue;
     UniformValue value;
-    if (!parse_uniform_default(m[1].str(), m[4].str(), value)) {
-      const int line = static_cast<int>(std::count(stripped.begin(), stripped.begin() + m.position(0), '\n')) +
+    if (!parse_uniform_default(declarator.type, declarator.initialiser, value)) {
+      const int line = static_cast<int>(std::count(stripped.begin(), stripped.begin() + static_cast<std::ptrdiff_t>(declarator.initialiser_begin), '\n')) +
                        source.first_line;
       throw Error(ErrorKind::ShaderCompile,
-                  source.name + ":" + std::to_string(line) + ": the default of uniform '" + m[2].str() +
+                  source.name + ":" + std::to_string(line) + ": the default of uniform '" + declarator.name +
                       "' must be a literal or a constructor of literals",
                   "Write e.g. 'uniform vec3 tint = vec3(1.0, 0.5, 0.2);' or set the value through the uniforms property.");
     }
-    defaults[m[2].str()] = value;
-    const std::size_t from = static_cast<std::size_t>(m.position(3));
-    const std::size_t to = static_cast<std::size_t>(m.position(4) + m.length(4));
-    for (std::size_t i = from; i < to; ++i) {
+    defaults[declarator.name] = value;
+    for (std::size_t i = declarator.initialiser_begin; i < declarator.initialiser_end; ++i) {
       if (body[i] != '\n') body[i] = ' ';
     }
   }
@@ -417,18 +459,8 @@ std::vector<UniformDoc> uniform_docs(const std::string& code, const std::string&
 }
 
 std::vector<std::string> declared_uniforms(const std::string& user_code) {
-  static const std::regex declaration(R"(\buniform\s+(?:(?:lowp|mediump|highp)\s+)?\w+\s+([^;]+);)");
-  static const std::regex name(R"(^\s*(\w+))");
   std::vector<std::string> names;
-  const std::string code = strip_comments(user_code);
-  for (auto it = std::sregex_iterator(code.begin(), code.end(), declaration); it != std::sregex_iterator(); ++it) {
-    std::stringstream list((*it)[1].str());
-    std::string item;
-    while (std::getline(list, item, ',')) {
-      std::smatch m;
-      if (std::regex_search(item, m, name)) names.push_back(m[1]);
-    }
-  }
+  for (const UniformDeclarator& declarator : uniform_declarators(strip_comments(user_code))) names.push_back(declarator.name);
   return names;
 }
 

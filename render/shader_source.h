@@ -84,6 +84,17 @@ std::string map_shader_log(const std::string& log, const AssembledShader& shader
 // Names of the uniforms the user's code declares (comments ignored), in order of appearance.
 std::vector<std::string> declared_uniforms(const std::string& user_code);
 
+// One name a uniform declaration declares, and where its initialiser (from '=' on) lies in the code.
+struct UniformDeclarator {
+  std::string type;  // "vec3"
+  std::string name;
+  bool array = false;
+  std::string initialiser;  // the text after '=', "" when none
+  std::size_t initialiser_begin = std::string::npos, initialiser_end = std::string::npos;
+};
+// The uniform declarators of comment-free code (strip_comments), in order.
+std::vector<UniformDeclarator> uniform_declarators(const std::string& code);
+
 // What a scene says about one of its uniforms, from the declaration and the comment on its line:
 //   uniform int mode;      // @enum off=0 wave=1 spiral=2 @default wave  Which pattern to draw
 //   uniform float speed;   // @range 0 4 @default 1.5  How fast it moves

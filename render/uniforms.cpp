@@ -60,6 +60,10 @@ std::optional<CoercedUniform> coerce_uniform(const std::string& name, const Unif
     const double v = value.components[static_cast<std::size_t>(c)];
     switch (type.base) {
       case UniformType::Base::Float:
+        // NaN and infinity poison everything a shader computes from them, silently: refused.
+        if (!std::isfinite(v) || std::fabs(v) > 3.4028234663852886e38) {
+          return mismatch("not a finite float: NaN and infinities are refused");
+        }
         result.f[c] = static_cast<float>(v);  // bool and int widen to float without surprise
         break;
       case UniformType::Base::Int:
