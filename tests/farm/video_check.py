@@ -73,7 +73,7 @@ def reference_frames(width, height, fps_n, fps_d, count, duration_ns, **props):
 
 
 def decoded_frames(path):
-    """Decoded by ffmpeg, converted to RGB with exact rounding (GStreamer 1.22's 8-bit converter is off by
+    """Frames (float RGB arrays) decoded by ffmpeg, converted to RGB with exact rounding (GStreamer 1.22's 8-bit converter is off by
     about 2 levels on average, which would cost the comparison 2-3 dB that the video never lost)."""
     probe = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries",
                             "stream=width,height", "-of", "csv=p=0", path], check=True, capture_output=True, text=True)
@@ -82,7 +82,7 @@ def decoded_frames(path):
                           "-sws_flags", "accurate_rnd+full_chroma_int+bitexact", "-"],
                          check=True, capture_output=True).stdout
     frames = numpy.frombuffer(raw, dtype=numpy.uint8).reshape(-1, height, width, 3)
-    return [frame.astype(numpy.float64) for frame in frames]
+    return (frame.astype(numpy.float64) for frame in frames)
 
 
 def psnr(a, b):
@@ -91,13 +91,29 @@ def psnr(a, b):
 
 
 def compare(video, reference):
-    """[(frame, PSNR to its own reference frame, best PSNR to a neighbour frame)] for every frame."""
-    decoded = list(decoded_frames(video))
-    refs = list(reference)
-    if len(decoded) != len(refs):
-        raise AssertionError(f"{video}: {len(decoded)} decoded frames, {len(refs)} reference frames")
+    """[(frame, PSNR to its own reference frame, best PSNR to a neighbouring reference frame)] for every
+    frame; the reference is streamed (three frames held), so long renders fit in memory."""
+    decoded = decoded_frames(video)
+    refs = iter(reference)
+    window = [None, next(refs, None), next(refs, None)]  # reference frames k-1, k, k+1
     rows = []
     for k, frame in enumerate(decoded):
-        neighbours = [psnr(frame, refs[j]) for j in (k - 1, k + 1) if 0 <= j < len(refs)]
-        rows.append((k, psnr(frame, refs[k]), max(neighbours) if neighbours else -math.inf))
+        if window[1] is None:
+            raise AssertionError(f"{video}: more decoded frames than the {k} reference frames")
+        neighbours = [psnr(frame, ref) for ref in (window[0], window[2]) if ref is not None]
+        rows.append((k, psnr(frame, window[1]), max(neighbours) if neighbours else -math.inf))
+        window = [window[1], window[2], next(refs, None)]
+    if window[1] is not None:
+        raise AssertionError(f"{video}: {len(rows)} decoded frames, the reference has more")
     return rows
+
+
+def quality_problems(rows, floor_db, neighbours=True):
+    """Each frame at floor_db or better against its own reference and, with neighbours, closer to it than
+    to the frames before and after (a frame off by one at a joint would still pass a PSNR floor on a slow
+    scene; only meaningful where consecutive frames differ more than encoding loses)."""
+    problems = [f"frame {k}: {own:.1f} dB < {floor_db} dB" for k, own, _ in rows if own < floor_db]
+    if neighbours:
+        problems += [f"frame {k} is closer to a neighbour ({near:.1f} dB) than to its own frame ({own:.1f} dB)"
+                     for k, own, near in rows if near >= own]
+    return problems[:10]
