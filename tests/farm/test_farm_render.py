@@ -78,6 +78,28 @@ class FarmRender(unittest.TestCase):
         self.assertNotIn("Traceback", done.stderr)
         self.assertEqual(os.listdir(self.folder.name), ["broken.frag"], "files left behind")
 
+    def test_indexed_shards_without_dask_then_join(self):
+        shards = os.path.join(self.folder.name, "shards")
+        os.makedirs(shards)
+        args = ["plasma", "--duration", "2", "--fps", str(FPS), "--size", "%dx%d" % SIZE, "--shards", "3"]
+        done = farm_env.run_farm("join", shards, "-o", self.out)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("no shards in", done.stderr)
+        for index in (2, 0):  # in any order, as pods finish
+            done = farm_env.run_farm("shard", *args, "--index", str(index), "-o", shards)
+            self.assertEqual(done.returncode, 0, done.stderr)
+        done = farm_env.run_farm("join", shards, "-o", self.out)
+        self.assertEqual(done.returncode, 1)
+        self.assertIn("shard 1 of 3 is missing", done.stderr)
+        # The index as a Kubernetes Indexed Job gives it to each pod.
+        env = dict(os.environ, JOB_COMPLETION_INDEX="1")
+        done = farm_env.run_farm("shard", *args, "-o", shards, env=env)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.assertIn("frames 20-39", done.stderr)
+        done = farm_env.run_farm("join", shards, "-o", self.out)
+        self.assertEqual(done.returncode, 0, done.stderr)
+        self.check_video("plasma", 2, joints=[0, 20, 40])
+
     def test_bad_arguments_fail_before_any_cluster(self):
         for args, text in ((["plasma", "--duration", "2", "--fps", "0"], "--fps '0' is out of range"),
                            (["plasma", "--duration", "2", "--channel0", "/nonexistent.png"],
