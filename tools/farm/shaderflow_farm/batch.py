@@ -4,12 +4,10 @@ import os
 
 from . import FarmError
 from .cluster import cluster, gpu_workers
-from .encoders import encoder
 from .progress import Progress
-from .render import read_file
 from .runner import Runner
 from .scene import SceneInfo
-from .timeline import frame_count, parse_fps, parse_seconds, parse_size
+from .settings import read_files, video_settings
 
 PICTURE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff")
 
@@ -81,10 +79,7 @@ def plan(args):
 
 
 def make_jobs(args, info, entries):
-    fps = parse_fps(args.fps)
-    width, height = parse_size(args.size)
-    duration_ns = parse_seconds(args.duration, "--duration")
-    description, raw_format = encoder(args.encoder, fps)
+    settings, frames = video_settings(args)
     jobs = []
     for i, (name, picture, depth, uniforms, problem) in enumerate(entries):
         origins = dict(info.shipped_files())
@@ -93,21 +88,18 @@ def make_jobs(args, info, entries):
             if path:
                 channels[n] = f"channel{n}/{os.path.basename(path)}"
                 origins[channels[n]] = path
-        jobs.append({
+        jobs.append(dict(settings, **{
             "id": i, "label": name, "name": name, "problem": problem,
             "scene": args.scene, "scene_file": info.scene_key(), "uniforms": uniforms, "channels": channels,
-            "width": width, "height": height, "fps": fps, "duration_ns": duration_ns,
-            "first": 0, "end": frame_count(duration_ns, fps), "warmup_from": 0,
-            "encoder": description, "raw_format": raw_format, "origins": origins,
-        })
+            "first": 0, "end": frames, "warmup_from": 0, "origins": origins,
+        }))
     return jobs
 
 
 def load_files(job):
     if job["problem"]:
         raise FarmError(job["problem"])
-    return {key: read_file(path, "picture" if key.startswith("channel") else "scene file")
-            for key, path in job["origins"].items()}
+    return read_files(job["origins"])
 
 
 def batch(args, say):

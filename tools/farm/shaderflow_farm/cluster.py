@@ -69,26 +69,26 @@ def gpu_workers(client):
 def cluster(scheduler, workers, say):
     """A connected Client: to `scheduler` when given, else to a local cluster of `workers` (default one
     per GPU, at least 1), closed afterwards."""
+    local = None
     if scheduler:
         client = connect(scheduler)
         say(f"cluster: {scheduler}, {len(gpu_workers(client))} GPU worker(s)")
-        try:
-            yield client
-        finally:
-            client.close()
-        return
-    from .scene import available_devices
+    else:
+        from .scene import available_devices
 
-    devices = available_devices()
-    count = workers or max(1, len(devices))
-    local = start_local(count, devices)
-    try:
-        client = connect(local)
-        say(f"cluster: local, {count} worker(s) on " + (", ".join(devices[:count]) if devices else
-                                                         "the software renderer (no GPU found)"))
+        devices = available_devices()
+        count = workers or max(1, len(devices))
+        local = start_local(count, devices)
         try:
-            yield client
-        finally:
-            client.close()
+            client = connect(local)
+        except BaseException:
+            local.close()
+            raise
+        placed = [devices[i % len(devices)] for i in range(count)] if devices else []
+        say(f"cluster: local, {count} worker(s) on " + (", ".join(placed) or "the software renderer (no GPU found)"))
+    try:
+        yield client
     finally:
-        local.close()
+        client.close()
+        if local is not None:
+            local.close()

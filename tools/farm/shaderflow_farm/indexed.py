@@ -9,17 +9,16 @@ import re
 from . import FarmError
 from .jobs import run_job
 from .join import join
-from .render import gather_files, make_jobs, read_file
+from .render import gather_files, make_jobs
 from .scene import SceneInfo
-from .timeline import frame_count, parse_fps, parse_seconds, parse_size, plan_shards
+from .settings import read_files, video_settings
+from .timeline import plan_shards
 
 NAME = "shard-{index:05d}-of-{count:05d}"
 
 
 def render_shard(args, say):
-    fps = parse_fps(args.fps)
-    parse_size(args.size)
-    frames = frame_count(parse_seconds(args.duration, "--duration"), fps)
+    _, frames = video_settings(args)
     info = SceneInfo(args.scene)
     if info.feedback and args.shards > 1 and args.warmup is None:
         raise FarmError(f"scene '{args.scene}' has feedback buffers (pass {', '.join(info.feedback_passes())} reads its "
@@ -32,8 +31,7 @@ def render_shard(args, say):
     if not os.path.isdir(args.output):
         raise FarmError(f"{args.output} is not a folder (the shards' folder, shared by every pod)")
     files = gather_files(args, info)
-    data = {key: read_file(path, "picture" if key.startswith("channel") else "scene file")
-            for key, path in files["origins"].items()}
+    data = read_files(files["origins"])
     job = make_jobs(args, info, shards, files)[args.index]
     say(f"rendering {job['label']} of '{args.scene}'")
     result = run_job(job, data)

@@ -11,7 +11,7 @@ begins with a key frame: the joints of a sharded render need no re-encoding.
 import threading
 import time
 
-SECOND = 1_000_000_000
+from .timeline import frame_time
 # A job whose source produced nothing for this long is stuck (a hung driver), not slow.
 STALL_SECONDS = 300
 
@@ -44,11 +44,6 @@ def prefer_gcc_unwinder():
 
 class JobFailed(Exception):
     """The pipeline posted an error, or produced other frames than asked for."""
-
-
-def frame_time(k, fps):
-    n, d = fps
-    return k * d * SECOND // n
 
 
 def launch_description(job):

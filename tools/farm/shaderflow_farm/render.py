@@ -5,26 +5,12 @@ import time
 
 from . import FarmError
 from .cluster import cluster
-from .encoders import encoder
 from .join import join
 from .progress import Progress
 from .runner import Runner
 from .scene import SceneInfo
-from .timeline import frame_count, frames_in, parse_fps, parse_seconds, parse_size, plan_shards
-
-
-def read_file(path, what):
-    try:
-        with open(path, "rb") as source:
-            return source.read()
-    except OSError as error:
-        raise FarmError(f"{what} '{path}': {error.strerror}") from None
-
-
-def check_output(path):
-    folder = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(folder) or not os.access(folder, os.W_OK):
-        raise FarmError(f"cannot write {path}: {folder} is not a writable folder")
+from .settings import check_output, read_files, video_settings
+from .timeline import frames_in, parse_seconds, plan_shards
 
 
 def shard_count(args, info, frames, workers, say):
@@ -44,22 +30,14 @@ def shard_count(args, info, frames, workers, say):
 
 
 def make_jobs(args, info, shards, files):
-    fps = parse_fps(args.fps)
-    width, height = parse_size(args.size)
-    duration_ns = parse_seconds(args.duration, "--duration")
-    description, raw_format = encoder(args.encoder, fps)
-    warmup = frames_in(parse_seconds(args.warmup, "--warmup"), fps) if info.feedback and args.warmup else 0
-    jobs = []
-    for i, (first, end) in enumerate(shards):
-        jobs.append({
-            "id": i, "label": f"shard {i + 1}/{len(shards)} (frames {first}-{end - 1})",
-            "scene": args.scene, "scene_file": info.scene_key(), "uniforms": args.uniforms,
-            "channels": {n: key for n, key in files["channels"].items()},
-            "width": width, "height": height, "fps": fps, "duration_ns": duration_ns,
-            "first": first, "end": end, "warmup_from": max(0, first - warmup),
-            "encoder": description, "raw_format": raw_format, "origins": files["origins"],
-        })
-    return jobs
+    settings, _ = video_settings(args)
+    warmup = frames_in(parse_seconds(args.warmup, "--warmup"), settings["fps"]) if info.feedback and args.warmup else 0
+    return [dict(settings, **{
+        "id": i, "label": f"shard {i + 1}/{len(shards)} (frames {first}-{end - 1})",
+        "scene": args.scene, "scene_file": info.scene_key(), "uniforms": args.uniforms,
+        "channels": dict(files["channels"]), "first": first, "end": end, "warmup_from": max(0, first - warmup),
+        "origins": files["origins"],
+    }) for i, (first, end) in enumerate(shards)]
 
 
 def gather_files(args, info):
@@ -76,14 +54,11 @@ def gather_files(args, info):
 
 
 def render(args, say):
-    fps = parse_fps(args.fps)
-    parse_size(args.size)
-    frames = frame_count(parse_seconds(args.duration, "--duration"), fps)
+    _, frames = video_settings(args)
     check_output(args.output)
     info = SceneInfo(args.scene)
     files = gather_files(args, info)
-    data = {key: read_file(path, "picture" if key.startswith("channel") else "scene file")
-            for key, path in files["origins"].items()}
+    data = read_files(files["origins"])
     started = time.monotonic()
     # Shards wait on the output's disk (which must hold the video anyway), hidden, removed in any case.
     with tempfile.TemporaryDirectory(prefix=".shaderflow-farm-", dir=os.path.dirname(os.path.abspath(args.output))) as tmp:

@@ -15,9 +15,9 @@ def ship_by_value():
     function whose own module is registered, hence the worker-side modules one by one."""
     import cloudpickle
 
-    from . import jobs, pipeline
+    from . import jobs, pipeline, timeline
 
-    for module in (jobs, pipeline):
+    for module in (jobs, pipeline, timeline):
         cloudpickle.register_pickle_by_value(module)
 
 
