@@ -19,7 +19,7 @@ def run_farm(*args, timeout=240, env=None):
 
 
 def start_farm(*args):
-    return subprocess.Popen([PYTHON, FARM, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([PYTHON, FARM, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
 def make_picture(path, pattern, drawn_width, drawn_height, gray=False):

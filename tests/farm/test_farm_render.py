@@ -3,8 +3,10 @@
 closer to its own frame than to a neighbour); feedback scenes stay whole unless --warmup; a scene error
 is one message, exit status 1 and no file left behind."""
 import os
+import signal
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -99,6 +101,25 @@ class FarmRender(unittest.TestCase):
         done = farm_env.run_farm("join", shards, "-o", self.out)
         self.assertEqual(done.returncode, 0, done.stderr)
         self.check_video("plasma", 2, joints=[0, 20, 40])
+
+    def test_stopped_render_leaves_nothing(self):
+        farm = farm_env.start_farm("render", "raymarch", "--duration", "60", "--size", "320x180", "--workers", "2",
+                                   "-o", self.out)
+        try:
+            for line in farm.stderr:
+                if "progress:" in line:  # shards are rendering, the hidden shard folder exists
+                    break
+            time.sleep(1)
+            farm.send_signal(signal.SIGTERM)
+            log = farm.stderr.read()
+            self.assertEqual(farm.wait(timeout=60), 130, log)
+        finally:
+            if farm.poll() is None:
+                farm.kill()
+                farm.wait()
+            farm.stderr.close()
+        self.assertIn("interrupted: nothing written", log)
+        self.assertEqual(os.listdir(self.folder.name), [], "files left behind")
 
     def test_bad_arguments_fail_before_any_cluster(self):
         for args, text in ((["plasma", "--duration", "2", "--fps", "0"], "--fps '0' is out of range"),

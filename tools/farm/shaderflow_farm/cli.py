@@ -1,6 +1,7 @@
 """Command line of shaderflow-farm."""
 import argparse
 import os
+import signal
 import sys
 
 from . import FarmError
@@ -99,6 +100,11 @@ def run(args, say):
     return 0
 
 
+def stop(signum, frame):
+    """A stopped container or Job sends SIGTERM: unwind as on Ctrl-C, so no temporary or partial file stays."""
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
     args = parser().parse_args(argv)
     from .cluster import quiet_dask
@@ -107,6 +113,7 @@ def main(argv=None):
     def say(text):
         print(f"shaderflow-farm: {text}", file=sys.stderr, flush=True)
 
+    signal.signal(signal.SIGTERM, stop)
     try:
         check_counts(args)
         return run(args, say)

@@ -16,6 +16,8 @@ from .timeline import frames_in, parse_seconds, plan_shards
 def shard_count(args, info, frames, workers, say):
     """--shards, or two per worker; a feedback scene renders as one unless --warmup asks otherwise."""
     wanted = args.shards or 2 * workers
+    if args.warmup is not None and not info.feedback:
+        say(f"--warmup ignored: scene '{args.scene}' has no feedback buffers, its shards are exact")
     if info.feedback and args.warmup is None:
         if wanted > 1:
             say(f"scene '{args.scene}' has feedback buffers (pass {', '.join(info.feedback_passes())} reads its "
