@@ -44,7 +44,7 @@ def worker_env(device=None, **extra):
 class LoopbackCluster:
     """`dask scheduler` and named `dask worker`s (no nanny: a killed worker stays dead), each a process."""
 
-    def __init__(self, workers):
+    def __init__(self, workers, gpu_slots=True):
         self.folder = tempfile.TemporaryDirectory(prefix="farm-cluster-")
         self.scheduler_file = os.path.join(self.folder.name, "scheduler.json")
         self.logs = []
@@ -54,8 +54,9 @@ class LoopbackCluster:
         self.address = self._wait_for_address()
         self.workers = {}
         for name, env in workers.items():
+            slots = ["--resources", "GPU=1"] if gpu_slots else []
             self.workers[name] = self._spawn(name, [
-                "dask", "worker", self.address, "--name", name, "--nthreads", "1", "--resources", "GPU=1",
+                "dask", "worker", self.address, "--name", name, "--nthreads", "1", *slots,
                 "--no-nanny", "--no-dashboard", "--local-directory", os.path.join(self.folder.name, name)], env)
         self._wait_for_workers(len(workers))
 

@@ -45,6 +45,15 @@ class FarmCluster(unittest.TestCase):
             self.assertIn(f"{cluster.worker_address('w-auto')} (auto: ", done.stderr)
         self.check_video("plasma", 4, joints=[0, 30, 60, 90])
 
+    def test_workers_without_gpu_slots_are_refused(self):
+        with farm_env.LoopbackCluster({"w-plain": farm_env.worker_env()}, gpu_slots=False) as cluster:
+            done = farm_env.run_farm("render", "plasma", "--duration", "1", "--size", "320x180",
+                                     "--scheduler", cluster.address, "-o", self.out)
+        self.assertEqual(done.returncode, 1, done.stderr)
+        self.assertIn(f"no worker of {cluster.address} offers the GPU resource", done.stderr)
+        self.assertIn("--resources GPU=1", done.stderr)
+        self.assertFalse(os.path.exists(self.out))
+
     def test_worker_killed_mid_shard(self):
         # One core per worker and a heavier scene, so a shard takes seconds: long enough to be caught.
         env = {"LP_NUM_THREADS": "1"}
@@ -71,16 +80,18 @@ class FarmCluster(unittest.TestCase):
         with Client(cluster.address, timeout=60) as client:
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
+                latest = {}  # each attempt's last report: older ones may belong to a finished shard
                 for topic, events in client.get_events().items():
-                    if not topic.startswith("shaderflow-farm-"):
-                        continue
-                    for _, event in events:
-                        if 0 < event["done"] < 100:  # shards hold 150 frames
-                            name = client.scheduler_info()["workers"][event["worker"]]["name"]
-                            cluster.kill(name)
-                            print(f"killed {name} ({event['worker']}) at frame {event['done']} of job "
-                                  f"{event['job']}", file=sys.stderr)
-                            return event["worker"]
+                    if topic.startswith("shaderflow-farm-"):
+                        for _, event in events:
+                            latest[(event["job"], event["attempt"])] = event
+                for event in latest.values():
+                    if 0 < event["done"] < 100:  # shards hold 150 frames
+                        name = client.scheduler_info()["workers"][event["worker"]]["name"]
+                        cluster.kill(name)
+                        print(f"killed {name} ({event['worker']}) at frame {event['done']} of job {event['job']}",
+                              file=sys.stderr)
+                        return event["worker"]
                 time.sleep(0.05)
         self.fail("no shard was seen in progress")
 

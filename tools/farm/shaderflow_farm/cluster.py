@@ -37,7 +37,7 @@ def start_local(workers, devices):
         raise FarmError(f"cannot start a local Dask cluster: {error}") from None
 
 
-def connect(target, timeout=60):
+def connect(target, timeout=20):
     """A Client for a cluster object or a scheduler address; waits for a worker with the GPU resource."""
     from distributed import Client
 
