@@ -8,7 +8,6 @@ exceptions: Dask retries only what a lost worker left unfinished, never a scene 
 """
 import os
 import tempfile
-import threading
 import time
 import uuid
 
@@ -46,17 +45,15 @@ class Reporter:
         self.worker, self.topic, self.job_id = worker, topic, job_id
         self.attempt = uuid.uuid4().hex
         self.sent_at = 0.0
-        self.lock = threading.Lock()
         self.send(0, force=True)
 
     def send(self, done, force=False):
         if self.worker is None or self.topic is None:
             return
         now = time.monotonic()
-        with self.lock:
-            if not force and now - self.sent_at < REPORT_SECONDS:
-                return
-            self.sent_at = now
+        if not force and now - self.sent_at < REPORT_SECONDS:
+            return
+        self.sent_at = now
         self.worker.log_event(self.topic, {"job": self.job_id, "attempt": self.attempt,
                                            "worker": self.worker.address, "done": done})
 

@@ -12,6 +12,7 @@ import threading
 import time
 
 from .timeline import frame_time
+
 # A job whose source produced nothing for this long is stuck (a hung driver), not slow.
 STALL_SECONDS = 300
 
@@ -48,16 +49,18 @@ class JobFailed(Exception):
 
 def launch_description(job):
     n, d = job["fps"]
-    caps = f"video/x-raw,format={job.get('raw_format', 'I420')},width={job['width']},height={job['height']},framerate={n}/{d}"
+    caps = (f"video/x-raw,format={job.get('raw_format', 'I420')},width={job['width']},height={job['height']},"
+            f"framerate={n}/{d}")
     return (f"shaderflowsrc name=src ! {caps} ! identity name=gate silent=true ! {job['encoder']} ! "
             "h264parse ! video/x-h264,stream-format=avc,alignment=au ! mp4mux ! filesink name=sink")
 
 
 class JobPipeline:
-    """Renders job['first'] .. job['end'] (frames) into `output`; on_frame(done) is called per frame."""
+    """Renders frames job['first'] .. job['end'] - 1 into `output`; on_frame(done) reports the frames done
+    so far, a few times a second."""
 
     def __init__(self, job, scene_props, output, on_frame):
-        Gst = gst()
+        Gst = self.Gst = gst()  # once: the probes below run for every frame
         self.job = job
         self.first, self.end = job["first"], job["end"]
         # Where rendering starts: earlier than `first` only for a feedback scene's warm-up, whose frames
@@ -91,14 +94,14 @@ class JobPipeline:
         self.pipeline.get_by_name("sink").set_property("location", output)
 
     def _hold_first(self, pad, info):
-        Gst = gst()
+        Gst = self.Gst
         if self.seeked:
             return Gst.PadProbeReturn.REMOVE  # the first frame after the seek: let it through
         self.seek_ready.set()
         return Gst.PadProbeReturn.OK  # stays blocked until the seek's flush releases it
 
     def _count(self, pad, info):
-        Gst = gst()
+        Gst = self.Gst
         pts = info.get_buffer().pts
         if pts < frame_time(self.first, self.job["fps"]):
             return Gst.PadProbeReturn.DROP  # warm-up
@@ -107,7 +110,7 @@ class JobPipeline:
         return Gst.PadProbeReturn.OK
 
     def _seek(self):
-        Gst = gst()
+        Gst = self.Gst
         fps = self.job["fps"]
         stop = min(frame_time(self.end, fps), self.job["duration_ns"])
         while not self.seek_ready.wait(0.25):
@@ -119,7 +122,7 @@ class JobPipeline:
             raise JobFailed(f"shaderflowsrc refused the seek to frame {self.start}")
 
     def _check_bus(self, timeout_ns):
-        Gst = gst()
+        Gst = self.Gst
         message = self.pipeline.get_bus().timed_pop_filtered(timeout_ns, Gst.MessageType.EOS | Gst.MessageType.ERROR)
         if message is not None and message.type == Gst.MessageType.ERROR:
             error, debug = message.parse_error()
@@ -130,7 +133,7 @@ class JobPipeline:
 
     def run(self):
         """Returns the renderer's name; raises JobFailed."""
-        Gst = gst()
+        Gst = self.Gst
         try:
             if self.pipeline.set_state(Gst.State.PLAYING) == Gst.StateChangeReturn.FAILURE:
                 self._check_bus(0)
