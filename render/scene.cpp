@@ -14,6 +14,14 @@ std::string pass_name(int buffer) {
   return std::string(1, static_cast<char>('A' + buffer));
 }
 
+bool reads_previous_frame(const Scene& scene, std::size_t pass_index, const Channel& channel) {
+  if (channel.kind != Channel::Kind::Buffer) return false;
+  for (std::size_t i = pass_index; i < scene.buffers.size(); ++i) {
+    if (scene.buffers[i].buffer == channel.buffer) return true;
+  }
+  return false;  // the image pass writes no buffer
+}
+
 std::string directory_of(const std::string& path) {
   const std::size_t slash = path.rfind('/');
   return slash == std::string::npos ? std::string() : path.substr(0, slash + 1);

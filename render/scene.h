@@ -92,6 +92,12 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir);
 // iChannel0 is the input video, so it counts as bound there.
 std::vector<std::string> unbound_channel_warnings(const Scene& scene, bool input_video);
 
+// The engine's rule (Shadertoy's): a buffer drawn earlier in the frame is read as this frame's, the pass's
+// own buffer and later ones as the previous frame's. Such a read makes every frame depend on all earlier
+// ones (what keeps shaderflow-farm from splitting a render in time). pass_index: in render order, the
+// buffers then the image pass.
+bool reads_previous_frame(const Scene& scene, std::size_t pass_index, const Channel& channel);
+
 // The folder part of a path ("" when it has none).
 std::string directory_of(const std::string& path);
 // path resolved against base_dir unless it is absolute.

@@ -20,6 +20,8 @@ packages=(
   gstreamer1.0-gl
   # streaming test (a real RTMP server on loopback) and the Python embedding example
   nginx libnginx-mod-rtmp python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
+  # shaderflow-farm (Dask for the cluster; ffmpeg/ffprobe and numpy check its videos in tests/farm)
+  python3-distributed python3-numpy
   # fuzzing (scripts/fuzz.sh, meson test fuzz): clang with its libFuzzer runtime; scripts/valgrind.sh
   clang libclang-rt-dev valgrind
   # tests/elements/test_gl_thread.sh: which thread makes each GL call (gdb breakpoints)

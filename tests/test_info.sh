@@ -32,5 +32,28 @@ out=$("$info" --scene orbits)
 echo "$out" | grep -q "int colours = rainbow  \[rainbow=0 ice=1 fire=2\]  Colour scheme" \
   || { echo "FAIL: --scene orbits lacks the annotated uniform: $out"; fail=1; }
 "$info" --scene no-such-scene >/dev/null 2>&1 && { echo "FAIL: --scene of an unknown scene succeeded"; fail=1; }
+# --scene --json: "feedback" follows the render order (a pass reading its own or a later buffer reads the
+# previous frame; an earlier buffer is this frame's), so a chain of buffers is not feedback.
+feedback_of() { "$info" --scene "$1" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["feedback"])'; }
+[ "$(feedback_of feedback)" = True ] || { echo "FAIL: --scene feedback --json: not feedback"; fail=1; }
+[ "$(feedback_of life)" = True ] || { echo "FAIL: --scene life --json: not feedback"; fail=1; }
+[ "$(feedback_of plasma)" = False ] || { echo "FAIL: --scene plasma --json: feedback"; fail=1; }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cat >"$tmp/chain.frag" <<'FRAG'
+#pass A
+void mainImage(out vec4 c, in vec2 p) { c = vec4(0.5); }
+#pass B
+// @channel0 A
+void mainImage(out vec4 c, in vec2 p) { c = texture(iChannel0, p / iResolution.xy); }
+#pass image
+// @channel0 B
+void mainImage(out vec4 c, in vec2 p) { c = texture(iChannel0, p / iResolution.xy); }
+FRAG
+# The same chain, with A also reading B: B is drawn after A, so A sees B's previous frame.
+sed 's|^#pass A$|#pass A\n// @channel1 B|' "$tmp/chain.frag" >"$tmp/later.frag"
+[ "$(feedback_of "$tmp/chain.frag")" = False ] || { echo "FAIL: B reading A (drawn earlier) counted as feedback"; fail=1; }
+[ "$(feedback_of "$tmp/later.frag")" = True ] || { echo "FAIL: A reading B (drawn later) not counted as feedback"; fail=1; }
+"$info" --scene no-such-scene --json >/dev/null 2>&1 && { echo "FAIL: --scene --json of an unknown scene succeeded"; fail=1; }
 [ $fail -eq 0 ] && echo "shaderflow-info: all checks passed"
 exit $fail

@@ -10,8 +10,8 @@
 #include "render/devices.h"
 #include "render/error.h"
 #include "render/scene.h"
-#include "render/scene_loader.h"
 #include "render/shader_source.h"
+#include "render/scene_loader.h"
 
 using namespace shaderflow::render;
 
@@ -19,14 +19,15 @@ namespace {
 
 const char kUsage[] =
     "usage: shaderflow-info [--json] [--require-gpu] [--device DEVICE]\n"
-    "       shaderflow-info --scenes | --effects | --scene NAME|PATH\n"
+    "       shaderflow-info --scenes | --effects | --scene NAME|PATH [--json]\n"
     "  Lists the EGL client extensions and devices, then the OpenGL context shaderflow would use.\n"
     "  --json          machine-readable output\n"
     "  --require-gpu   exit 1 unless a hardware (non-software) renderer is available\n"
     "  --device DEV    auto (default), software, an EGL device index, /dev/dri/renderD128, cuda:N\n"
     "  --scenes        the built-in scenes for shaderflowsrc, one name per line\n"
     "  --effects       the built-in effects for shaderflowfilter, one name per line\n"
-    "  --scene S       a scene's passes, channels and uniforms with their documentation\n";
+    "  --scene S       a scene's passes, channels and uniforms with their documentation; with --json also\n"
+    "                  \"feedback\": whether a pass reads a buffer's previous frame\n";
 
 std::string describe_value(const UniformDoc& doc, const UniformValue& value) {
   if (!doc.enum_values.empty() && value.components.size() == 1) {
@@ -48,77 +49,6 @@ std::string describe_channel(const Channel& channel) {
     case Channel::Kind::Input: return "the filter's input video";
     default: return {};
   }
-}
-
-// --scene: what the scene file says, without a GPU.
-int print_scene(const std::string& name) {
-  Scene scene;
-  try {
-    scene = read_scene(name);
-  } catch (const Error& e) {
-    std::fprintf(stderr, "shaderflow-info: %s\n%s\n", e.what(), e.hint().c_str());
-    return 1;
-  }
-  if (const BuiltinScene* builtin = find_builtin_scene(name)) {
-    std::printf("scene: %s (built-in %s)\n  %s\n", builtin->name, builtin->kind, builtin->description);
-  } else {
-    std::printf("scene: %s\n", scene.name.c_str());
-  }
-  std::vector<const Pass*> passes;
-  for (const Pass& pass : scene.buffers) passes.push_back(&pass);
-  passes.push_back(&scene.image);
-  std::string order;
-  for (const Pass* pass : passes) order += (order.empty() ? "" : ", ") + pass_name(pass->buffer);
-  std::printf("passes: %s%s\n", scene.common.code.empty() ? "" : "common + ", order.c_str());
-  for (const Pass* pass : passes) {
-    std::printf("  pass %s (%s:%d)\n", pass_name(pass->buffer).c_str(), pass->source.name.c_str(), pass->source.first_line);
-    for (int c = 0; c < 4; ++c) {
-      const std::string text = describe_channel(pass->channels[static_cast<std::size_t>(c)]);
-      if (!text.empty()) std::printf("    iChannel%d: %s\n", c, text.c_str());
-    }
-  }
-  std::vector<UniformDoc> docs;
-  try {
-    std::vector<const SourceText*> sources{&scene.common};
-    for (const Pass* pass : passes) sources.push_back(&pass->source);
-    for (const SourceText* source : sources) {
-      for (const UniformDoc& doc : uniform_docs(source->code, source->name)) {
-        bool seen = false;
-        for (const UniformDoc& other : docs) seen |= other.name == doc.name;
-        if (!seen) docs.push_back(doc);
-      }
-    }
-  } catch (const Error& e) {
-    std::fprintf(stderr, "shaderflow-info: %s\n", e.what());
-    return 1;
-  }
-  std::printf("uniforms:%s\n", docs.empty() ? " none of its own" : "");
-  for (const UniformDoc& doc : docs) {
-    std::string line = "  " + doc.type + " " + doc.name;
-    if (doc.default_value) line += " = " + describe_value(doc, *doc.default_value);
-    if (!doc.enum_values.empty()) {
-      line += "  [";
-      for (std::size_t i = 0; i < doc.enum_values.size(); ++i) {
-        line += (i ? " " : "") + doc.enum_values[i].first + "=" + std::to_string(doc.enum_values[i].second);
-      }
-      line += "]";
-    }
-    if (doc.range) {
-      std::ostringstream range;
-      range << "  range " << doc.range->first << " .. " << doc.range->second;
-      line += range.str();
-    }
-    if (!doc.description.empty()) line += "  " + doc.description;
-    std::printf("%s\n", line.c_str());
-  }
-  return 0;
-}
-
-int print_names(const char* kind) {
-  for (std::size_t i = 0; i < builtin_scene_count; ++i) {
-    if (!std::strcmp(builtin_scene_table[i].kind, kind)) std::printf("%s\n", builtin_scene_table[i].name);
-  }
-  return 0;
 }
 
 std::string json_string(const std::string& text) {
@@ -153,6 +83,137 @@ std::string json_list(const std::string& space_separated) {
   return out + "]";
 }
 
+// What --scene describes: the scene as the elements would load it, and its documented uniforms.
+struct SceneReport {
+  Scene scene;
+  std::vector<const Pass*> passes;  // render order: buffers A..D as declared, then the image pass
+  std::vector<UniformDoc> docs;
+};
+
+// Parses the scene without a GPU; prints the error and returns false when it does not load.
+bool load_scene_report(const std::string& name, SceneReport& report) {
+  try {
+    report.scene = read_scene(name);
+    for (const Pass& pass : report.scene.buffers) report.passes.push_back(&pass);
+    report.passes.push_back(&report.scene.image);
+    std::vector<const SourceText*> sources{&report.scene.common};
+    for (const Pass* pass : report.passes) sources.push_back(&pass->source);
+    for (const SourceText* source : sources) {
+      for (const UniformDoc& doc : uniform_docs(source->code, source->name)) {
+        bool seen = false;
+        for (const UniformDoc& other : report.docs) seen |= other.name == doc.name;
+        if (!seen) report.docs.push_back(doc);
+      }
+    }
+  } catch (const Error& e) {
+    std::fprintf(stderr, "shaderflow-info: %s\n%s\n", e.what(), e.hint().c_str());
+    return false;
+  }
+  return true;
+}
+
+bool reads_previous_frame(const SceneReport& report, std::size_t pass_index, const Channel& channel) {
+  return shaderflow::render::reads_previous_frame(report.scene, pass_index, channel);
+}
+
+std::string describe_uniform(const UniformDoc& doc) {
+  std::string line = doc.type + " " + doc.name;
+  if (doc.default_value) line += " = " + describe_value(doc, *doc.default_value);
+  if (!doc.enum_values.empty()) {
+    line += "  [";
+    for (std::size_t i = 0; i < doc.enum_values.size(); ++i) {
+      line += (i ? " " : "") + doc.enum_values[i].first + "=" + std::to_string(doc.enum_values[i].second);
+    }
+    line += "]";
+  }
+  if (doc.range) {
+    std::ostringstream range;
+    range << "  range " << doc.range->first << " .. " << doc.range->second;
+    line += range.str();
+  }
+  if (!doc.description.empty()) line += "  " + doc.description;
+  return line;
+}
+
+void print_scene_text(const std::string& name, const SceneReport& report) {
+  if (const BuiltinScene* builtin = find_builtin_scene(name)) {
+    std::printf("scene: %s (built-in %s)\n  %s\n", builtin->name, builtin->kind, builtin->description);
+  } else {
+    std::printf("scene: %s\n", report.scene.name.c_str());
+  }
+  std::string order;
+  for (const Pass* pass : report.passes) order += (order.empty() ? "" : ", ") + pass_name(pass->buffer);
+  std::printf("passes: %s%s\n", report.scene.common.code.empty() ? "" : "common + ", order.c_str());
+  for (const Pass* pass : report.passes) {
+    std::printf("  pass %s (%s:%d)\n", pass_name(pass->buffer).c_str(), pass->source.name.c_str(), pass->source.first_line);
+    for (int c = 0; c < 4; ++c) {
+      const std::string text = describe_channel(pass->channels[static_cast<std::size_t>(c)]);
+      if (!text.empty()) std::printf("    iChannel%d: %s\n", c, text.c_str());
+    }
+  }
+  std::printf("uniforms:%s\n", report.docs.empty() ? " none of its own" : "");
+  for (const UniformDoc& doc : report.docs) std::printf("  %s\n", describe_uniform(doc).c_str());
+}
+
+std::string json_channel(const SceneReport& report, std::size_t pass_index, int c, const Channel& channel) {
+  const char* kinds[] = {"none", "buffer", "picture", "input"};
+  std::string out = "{\"channel\": " + std::to_string(c) + ", \"kind\": \"" + kinds[static_cast<int>(channel.kind)] + "\"";
+  if (channel.kind == Channel::Kind::Buffer) {
+    out += ", \"buffer\": " + json_string(pass_name(channel.buffer)) + ", \"previous_frame\": " +
+           (reads_previous_frame(report, pass_index, channel) ? "true" : "false");
+  } else if (channel.kind == Channel::Kind::Picture) {
+    out += ", \"path\": " + json_string(channel.path);
+  }
+  return out + "}";
+}
+
+// --scene --json: the same facts for scripts (shaderflow-farm reads "feedback" and the picture paths).
+void print_scene_json(const std::string& name, const SceneReport& report) {
+  const BuiltinScene* builtin = find_builtin_scene(name);
+  bool feedback = false;
+  std::string passes;
+  for (std::size_t p = 0; p < report.passes.size(); ++p) {
+    const Pass& pass = *report.passes[p];
+    std::string channels;
+    for (int c = 0; c < 4; ++c) {
+      const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
+      feedback |= reads_previous_frame(report, p, channel);
+      if (channel.kind == Channel::Kind::None) continue;
+      channels += (channels.empty() ? "" : ", ") + json_channel(report, p, c, channel);
+    }
+    passes += std::string(p ? ",\n" : "\n") + "    {\"name\": " + json_string(pass_name(pass.buffer)) +
+              ", \"source\": " + json_string(pass.source.name) + ", \"line\": " + std::to_string(pass.source.first_line) +
+              ", \"channels\": [" + channels + "]}";
+  }
+  std::string uniforms;
+  for (std::size_t i = 0; i < report.docs.size(); ++i) {
+    const UniformDoc& doc = report.docs[i];
+    uniforms += std::string(i ? ",\n" : "\n") + "    {\"name\": " + json_string(doc.name) + ", \"type\": " +
+                json_string(doc.type) + ", \"description\": " + json_string(describe_uniform(doc)) + "}";
+  }
+  std::printf("{\n  \"scene\": %s,\n  \"builtin\": %s,\n  \"common\": %s,\n  \"passes\": [%s\n  ],\n"
+              "  \"feedback\": %s,\n  \"uniforms\": [%s%s]\n}\n",
+              json_string(builtin ? builtin->name : report.scene.name).c_str(), builtin ? "true" : "false",
+              report.scene.common.code.empty() ? "false" : "true", passes.c_str(), feedback ? "true" : "false",
+              uniforms.c_str(), uniforms.empty() ? "" : "\n  ");
+}
+
+// --scene: what the scene file says, without a GPU.
+int print_scene(const std::string& name, bool json) {
+  SceneReport report;
+  if (!load_scene_report(name, report)) return 1;
+  if (json) print_scene_json(name, report);
+  else print_scene_text(name, report);
+  return 0;
+}
+
+int print_names(const char* kind) {
+  for (std::size_t i = 0; i < builtin_scene_count; ++i) {
+    if (!std::strcmp(builtin_scene_table[i].kind, kind)) std::printf("%s\n", builtin_scene_table[i].name);
+  }
+  return 0;
+}
+
 void print_wrapped(const std::string& list, const char* indent) {
   std::istringstream in(list);
   std::string item;
@@ -164,6 +225,7 @@ void print_wrapped(const std::string& list, const char* indent) {
 int main(int argc, char** argv) {
   bool json = false, require_gpu = false;
   std::string device = "auto";
+  const char* scene = nullptr;
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--json")) {
       json = true;
@@ -176,7 +238,7 @@ int main(int argc, char** argv) {
     } else if (!std::strcmp(argv[i], "--effects")) {
       return print_names("effect");
     } else if (!std::strcmp(argv[i], "--scene") && i + 1 < argc) {
-      return print_scene(argv[++i]);
+      scene = argv[++i];
     } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
       std::fputs(kUsage, stdout);
       return 0;
@@ -185,6 +247,8 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+
+  if (scene) return print_scene(scene, json);
 
   std::string client;
   std::vector<DeviceInfo> devices;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Both compose files validate (Debian's docker-compose; no engine needed), with the defaults and with
 # .env.example; the services keep the GPU block, the WSL mount and the WSL override's settings; and
-# .env.example documents every variable the compose files read, with the same defaults.
+# .env.example documents every variable the compose files read, with the same defaults; the farm's
+# scheduler, scalable GPU worker and client services are wired together.
 # usage: compose.sh SOURCE_ROOT
 set -euo pipefail
 src=$(cd "${1:?usage: $0 SOURCE_ROOT}" && pwd)
@@ -35,7 +36,7 @@ def check(cond, what):
     if not cond:
         problems.append(what)
 
-for name in ("glinfo", "render", "stream"):
+for name in ("glinfo", "render", "stream", "worker"):
     s = base.get(name, {})
     devices = s.get("deploy", {}).get("resources", {}).get("reservations", {}).get("devices", [])
     check({"driver": "nvidia", "count": "all", "capabilities": ["gpu"]} in devices,
@@ -56,6 +57,19 @@ check(base["stream"].get("depends_on", {}).get("rtmp", {}).get("condition") == "
 check(base["rtmp"].get("build", {}).get("context", "").endswith("docker/rtmp"), "rtmp: not built from docker/rtmp")
 check(any(str(p).endswith(":1935/tcp") or str(p).endswith(":1935") for p in base["rtmp"].get("ports", [])),
       "rtmp: port 1935 is not published")
+
+# The farm: workers join the scheduler with one GPU slot each, the scheduler is reachable, the farm
+# command writes into ./output.
+worker = base["worker"].get("command", [])
+check(worker[:3] == ["dask", "worker", "tcp://scheduler:8786"], f"worker: does not join tcp://scheduler:8786: {worker}")
+check(" ".join(worker).find("--nthreads 1 --resources GPU=1") >= 0, "worker: not --nthreads 1 --resources GPU=1")
+check(base["worker"].get("depends_on", {}).get("scheduler", {}).get("condition") == "service_healthy",
+      "worker: does not wait for a healthy scheduler")
+check(base["scheduler"].get("command", [])[:2] == ["dask", "scheduler"], "scheduler: not dask scheduler")
+check(any(str(p).endswith(":8786") or str(p).endswith(":8786/tcp") for p in base["scheduler"].get("ports", [])),
+      "scheduler: port 8786 is not published")
+check(base["farm"].get("entrypoint") == ["shaderflow-farm"], "farm: entrypoint is not shaderflow-farm")
+check(any(v.endswith("/output:/output:rw") for v in base["farm"].get("volumes", [])), "farm: ./output is not mounted")
 
 # Every ${VAR:-default} in the compose files is in .env.example, with the same value.
 example = {}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # docker/Dockerfile really builds (buildah, chroot isolation, on a debootstrapped debian:bookworm-slim),
 # and inside the built image shaderflow-info finds a renderer, gst-inspect-1.0 loads shaderflowsrc and
-# the compose "render" command writes a 60-frame MP4 that ffprobe reads back.
+# the compose "render" command writes a 60-frame MP4 that ffprobe reads back, and shaderflow-farm renders
+# and joins shards on a local Dask cluster (what the compose worker and farm services run).
 # usage: image.sh SOURCE_ROOT
 source "$(dirname "$0")/lib.sh"
 require_buildah
@@ -67,4 +68,12 @@ echo "$probe"
 for want in codec_name=h264 pix_fmt=yuv420p width=640 height=360 nb_read_frames=60; do
   grep -qx "$want" <<<"$probe" || fail "the video does not have $want"
 done
+echo "==> shaderflow-farm: 2 shards on a local Dask cluster, joined"
+# The installed command with its installed package, Dask's worker processes and the join, in the image.
+run_in -v "$out:/output" "$ctr" -- shaderflow-farm render plasma --duration 1 --fps 30 --size 320x180 \
+  --shards 2 --workers 1 -o /output/farm.mp4 || fail "shaderflow-farm render failed in the image"
+frames=$(ffprobe -v error -count_frames -select_streams v:0 -show_entries stream=nb_read_frames -of csv=p=0 \
+  "$out/farm.mp4") || fail "ffprobe rejects the farm's video"
+[ "$frames" = 30 ] || fail "the farm's video has $frames frames instead of 30"
+run_in "$ctr" -- dask worker --version >/dev/null || fail "dask worker does not run in the image"
 echo "image: all checks passed"
