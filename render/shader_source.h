@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "render/uniforms.h"
@@ -43,6 +44,11 @@ struct AssembledShader {
   // Defaults written as initialisers (`uniform float gain = 1.5;`). GLSL ES forbids uniform
   // initialisers, so they are taken out of the code and set by the engine instead, on GL and GLES alike.
   std::map<std::string, UniformValue> uniform_defaults;
+  // ShaderFlow's library (render/glsl_library.h): the entries compiled in, whether the code is a ShaderFlow
+  // scene, and the iChannel each of its named textures reads.
+  std::vector<std::string> library_entries;
+  bool shaderflow_scene = false;
+  std::vector<std::pair<std::string, int>> shaderflow_textures;
 };
 
 // Throws Error(ShaderCompile) when the source defines neither mainImage() nor main(), or a uniform

@@ -85,15 +85,17 @@ TEST(ShaderflowNames, UniformValues) {
   EXPECT_EQ(image.at(0, 0)[0], unorm8(0.25));  // iTau = 2.5 / 10
   EXPECT_EQ(image.at(0, 0)[1], unorm8(1.0));
   EXPECT_EQ(image.at(0, 0)[2], unorm8(0.5));   // 8 / 4 = 2, / 4
-  EXPECT_EQ(image.at(0, 0)[3], 255);           // iQuality 1.0
+  EXPECT_EQ(image.at(0, 0)[3], unorm8(0.5));   // iQuality: ShaderFlow's default quality, 50 %
   EXPECT_EQ(image.at(5, 2)[0], unorm8(0.4));
   EXPECT_EQ(image.at(5, 2)[1], unorm8(0.25));
   EXPECT_EQ(image.at(5, 2)[2], unorm8(0.8));
   EXPECT_EQ(image.at(5, 2)[3], unorm8(0.4));
   frame.duration = 0.0;  // unknown duration: iTau is 0
+  renderer->set_uniforms({{"iQuality", UniformValue::of_float({0.8})}});  // a scene setting, not a per-frame value
   image = render_frame(*renderer, 8, 4, frame);
   EXPECT_EQ(image.at(0, 0)[0], 0);
   EXPECT_EQ(image.at(0, 0)[1], 0);
+  EXPECT_EQ(image.at(0, 0)[3], unorm8(0.8));
 }
 
 TEST(ShaderflowNames, CoordinatesInPlainMain) {
