@@ -229,14 +229,15 @@ bool SceneElement::start(GstElement* element) {
                            info.renderer.c_str(), info.display.c_str()),
                           ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
     }
+    // Uniforms first: values the scene uses without declaring them are declared when it compiles.
+    if (!apply_uniforms(element, settings.uniforms, false)) {
+      renderer_.reset();
+      return false;
+    }
     post_warnings(element, renderer_->set_scene(scene));
   } catch (const render::Error& error) {
     renderer_.reset();
     post_error(element, error, "scene=" + settings.scene + " device=" + settings.device);
-    return false;
-  }
-  if (!apply_uniforms(element, settings.uniforms, false)) {
-    renderer_.reset();
     return false;
   }
   {

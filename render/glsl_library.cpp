@@ -314,9 +314,34 @@ SourceText scene_definitions(const std::vector<std::pair<std::string, int>>& tex
   return {text, "<ShaderFlow scene definitions>", 1};
 }
 
+// The GLSL type a value given through `uniforms` asks for ("" for an @enum name: no type of its own).
+std::string glsl_type(const UniformValue& value) {
+  const std::size_t n = value.components.size();
+  if (value.kind == UniformValue::Kind::Name || n < 1 || n > 4) return "";
+  const char* scalar = value.kind == UniformValue::Kind::Float ? "float" : value.kind == UniformValue::Kind::Int ? "int" : "bool";
+  const char* vector = value.kind == UniformValue::Kind::Float ? "vec" : value.kind == UniformValue::Kind::Int ? "ivec" : "bvec";
+  return n == 1 ? scalar : vector + std::to_string(n);
+}
+
+// Declarations of the given values the code uses that neither it, the library nor the engine declares.
+SourceText given_declarations(const UniformValues& given, const std::set<std::string>& used,
+                              const std::vector<std::pair<std::string, int>>& textures, std::vector<std::string>& names) {
+  std::set<std::string> provided;
+  for (const Entry& entry : library()) provided.insert(entry.names.begin(), entry.names.end());
+  for (const auto& texture : textures) provided.insert(texture.first);
+  std::string text;
+  for (const auto& [name, value] : given) {
+    const std::string type = glsl_type(value);
+    if (type.empty() || !used.count(name) || provided.count(name) || is_builtin_uniform(name)) continue;
+    text += "uniform " + type + " " + name + ";\n";
+    names.push_back(type + " " + name);
+  }
+  return {text, "<uniforms property>", 1};
+}
+
 }  // namespace
 
-LibraryUse shaderflow_library_for(const std::string& code, bool plain_main) {
+LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given) {
   const std::vector<Entry>& entries = library();
   const std::set<std::string> declared = global_declarations(code);
   std::set<std::string> used;
@@ -349,8 +374,10 @@ LibraryUse shaderflow_library_for(const std::string& code, bool plain_main) {
   }
   if (use.shaderflow_scene) {
     use.textures = texture_channels(code, declared);
-    use.pieces.push_back(scene_definitions(use.textures));
   }
+  SourceText declarations = given_declarations(given, used, use.textures, use.given_uniforms);
+  if (!declarations.code.empty()) use.pieces.push_back(std::move(declarations));
+  if (use.shaderflow_scene) use.pieces.push_back(scene_definitions(use.textures));
   return use;
 }
 

@@ -36,11 +36,15 @@ struct LibraryUse {
   // channel0 and `depth` channel1, the others in order of first use). ShaderFlow's temporal and layer
   // textures (NAME0x1) are not among them: there is nothing to read them from.
   std::vector<std::pair<std::string, int>> textures;
+  // "float iAudioVolume": the values given through `uniforms` that the code uses but nothing declares
+  // (ShaderFlow's Python side declares them for its scenes), declared with the type of the value given.
+  std::vector<std::string> given_uniforms;
 };
 
 // code: the scene's code (Common and the pass), comments stripped. plain_main: it defines main(), not
-// mainImage(). Names the code declares itself (a function, a global, a #define) are left to it.
-LibraryUse shaderflow_library_for(const std::string& code, bool plain_main);
+// mainImage(). Names the code declares itself (a function, a global, a #define) are left to it. given:
+// the values of the `uniforms` property.
+LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given = {});
 
 // Every name the library provides, in library order.
 std::vector<std::string> shaderflow_library_names();

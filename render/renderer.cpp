@@ -109,6 +109,7 @@ struct CompiledPass {
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
   std::array<Channel, 4> channels;
   std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by Gpu::pictures)
+  std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
 };
 
 // A buffer pass's render target: two float textures, one read (the last complete frame) while the
@@ -410,8 +411,8 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
 namespace {
 
 CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dialect, const gl::Shader& vertex,
-                          const ImageOutput& output) {
-  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output);
+                          const ImageOutput& output, const UniformValues& given) {
+  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output, given);
   const std::string where = pass.buffer < 0 && scene.buffers.empty()
                                 ? pass.source.name
                                 : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
@@ -432,6 +433,7 @@ CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dial
   CompiledPass compiled;
   compiled.buffer = pass.buffer;
   compiled.channels = pass.channels;
+  compiled.given_uniforms = assembled.given_uniforms;
   const GLuint id = program.get();
   BuiltinLocations& builtins = compiled.builtins;
   builtins.resolution = glGetUniformLocation(id, "iResolution");
@@ -499,11 +501,11 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
   }
   std::vector<CompiledPass> passes;
   for (const Pass& pass : scene.buffers) {
-    passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex, ImageOutput{}));
+    passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex, ImageOutput{}, gpu.requested_uniforms));
   }
   const ImageOutput image_output = gpu.wanted_image_output();
   passes.push_back(compile_pass(scene, scene.image, gpu.dialect, gpu.upright ? gpu.upright_vertex : gpu.fullscreen_vertex,
-                                image_output));
+                                image_output, gpu.requested_uniforms));
 
   // What the scene says about its uniforms (may throw for a malformed annotation: the old scene stays).
   std::vector<std::string> declared = declared_uniforms(scene.common.code);
@@ -514,7 +516,8 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
     for (const std::string& name : declared_uniforms(pass.source.code)) {
       if (std::find(declared.begin(), declared.end(), name) == declared.end()) declared.push_back(name);
     }
-    const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, gpu.dialect);
+    const AssembledShader assembled =
+        assemble_fragment_shader(scene.common, pass.source, gpu.dialect, ImageOutput{}, gpu.requested_uniforms);
     defaults.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
     for (const UniformDoc& doc : uniform_docs(pass.source.code, pass.source.name)) docs.emplace(doc.name, doc);
   }
@@ -556,8 +559,27 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
 }
 
 std::vector<std::string> Renderer::set_uniforms(const UniformValues& values) {
-  gpu_->requested_uniforms = values;
-  return gpu_->resolve_uniforms();
+  Gpu& gpu = *gpu_;
+  gpu.requested_uniforms = values;
+  if (!gpu.scene) return {};  // checked against the scene when it comes
+  // Values the scene uses without declaring them are declared with their type: another such name or type
+  // is another shader.
+  std::vector<const Pass*> passes;
+  for (const Pass& pass : gpu.scene->buffers) passes.push_back(&pass);
+  passes.push_back(&gpu.scene->image);
+  bool redeclared = false;
+  for (std::size_t i = 0; i < passes.size() && i < gpu.passes.size(); ++i) {
+    redeclared |= assemble_fragment_shader(gpu.scene->common, passes[i]->source, gpu.dialect, ImageOutput{}, values)
+                      .given_uniforms != gpu.passes[i].given_uniforms;
+  }
+  if (!redeclared) return gpu.resolve_uniforms();
+  try {
+    return set_scene(Scene(*gpu.scene));
+  } catch (const Error& error) {
+    std::vector<std::string> warnings = gpu.resolve_uniforms();
+    warnings.push_back(std::string("the scene does not compile with these uniform values (keeping it as it was): ") + error.what());
+    return warnings;
+  }
 }
 
 void Renderer::set_output(int width, int height, OutputFormat format) {

@@ -215,6 +215,11 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output) {
+  return assemble_fragment_shader(common, pass, dialect, output, UniformValues{});
+}
+
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                                         const ImageOutput& output, const UniformValues& given) {
   const std::string code = strip_comments(common.code + "\n" + pass.code);
   static const std::regex main_image(R"(\bvoid\s+mainImage\s*\()");
   static const std::regex plain_main(R"(\bvoid\s+main\s*\(\s*(void\s*)?\))");
@@ -231,11 +236,12 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                 "Write a Shadertoy-style 'void mainImage(out vec4 fragColor, in vec2 fragCoord)', or a "
                 "'void main()' that writes fragColor.");
   }
-  const LibraryUse library = shaderflow_library_for(code, has_main);
+  const LibraryUse library = shaderflow_library_for(code, has_main, given);
   shader.shaderflow_coordinates = wants_shaderflow_coordinates(code) || library.coordinates;
   shader.shaderflow_scene = library.shaderflow_scene;
   shader.library_entries = library.entries;
   shader.shaderflow_textures = library.textures;
+  shader.given_uniforms = library.given_uniforms;
 
   std::string prelude = dialect == GlslDialect::Es300
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"

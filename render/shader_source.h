@@ -49,6 +49,8 @@ struct AssembledShader {
   std::vector<std::string> library_entries;
   bool shaderflow_scene = false;
   std::vector<std::pair<std::string, int>> shaderflow_textures;
+  // "float iAudioVolume": uniforms declared for values given through `uniforms` (see glsl_library.h).
+  std::vector<std::string> given_uniforms;
 };
 
 // Throws Error(ShaderCompile) when the source defines neither mainImage() nor main(), or a uniform
@@ -75,6 +77,10 @@ struct ImageOutput {
 };
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output);
+// `given`: the values of the `uniforms` property; those the code uses without any declaration are declared
+// with their value's type (ShaderFlow scenes read values its Python side declares).
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                                         const ImageOutput& output, const UniformValues& given);
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.

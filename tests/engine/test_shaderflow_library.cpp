@@ -932,3 +932,44 @@ TEST(ShaderflowLibraryUse, ErrorsInTheScenesCodeNameItsLines) {
     EXPECT_NE(std::string(error.what()).find("broken.frag:3:"), std::string::npos) << error.what();
   }
 }
+
+TEST(ShaderflowLibraryUse, ValuesGivenThroughUniformsDeclareWhatTheSceneReads) {
+  // ShaderFlow's Python side declares uniforms for its scenes; here the values of `uniforms` do, with the
+  // value's type: 0.25 a float, <1, 2> an ivec2, true a bool.
+  auto renderer = Renderer::create("auto");
+  renderer->set_uniforms({{"iVolume", UniformValue::of_float({0.25})},
+                          {"iCount", UniformValue::of_int({1, 2})},
+                          {"iOn", UniformValue::of_bool(true)},
+                          {"unused", UniformValue::of_float({1.0})}});
+  const char* code = "void main() { fragColor = vec4(iVolume, float(iCount.y) / 4.0, iOn ? 1.0 : 0.0, 1.0); }\n";
+  const std::vector<std::string> unknown = renderer->set_scene({"given.frag", code});
+  ASSERT_EQ(unknown.size(), 1u);  // a value the scene does not read is still reported
+  EXPECT_NE(unknown[0].find("unknown uniform 'unused'"), std::string::npos) << unknown[0];
+  Image image = render_frame(*renderer, 1, 1);
+  EXPECT_EQ(image.at(0, 0)[0], unorm8(0.25));
+  EXPECT_EQ(image.at(0, 0)[1], unorm8(0.5));
+  EXPECT_EQ(image.at(0, 0)[2], 255);
+  // New values of the same types: no new shader needed, the values change.
+  renderer->set_uniforms({{"iVolume", UniformValue::of_float({0.75})}, {"iCount", UniformValue::of_int({0, 4})},
+                          {"iOn", UniformValue::of_bool(false)}});
+  image = render_frame(*renderer, 1, 1);
+  EXPECT_EQ(image.at(0, 0)[0], unorm8(0.75));
+  EXPECT_EQ(image.at(0, 0)[1], 255);
+  EXPECT_EQ(image.at(0, 0)[2], 0);
+  // A value the code cannot use as given (a float for ivec2): a warning, the scene stays as it was.
+  const std::vector<std::string> warnings = renderer->set_uniforms({{"iVolume", UniformValue::of_float({0.5})},
+                                                                    {"iCount", UniformValue::of_float({0.5})},
+                                                                    {"iOn", UniformValue::of_bool(true)}});
+  ASSERT_FALSE(warnings.empty());
+  EXPECT_NE(warnings.back().find("does not compile"), std::string::npos) << warnings.back();
+  image = render_frame(*renderer, 1, 1);
+  EXPECT_EQ(image.at(0, 0)[0], unorm8(0.5));
+  // Without the value the name is undeclared: a compile error that names it.
+  auto bare = Renderer::create("auto");
+  try {
+    bare->set_scene({"given.frag", code});
+    FAIL() << "compiled without the values";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("iVolume"), std::string::npos) << error.what();
+  }
+}
