@@ -10,6 +10,7 @@
 #include "render/error.h"
 #include "render/renderer.h"
 #include "render/scene.h"
+#include "tests/support/engine_helpers.h"
 #include "tests/support/unorm8.h"
 #include "tests/support/glsl_idioms.h"
 
@@ -17,24 +18,7 @@ using namespace shaderflow::render;
 
 namespace {
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> bytes;
-  // x from the left, y from the BOTTOM (as fragCoord), so tests read like the shaders they check
-  const std::uint8_t* at(int x, int y) const {
-    return &bytes[static_cast<std::size_t>(((height - 1 - y) * width + x) * 4)];
-  }
-};
-
-Image render_frame(Renderer& renderer, int width, int height, FrameUniforms frame = {}) {
-  renderer.set_output(width, height, OutputFormat{});
-  Image image;
-  image.width = width;
-  image.height = height;
-  image.bytes.assign(static_cast<std::size_t>(width * height * 4), 0xAB);
-  renderer.render(frame, image.bytes.data(), static_cast<std::size_t>(width) * 4);
-  return image;
-}
+using Image = BottomUpImage;
 
 Scene parse(const std::string& code, const std::string& name = "multi.frag") {
   return parse_scene({name, code}, "");

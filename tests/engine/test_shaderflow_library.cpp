@@ -23,24 +23,7 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> bytes;
-  // x from the left, y from the BOTTOM (as gl_FragCoord)
-  const std::uint8_t* at(int x, int y) const {
-    return &bytes[static_cast<std::size_t>(((height - 1 - y) * width + x) * 4)];
-  }
-};
-
-Image render_frame(Renderer& renderer, int width, int height, FrameUniforms frame = {}) {
-  renderer.set_output(width, height, OutputFormat{});
-  Image image;
-  image.width = width;
-  image.height = height;
-  image.bytes.assign(static_cast<std::size_t>(width * height * 4), 0xAB);
-  renderer.render(frame, image.bytes.data(), static_cast<std::size_t>(width) * 4);
-  return image;
-}
+using Image = BottomUpImage;
 
 using Pair = std::array<double, 2>;
 
@@ -714,62 +697,58 @@ TEST(ShaderflowCamera, DefaultCameraSeesThePictureAsGluv) {
                 2e-4);
 }
 
-TEST(ShaderflowCamera, PerspectiveMarkerLandsWhereProjected) {
-  const int w = 96, h = 54;
+namespace {
+
+struct MarkerCase {
+  CameraPose pose;
+  Vec3 marker;
+};
+
+// Renders the marker scene through each pose with `projection` and finds the marker at the pixel that
+// `expected` (pose, marker) computes, within `tolerance` pixels.
+void expect_markers(int projection, int w, int h, const std::vector<MarkerCase>& cases, double tolerance,
+                    const std::function<std::array<double, 2>(const CameraPose&, Vec3)>& expected) {
   auto renderer = make_renderer(kMarkerScene);
-  struct Case {
-    CameraPose pose;
-    Vec3 marker;
-  };
-  const std::vector<Case> cases = {
-      {turned({0, 0, 0}, 0, 0), {0.3, -0.2, 2.0}},
-      {turned({0.5, -0.25, -1.0}, 0.35, -0.2), {1.0, -0.9, 2.5}},
-      {turned({-2, 1, 3}, -2.4, 0.3), {-4.0, 1.8, 1.2}},
-  };
-  for (const Case& c : cases) {
-    UniformValues uniforms = camera_uniforms(c.pose, 0);
+  for (const MarkerCase& c : cases) {
+    UniformValues uniforms = camera_uniforms(c.pose, projection);
     uniforms["marker"] = vec3_value(c.marker);
     renderer->set_uniforms(uniforms);
     const Image image = render_frame(*renderer, w, h);
-    const std::array<double, 2> g = perspective_gluv(c.pose, c.marker);
-    const std::array<double, 2> want = pixel_of_gluv(g[0], g[1], w, h);
-    ASSERT_GT(want[0], 3);
-    ASSERT_LT(want[0], w - 3);
-    ASSERT_GT(want[1], 3);
-    ASSERT_LT(want[1], h - 3);
+    const std::array<double, 2> want = expected(c.pose, c.marker);
+    ASSERT_TRUE(want[0] > 3 && want[0] < w - 3 && want[1] > 3 && want[1] < h - 3) << "the test's marker is off the frame";
     const std::array<double, 3> got = centroid(image, 0, w);
     ASSERT_GT(got[2], 4) << "the marker is not drawn";
-    EXPECT_NEAR(got[0], want[0], 0.5);
-    EXPECT_NEAR(got[1], want[1], 0.5);
+    EXPECT_NEAR(got[0], want[0], tolerance);
+    EXPECT_NEAR(got[1], want[1], tolerance);
   }
+}
+
+}  // namespace
+
+TEST(ShaderflowCamera, PerspectiveMarkerLandsWhereProjected) {
+  const int w = 96, h = 54;
+  expect_markers(0, w, h,
+                 {{turned({0, 0, 0}, 0, 0), {0.3, -0.2, 2.0}},
+                  {turned({0.5, -0.25, -1.0}, 0.35, -0.2), {1.0, -0.9, 2.5}},
+                  {turned({-2, 1, 3}, -2.4, 0.3), {-4.0, 1.8, 1.2}}},
+                 0.5, [&](const CameraPose& pose, Vec3 marker) {
+                   const std::array<double, 2> g = perspective_gluv(pose, marker);
+                   return pixel_of_gluv(g[0], g[1], w, h);
+                 });
 }
 
 TEST(ShaderflowCamera, EquirectangularMarkerLandsAtItsAzimuthAndInclination) {
   // 360 degrees: x is the azimuth (-pi..pi, right of forward is positive), y the inclination (-pi/2..pi/2).
   const int w = 128, h = 64;
-  auto renderer = make_renderer(kMarkerScene);
-  struct Case {
-    CameraPose pose;
-    Vec3 marker;
-  };
-  const std::vector<Case> cases = {
-      {turned({0, 0, 0}, 0, 0), {1.0, 0.5, -1.5}},  // behind and to the right: only a 360 camera sees it
-      {turned({0.2, 0.1, -0.3}, 0.8, 0.25), {-2.0, -0.6, 0.5}},
-  };
-  for (const Case& c : cases) {
-    UniformValues uniforms = camera_uniforms(c.pose, 2);
-    uniforms["marker"] = vec3_value(c.marker);
-    renderer->set_uniforms(uniforms);
-    const Image image = render_frame(*renderer, w, h);
-    const Vec3 d = c.marker - c.pose.position;
-    const double inclination = std::asin(dot(d, c.pose.up) / length(d));
-    const double azimuth = std::atan2(dot(d, c.pose.right), dot(d, c.pose.forward));
-    const double want_x = (azimuth / kPi + 1) / 2 * w, want_y = (inclination / (kPi / 2) + 1) / 2 * h;
-    const std::array<double, 3> got = centroid(image, 0, w);
-    ASSERT_GT(got[2], 4) << "the marker is not drawn";
-    EXPECT_NEAR(got[0], want_x, 0.6);
-    EXPECT_NEAR(got[1], want_y, 0.6);
-  }
+  expect_markers(2, w, h,
+                 {{turned({0, 0, 0}, 0, 0), {1.0, 0.5, -1.5}},  // behind and to the right: only a 360 camera sees it
+                  {turned({0.2, 0.1, -0.3}, 0.8, 0.25), {-2.0, -0.6, 0.5}}},
+                 0.6, [&](const CameraPose& pose, Vec3 marker) -> std::array<double, 2> {
+                   const Vec3 d = marker - pose.position;
+                   const double inclination = std::asin(dot(d, pose.up) / length(d));
+                   const double azimuth = std::atan2(dot(d, pose.right), dot(d, pose.forward));
+                   return {(azimuth / kPi + 1) / 2 * w, (inclination / (kPi / 2) + 1) / 2 * h};
+                 });
 }
 
 TEST(ShaderflowCamera, StereoscopicEyesSeeTheMarkerFromApart) {
