@@ -15,28 +15,72 @@ namespace {
 bool identifier_start(char c) { return std::isalpha(static_cast<unsigned char>(c)) || c == '_'; }
 bool identifier_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
 
-// The identifiers of GLSL code in order, without member names (`camera.zoom` names `camera` only) and
-// without the digits of numbers (1e5, 0x1Fu).
-std::vector<std::string> identifiers(const std::string& code) {
-  std::vector<std::string> names;
+struct Identifier {
+  std::string name;
+  std::size_t end = 0;  // just after it
+  bool member = false;  // after a '.': a member or swizzle, not a name of its own
+  int depth = 0;        // braces around it
+};
+
+// The identifiers of GLSL code in order, without the digits of numbers (1e5, 0x1Fu).
+std::vector<Identifier> scan_identifiers(const std::string& code) {
+  std::vector<Identifier> found;
   char previous = '\0';  // the last character that was not white space
+  int depth = 0;
   for (std::size_t i = 0; i < code.size();) {
     const char c = code[i];
     if (identifier_start(c)) {
       std::size_t end = i;
       while (end < code.size() && identifier_char(code[end])) ++end;
-      if (previous != '.') names.push_back(code.substr(i, end - i));
+      found.push_back({code.substr(i, end - i), end, previous == '.', depth});
       previous = code[end - 1];
       i = end;
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
       while (i < code.size() && (identifier_char(code[i]) || code[i] == '.')) ++i;
       previous = '0';
     } else {
+      if (c == '{') ++depth;
+      if (c == '}' && depth > 0) --depth;
       if (!std::isspace(static_cast<unsigned char>(c))) previous = c;
       ++i;
     }
   }
+  return found;
+}
+
+// The names the code uses (members not counted: `camera.zoom` names `camera` only).
+std::vector<std::string> identifiers(const std::string& code) {
+  std::vector<std::string> names;
+  for (Identifier& identifier : scan_identifiers(code)) {
+    if (!identifier.member) names.push_back(std::move(identifier.name));
+  }
   return names;
+}
+
+// The position of the first character after `from` that is not white space (code.size() at the end).
+std::size_t next_character(const std::string& code, std::size_t from) {
+  while (from < code.size() && std::isspace(static_cast<unsigned char>(code[from]))) ++from;
+  return from;
+}
+
+// The arguments of the call whose '(' is at `open` (split at its top-level commas, trimmed); `close`
+// becomes the position of its ')' (code.size() when it has none).
+std::vector<std::string> arguments_at(const std::string& code, std::size_t open, std::size_t& close) {
+  std::vector<std::string> arguments(1);
+  int depth = 1;
+  for (close = open + 1; close < code.size(); ++close) {
+    const char c = code[close];
+    depth += (c == '(') - (c == ')');
+    if (depth == 0) break;
+    if (c == ',' && depth == 1) arguments.emplace_back();
+    else arguments.back() += c;
+  }
+  for (std::string& argument : arguments) {
+    const std::size_t first = argument.find_first_not_of(" \t\n");
+    const std::size_t last = argument.find_last_not_of(" \t\n");
+    argument = first == std::string::npos ? "" : argument.substr(first, last - first + 1);
+  }
+  return arguments;
 }
 
 // Struct bodies blanked: member declarations (`float zoom;` in Camera) are not uses of those names.
@@ -167,39 +211,35 @@ std::set<std::string> global_declarations(const std::string& code) {
   return declared;
 }
 
-// The arguments of each call of `function` in the code (top-level commas), trimmed.
-std::vector<std::vector<std::string>> calls(const std::string& code, const std::string& function) {
-  std::vector<std::vector<std::string>> found;
-  const std::regex call("\\b" + function + "\\s*\\(");
-  for (auto it = std::sregex_iterator(code.begin(), code.end(), call); it != std::sregex_iterator(); ++it) {
-    std::vector<std::string> arguments(1);
-    int depth = 1;
-    for (std::size_t i = static_cast<std::size_t>(it->position(0) + it->length(0)); i < code.size() && depth > 0; ++i) {
-      const char c = code[i];
-      depth += (c == '(') - (c == ')');
-      if (depth == 0) break;
-      if (c == ',' && depth == 1) arguments.emplace_back();
-      else arguments.back() += c;
-    }
-    for (std::string& argument : arguments) {
-      const std::size_t first = argument.find_first_not_of(" \t\n");
-      const std::size_t last = argument.find_last_not_of(" \t\n");
-      argument = first == std::string::npos ? "" : argument.substr(first, last - first + 1);
-    }
-    found.push_back(std::move(arguments));
+// Every call in the code of a function in `functions`, in order: (position, name, arguments).
+struct Call {
+  std::size_t position;
+  std::string function;
+  std::vector<std::string> arguments;
+  std::size_t close;  // its ')'
+};
+template <typename Wanted>
+std::vector<Call> calls(const std::string& code, const std::vector<Identifier>& names, Wanted wanted) {
+  std::vector<Call> found;
+  for (const Identifier& name : names) {
+    if (name.member || !wanted(name)) continue;
+    const std::size_t open = next_character(code, name.end);
+    if (open >= code.size() || code[open] != '(') continue;
+    Call call{name.end - name.name.size(), name.name, {}, 0};
+    call.arguments = arguments_at(code, open, call.close);
+    found.push_back(std::move(call));
   }
   return found;
 }
 
 // Which argument positions of the code's own functions take a sampler2D (DepthMake(camera, depth, map)).
-std::map<std::string, std::vector<std::size_t>> sampler_parameters(const std::string& code) {
-  static const std::regex definition(R"(\b[A-Za-z_]\w*\s+([A-Za-z_]\w*)\s*\(([^()]*)\)\s*\{)");
+std::map<std::string, std::vector<std::size_t>> sampler_parameters(const std::string& code, const std::vector<Identifier>& names) {
   std::map<std::string, std::vector<std::size_t>> positions;
-  for (auto it = std::sregex_iterator(code.begin(), code.end(), definition); it != std::sregex_iterator(); ++it) {
-    std::stringstream list((*it)[2].str());
-    std::size_t index = 0;
-    for (std::string parameter; std::getline(list, parameter, ','); ++index) {
-      if (parameter.find("sampler2D") != std::string::npos) positions[(*it)[1].str()].push_back(index);
+  for (const Call& definition : calls(code, names, [](const Identifier& name) { return name.depth == 0; })) {
+    const std::size_t body = next_character(code, definition.close + 1);
+    if (body >= code.size() || code[body] != '{') continue;  // a prototype or not a function
+    for (std::size_t index = 0; index < definition.arguments.size(); ++index) {
+      if (definition.arguments[index].find("sampler2D") != std::string::npos) positions[definition.function].push_back(index);
     }
   }
   return positions;
@@ -212,32 +252,21 @@ std::vector<std::string> sampled_names(const std::string& code, const std::set<s
                                         "textureOffset", "textureProj", "texelFetchOffset", "textureLodOffset",
                                         "gtexture", "gmtexture", "agtexture", "agmtexture", "stexture", "astexture",
                                         "draw_image"};
-  std::vector<std::pair<std::size_t, std::string>> uses;  // (position, name)
-  auto consider = [&](std::size_t position, const std::string& name) {
-    static const std::regex plain(R"([A-Za-z_]\w*)");
-    static const std::regex temporal(R"(\w+\d+x\d+)");  // ShaderFlow's NAMExLAYER textures: not ours
-    if (!std::regex_match(name, plain) || std::regex_match(name, temporal) || declared.count(name)) return;
-    if (name.rfind("iChannel", 0) == 0) return;
-    uses.emplace_back(position, name);
-  };
-  std::map<std::string, std::vector<std::size_t>> functions = sampler_parameters(code);
+  static const std::regex temporal(R"(\w+\d+x\d+)");  // ShaderFlow's NAMExLAYER textures: not ours
+  const std::vector<Identifier> names = scan_identifiers(code);
+  std::map<std::string, std::vector<std::size_t>> functions = sampler_parameters(code, names);
   for (const char* lookup : lookups) functions[lookup].push_back(0);
-  for (const auto& [function, positions] : functions) {
-    const std::regex call("\\b" + function + "\\s*\\(");
-    std::size_t nth = 0;
-    const std::vector<std::vector<std::string>> found = calls(code, function);
-    for (auto it = std::sregex_iterator(code.begin(), code.end(), call); it != std::sregex_iterator(); ++it, ++nth) {
-      for (std::size_t p : positions) {
-        if (p < found[nth].size()) consider(static_cast<std::size_t>(it->position(0)), found[nth][p]);
-      }
+  std::vector<std::string> sampled;
+  for (const Call& call : calls(code, names, [&](const Identifier& name) { return functions.count(name.name) > 0; })) {
+    for (std::size_t p : functions[call.function]) {
+      if (p >= call.arguments.size()) continue;
+      const std::string& name = call.arguments[p];
+      const bool plain = !name.empty() && identifier_start(name[0]) && std::all_of(name.begin(), name.end(), identifier_char);
+      if (!plain || declared.count(name) || name.rfind("iChannel", 0) == 0 || std::regex_match(name, temporal)) continue;
+      if (std::find(sampled.begin(), sampled.end(), name) == sampled.end()) sampled.push_back(name);
     }
   }
-  std::sort(uses.begin(), uses.end());
-  std::vector<std::string> names;
-  for (const auto& use : uses) {
-    if (std::find(names.begin(), names.end(), use.second) == names.end()) names.push_back(use.second);
-  }
-  return names;
+  return sampled;
 }
 
 // Channels for the sampled names: DepthFlow's picture and depth map where DepthFlow has them, the rest in
@@ -271,10 +300,14 @@ std::vector<std::pair<std::string, int>> texture_channels(const std::string& cod
 // The names the code's own macros make by pasting (`name##Height` in DepthFlow's GetDepthFlow(iDepth) makes
 // iDepthHeight): uses the library can provide.
 std::vector<std::string> pasted_names(const std::string& code) {
-  static const std::regex macro(R"(#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)]*)\)((?:[^\n]*\\\n)*[^\n]*))");
+  if (code.find("##") == std::string::npos) return {};
+  static const std::regex macro(R"(#[ \t]*define[ \t]+([A-Za-z_]\w*)\(([^)\n]*)\)((?:[^\n]*\\\n)*[^\n]*))");
   static const std::regex paste(R"(([A-Za-z_]\w*)\s*##\s*([A-Za-z_]\w*))");
-  std::vector<std::string> names;
+  const std::vector<Identifier> names = scan_identifiers(code);
+  std::vector<std::string> pasted;
   for (auto it = std::sregex_iterator(code.begin(), code.end(), macro); it != std::sregex_iterator(); ++it) {
+    const std::string body = (*it)[3].str();
+    if (body.find("##") == std::string::npos) continue;
     std::vector<std::string> parameters;
     std::stringstream list((*it)[2].str());
     for (std::string parameter; std::getline(list, parameter, ',');) {
@@ -282,21 +315,21 @@ std::vector<std::string> pasted_names(const std::string& code) {
                       parameter.end());
       parameters.push_back(parameter);
     }
-    const std::string body = (*it)[3].str();
-    for (const std::vector<std::string>& arguments : calls(code, (*it)[1].str())) {
+    const std::string macro_name = (*it)[1].str();
+    for (const Call& call : calls(code, names, [&](const Identifier& name) { return name.name == macro_name; })) {
       for (auto p = std::sregex_iterator(body.begin(), body.end(), paste); p != std::sregex_iterator(); ++p) {
-        std::string pasted;
+        std::string name;
         for (int side = 1; side <= 2; ++side) {
           const std::string token = (*p)[side].str();
           const auto at = std::find(parameters.begin(), parameters.end(), token);
           const std::size_t index = static_cast<std::size_t>(at - parameters.begin());
-          pasted += at != parameters.end() && index < arguments.size() ? arguments[index] : token;
+          name += at != parameters.end() && index < call.arguments.size() ? call.arguments[index] : token;
         }
-        names.push_back(pasted);
+        pasted.push_back(name);
       }
     }
   }
-  return names;
+  return pasted;
 }
 
 // ShaderFlow's meaning of the engine's uniforms, and its named textures, for a ShaderFlow scene's own code

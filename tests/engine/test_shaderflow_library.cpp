@@ -810,6 +810,27 @@ TEST(ShaderflowCamera, ZoomIsometricAndOutOfBounds) {
   EXPECT_EQ(away.at(3, 2)[2], 0);
 }
 
+TEST(ShaderflowCamera, OrbitalAndDolly) {
+  // Dolly moves only the rays' origin back (the plane is seen the same, from further); orbital moves origin
+  // and target back: a ray aiming at (g, 1 - o) from (0, 0, -o) meets z = 1 at (1 + o) g.
+  const int count = 64;
+  const double aspect = static_cast<double>(kColumns) / (count / kColumns);
+  for (const double dolly : {0.0, 1.5}) {
+    for (const double orbital : {0.0, 0.5}) {
+      expect_values("", "GetCamera(iCamera); r = (i % 2 == 0) ? iCamera.gluv / 16.0 + 0.5 : vec2(iCamera.origin.z, iCamera.target.z) / 4.0 + 0.5;",
+                    count, 0, 1,
+                    [&](int i, double) -> Pair {
+                      if (i % 2 == 1) return {-(dolly + orbital) / 4 + 0.5, (1 - orbital) / 4 + 0.5};
+                      const double gx = ((i % kColumns + 0.5) / kColumns * 2 - 1) * aspect, gy = (i / kColumns + 0.5) / (count / kColumns) * 2 - 1;
+                      const double scale = (1 + orbital + dolly) / (1 + dolly);  // where the ray from -(o + d) through (g, 1 - o) meets z = 1
+                      return {scale * gx / 16 + 0.5, scale * gy / 16 + 0.5};
+                    },
+                    5e-4,
+                    {{"iCameraDolly", UniformValue::of_float({dolly})}, {"iCameraOrbital", UniformValue::of_float({orbital})}});
+    }
+  }
+}
+
 // ---------------------------------------------------------------------------- what a scene gets
 
 namespace {
