@@ -424,11 +424,12 @@ bool ElementCore::start() {
                            info.renderer.c_str(), info.display.c_str()),
                           ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
     }
-    post_warnings(engine_->load_scene(scene).get(), "check the uniforms property against the scene's uniform declarations");
+    // Uniforms first: values the scene uses without declaring them are declared when it compiles.
     if (!apply_uniforms(settings.uniforms, false)) {
       engine_.reset();
       return false;
     }
+    post_warnings(engine_->load_scene(scene).get(), "check the uniforms property against the scene's uniform declarations");
     for (auto& warnings : uniform_warnings_) {  // the start values' warnings, before the first frame
       post_warnings(warnings.get(), "check the uniforms property against the scene's uniform declarations");
     }

@@ -130,16 +130,17 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
 // The scene compiled for the output: its byte order and size compiled in (see ImageOutput). A scene that
 // does not compile with the size as constants (it declares one of those names itself) gets them as
 // uniforms, as it compiled before the output was known.
-std::unique_ptr<ScenePrograms> compile_for_output(const Scene& scene, const GlShared& shared, ImageOutput output) {
+std::unique_ptr<ScenePrograms> compile_for_output(const Scene& scene, const GlState& gl) {
+  ImageOutput output = gl.output->image_output();
   if (output.width > 0) {
     try {
-      return ScenePrograms::compile(scene, shared, output);
+      return ScenePrograms::compile(scene, gl.shared, output, gl.uniforms);
     } catch (const Error& error) {
       if (error.kind() != ErrorKind::ShaderCompile) throw;
     }
     output.width = output.height = 0;
   }
-  return ScenePrograms::compile(scene, shared, output);
+  return ScenePrograms::compile(scene, gl.shared, output, gl.uniforms);
 }
 
 // After a new output layout: the scene compiled again where the byte order or the size changed (once per
@@ -147,7 +148,7 @@ std::unique_ptr<ScenePrograms> compile_for_output(const Scene& scene, const GlSh
 void fit_scene_to_output(GlState& gl, bool resized) {
   if (!gl.scene) return;
   if (gl.scene->image_output() != gl.output->image_output()) {
-    auto programs = compile_for_output(gl.scene->scene(), gl.shared, gl.output->image_output());
+    auto programs = compile_for_output(gl.scene->scene(), gl);
     programs->resize(gl.width, gl.height);
     programs->resolve_uniforms(gl.uniforms);
     gl.scene = std::move(programs);
@@ -389,7 +390,7 @@ std::future<Result> queue_with_result(Engine::Core& core, Work work) {
 
 std::future<std::vector<std::string>> Engine::load_scene(Scene scene) {
   return queue_with_result<std::vector<std::string>>(*core_, [scene = std::move(scene)](GlState& gl) {
-    auto programs = compile_for_output(scene, gl.shared, gl.output->image_output());
+    auto programs = compile_for_output(scene, gl);
     if (gl.width > 0) programs->resize(gl.width, gl.height);
     std::vector<std::string> warnings = programs->resolve_uniforms(gl.uniforms);
     gl.scene = std::move(programs);  // the old scene's GL objects go here, on this thread
@@ -400,7 +401,22 @@ std::future<std::vector<std::string>> Engine::load_scene(Scene scene) {
 std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values) {
   return queue_with_result<std::vector<std::string>>(*core_, [values = std::move(values)](GlState& gl) {
     gl.uniforms = values;
-    return gl.scene ? gl.scene->resolve_uniforms(gl.uniforms) : std::vector<std::string>{};
+    if (!gl.scene) return std::vector<std::string>{};  // checked against the scene when it comes
+    if (!gl.scene->declares_other_uniforms(gl.uniforms)) return gl.scene->resolve_uniforms(gl.uniforms);
+    // Values the scene uses without declaring them are declared with their type: other names or types
+    // are another shader.
+    try {
+      auto programs = compile_for_output(gl.scene->scene(), gl);
+      if (gl.width > 0) programs->resize(gl.width, gl.height);
+      std::vector<std::string> warnings = programs->resolve_uniforms(gl.uniforms);
+      gl.scene = std::move(programs);
+      return warnings;
+    } catch (const Error& error) {
+      std::vector<std::string> warnings = gl.scene->resolve_uniforms(gl.uniforms);
+      warnings.push_back(std::string("the scene does not compile with these uniform values (keeping it as it was): ") +
+                         error.what());
+      return warnings;
+    }
   });
 }
 

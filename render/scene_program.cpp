@@ -132,7 +132,6 @@ std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
 void set_constant_uniforms(GLuint id) {
   glUseProgram(id);
   glUniform1f(glGetUniformLocation(id, "iSampleRate"), 44100.0f);
-  glUniform1f(glGetUniformLocation(id, "iQuality"), 1.0f);
   // Channels sample units 1-4, never unit 0 where the output pass binds the scene target: sampling
   // a texture that is also being rendered to is undefined. Nothing is bound there yet: black.
   for (int channel = 0; channel < 4; ++channel) {
@@ -141,9 +140,8 @@ void set_constant_uniforms(GLuint id) {
   }
 }
 
-gl::Program compile_and_link(const Scene& scene, const render::Pass& pass, GlslDialect dialect,
-                             const gl::Shader& vertex, const ImageOutput& output) {
-  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output);
+gl::Program compile_and_link(const AssembledShader& assembled, const Scene& scene, const render::Pass& pass,
+                             const gl::Shader& vertex) {
   const std::string where = pass.buffer < 0 && scene.buffers.empty()
                                 ? pass.source.name
                                 : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
@@ -221,6 +219,7 @@ struct ScenePrograms::Pass {
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
   std::array<Channel, 4> channels;
   std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by pictures_)
+  std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
 };
 
 // A buffer pass's render target: two float textures, one read (the last complete frame) while the
@@ -240,7 +239,7 @@ ScenePrograms::ScenePrograms(const Scene& scene, const GlShared& shared, const I
 ScenePrograms::~ScenePrograms() = default;
 
 std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const GlShared& shared,
-                                                      const ImageOutput& output) {
+                                                      const ImageOutput& output, const UniformValues& given) {
   std::unique_ptr<ScenePrograms> programs(new ScenePrograms(scene, shared, output));
   std::vector<const render::Pass*> all;
   for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
@@ -254,16 +253,18 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const 
     Pass compiled;
     compiled.buffer = pass->buffer;
     compiled.channels = pass->channels;
-    compiled.program = compile_and_link(scene, *pass, shared.dialect,
-                                        image && shared.upright ? shared.upright_vertex : shared.fullscreen_vertex,
-                                        image ? output : buffer_output);
+    const AssembledShader assembled =
+        assemble_fragment_shader(scene.common, pass->source, shared.dialect, image ? output : buffer_output, given);
+    compiled.given_uniforms = assembled.given_uniforms;
+    compiled.program = compile_and_link(assembled, scene, *pass,
+                                        image && shared.upright ? shared.upright_vertex : shared.fullscreen_vertex);
     const GLuint id = compiled.program.get();
     compiled.builtins = BuiltinLocations(id);
     compiled.custom_uniforms = active_custom_uniforms(id);
     set_constant_uniforms(id);
     programs->passes_.push_back(std::move(compiled));
   }
-  programs->read_uniform_docs();  // may throw for a malformed annotation: the old scene stays
+  programs->read_uniform_docs(given);  // may throw for a malformed annotation: the old scene stays
   programs->upload_pictures();
   for (const Pass& pass : programs->passes_) {
     if (pass.buffer >= 0) programs->feedback_[static_cast<std::size_t>(pass.buffer)] = std::make_unique<Feedback>();
@@ -278,7 +279,7 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const 
 }
 
 // What the scene says about its uniforms: declarations, initialisers and annotations of every pass.
-void ScenePrograms::read_uniform_docs() {
+void ScenePrograms::read_uniform_docs(const UniformValues& given) {
   std::vector<const render::Pass*> all;
   for (const render::Pass& pass : scene_.buffers) all.push_back(&pass);
   all.push_back(&scene_.image);
@@ -290,7 +291,8 @@ void ScenePrograms::read_uniform_docs() {
         declared_uniforms_.push_back(name);
       }
     }
-    const AssembledShader assembled = assemble_fragment_shader(scene_.common, pass->source, shared_.dialect);
+    const AssembledShader assembled =
+        assemble_fragment_shader(scene_.common, pass->source, shared_.dialect, ImageOutput{}, given);
     uniform_defaults_.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
     for (const UniformDoc& doc : uniform_docs(pass->source.code, pass->source.name)) uniform_docs_.emplace(doc.name, doc);
   }
@@ -310,6 +312,18 @@ void ScenePrograms::upload_pictures() {
       pass.pictures[c] = it->second.get();
     }
   }
+}
+
+bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
+  std::vector<const render::Pass*> all;
+  for (const render::Pass& pass : scene_.buffers) all.push_back(&pass);
+  all.push_back(&scene_.image);
+  for (std::size_t i = 0; i < all.size() && i < passes_.size(); ++i) {
+    const AssembledShader assembled =
+        assemble_fragment_shader(scene_.common, all[i]->source, shared_.dialect, ImageOutput{}, given);
+    if (assembled.given_uniforms != passes_[i].given_uniforms) return true;
+  }
+  return false;
 }
 
 void ScenePrograms::resize(int width, int height) {

@@ -32,7 +32,10 @@ class ScenePrograms {
  public:
   // Compiles and links every pass; throws Error(ShaderCompile) naming the file and line, or
   // Error(InvalidArgument) for a picture channel without decoded pixels. Context current.
-  static std::unique_ptr<ScenePrograms> compile(const Scene& scene, const GlShared& shared, const ImageOutput& output);
+  // `given`: the uniform values in force; those the code uses without a declaration are declared with their
+  // value's type (see glsl_library.h).
+  static std::unique_ptr<ScenePrograms> compile(const Scene& scene, const GlShared& shared, const ImageOutput& output,
+                                                const UniformValues& given);
   ~ScenePrograms();
   ScenePrograms(const ScenePrograms&) = delete;
   ScenePrograms& operator=(const ScenePrograms&) = delete;
@@ -44,6 +47,8 @@ class ScenePrograms {
   // Checks the requested values against the programs and prepares them for glUniform (applied at the
   // next draw). A uniform declared in several passes (or in Common) gets the same value in each.
   std::vector<std::string> resolve_uniforms(const UniformValues& requested);
+  // True when these values would declare other uniforms than the programs have: compile again then.
+  bool declares_other_uniforms(const UniformValues& given) const;
   // Draws the buffer passes in order, then the image pass into target.image_framebuffer.
   void draw(const FrameUniforms& frame, const DrawTarget& target);
 
@@ -52,7 +57,7 @@ class ScenePrograms {
 
  private:
   ScenePrograms(const Scene& scene, const GlShared& shared, const ImageOutput& output);
-  void read_uniform_docs();
+  void read_uniform_docs(const UniformValues& given);
   void upload_pictures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);

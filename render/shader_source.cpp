@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "render/error.h"
+#include "render/glsl_library.h"
 
 namespace shaderflow::render {
 
@@ -15,7 +16,7 @@ const char* const kBuiltinUniformNames[] = {
     "iDate",       "iSampleRate", "iChannel0", "iChannel1", "iChannel2", "iChannel3",
     "iChannelResolution", "iChannelTime",
     // ShaderFlow's names (https://github.com/BrokenSource/ShaderFlow), for scenes written for it
-    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration", "iQuality", nullptr};
+    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration", nullptr};
 
 bool is_builtin_uniform(const std::string& name) {
   const std::string base = name.substr(0, name.find('['));
@@ -53,12 +54,12 @@ const char kPreludeUniforms[] =
     "uniform vec3 iChannelResolution[4];\n"
     "uniform float iChannelTime[4];\n"
     // ShaderFlow: iDeltatime = iTimeDelta, iFramerate = iFrameRate, iAspectRatio = width / height,
-    // iTau = iTime / iDuration (0 while the duration is unknown), iQuality 1.0 (no supersampling here).
+    // iTau = iTime / iDuration (0 while the duration is unknown). ShaderFlow's other names (iQuality,
+    // iCamera...) come with its library (render/glsl_library.h) when the code uses them.
     "uniform float iDeltatime;\n"
     "uniform float iFramerate;\n"
     "uniform float iTau;\n"
-    "uniform float iDuration;\n"
-    "uniform float iQuality;\n";
+    "uniform float iDuration;\n";
 
 // See ImageOutput. dFdy is negated by a macro: a function-like macro is not expanded inside
 // its own replacement, so the inner dFdy is the built-in.
@@ -262,6 +263,11 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output) {
+  return assemble_fragment_shader(common, pass, dialect, output, UniformValues{});
+}
+
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                                         const ImageOutput& output, const UniformValues& given) {
   const std::string code = strip_comments(common.code + "\n" + pass.code);
   static const std::regex main_image(R"(\bvoid\s+mainImage\s*\()");
   static const std::regex plain_main(R"(\bvoid\s+main\s*\(\s*(void\s*)?\))");
@@ -278,7 +284,12 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                 "Write a Shadertoy-style 'void mainImage(out vec4 fragColor, in vec2 fragCoord)', or a "
                 "'void main()' that writes fragColor.");
   }
-  shader.shaderflow_coordinates = wants_shaderflow_coordinates(code);
+  const LibraryUse library = shaderflow_library_for(code, has_main, given);
+  shader.shaderflow_coordinates = wants_shaderflow_coordinates(code) || library.coordinates;
+  shader.shaderflow_scene = library.shaderflow_scene;
+  shader.library_entries = library.entries;
+  shader.shaderflow_textures = library.textures;
+  shader.given_uniforms = library.given_uniforms;
 
   std::string prelude = dialect == GlslDialect::Es300
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
@@ -311,6 +322,7 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
     line += lines;
     return lines;
   };
+  for (const SourceText& piece : library.pieces) append(piece);
   if (!common.code.empty()) append(common);
   shader.prelude_lines = line - 1;
   shader.user_lines = append(pass);

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "render/uniforms.h"
@@ -43,6 +44,13 @@ struct AssembledShader {
   // Defaults written as initialisers (`uniform float gain = 1.5;`). GLSL ES forbids uniform
   // initialisers, so they are taken out of the code and set by the engine instead, on GL and GLES alike.
   std::map<std::string, UniformValue> uniform_defaults;
+  // ShaderFlow's library (render/glsl_library.h): the entries compiled in, whether the code is a ShaderFlow
+  // scene, and the iChannel each of its named textures reads.
+  std::vector<std::string> library_entries;
+  bool shaderflow_scene = false;
+  std::vector<std::pair<std::string, int>> shaderflow_textures;
+  // "float iAudioVolume": uniforms declared for values given through `uniforms` (see glsl_library.h).
+  std::vector<std::string> given_uniforms;
 };
 
 // Throws Error(ShaderCompile) when the source defines neither mainImage() nor main(), or a uniform
@@ -76,6 +84,10 @@ struct ImageOutput {
 };
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output);
+// `given`: the values of the `uniforms` property; those the code uses without any declaration are declared
+// with their value's type (ShaderFlow scenes read values its Python side declares).
+AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                                         const ImageOutput& output, const UniformValues& given);
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.

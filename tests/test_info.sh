@@ -55,5 +55,14 @@ sed 's|^#pass A$|#pass A\n// @channel1 B|' "$tmp/chain.frag" >"$tmp/later.frag"
 [ "$(feedback_of "$tmp/chain.frag")" = False ] || { echo "FAIL: B reading A (drawn earlier) counted as feedback"; fail=1; }
 [ "$(feedback_of "$tmp/later.frag")" = True ] || { echo "FAIL: A reading B (drawn later) not counted as feedback"; fail=1; }
 "$info" --scene no-such-scene --json >/dev/null 2>&1 && { echo "FAIL: --scene --json of an unknown scene succeeded"; fail=1; }
+# A ShaderFlow scene: the library entries it gets, its named textures and the library's uniforms.
+sf=$(mktemp --suffix=.frag)
+printf 'void main() {\n  GetCamera(iCamera);\n  fragColor = stexture(background, iCamera.stuv) * iQuality;\n}\n' > "$sf"
+out=$("$info" --scene "$sf")
+rm -f "$sf"
+echo "$out" | grep -q "^ShaderFlow library (a ShaderFlow scene.*GetCamera" || { echo "FAIL: --scene lacks the library line: $out"; fail=1; }
+echo "$out" | grep -q "^ShaderFlow textures: background = iChannel0" || { echo "FAIL: --scene lacks the textures: $out"; fail=1; }
+echo "$out" | grep -q "float iCameraZoom = 1 " || { echo "FAIL: --scene lacks the camera uniforms: $out"; fail=1; }
+echo "$out" | grep -q "float iQuality = 0.5" || { echo "FAIL: --scene lacks iQuality: $out"; fail=1; }
 [ $fail -eq 0 ] && echo "shaderflow-info: all checks passed"
 exit $fail

@@ -2,6 +2,7 @@
 // containers ("glinfo"): --require-gpu fails when only a software renderer is available.
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <sstream>
 #include <string>
 
@@ -135,6 +136,38 @@ std::string describe_uniform(const UniformDoc& doc) {
   return line;
 }
 
+// What ShaderFlow's library gives the scene's passes: its entries, named textures and uniforms.
+void print_shaderflow_library(const Scene& scene, const std::vector<const Pass*>& passes, const std::vector<UniformDoc>& own) {
+  std::string entries, textures;
+  std::map<std::string, std::string> uniforms;  // name -> "type name = default"
+  bool scene_mode = false;
+  for (const Pass* pass : passes) {
+    const AssembledShader shader = assemble_fragment_shader(scene.common, pass->source, GlslDialect::Desktop330);
+    scene_mode |= shader.shaderflow_scene;
+    for (const std::string& entry : shader.library_entries) {
+      if (entry.rfind("shaderflow_", 0) != 0 && (" " + entries + " ").find(" " + entry + " ") == std::string::npos) entries += (entries.empty() ? "" : " ") + entry;
+    }
+    for (const auto& [name, channel] : shader.shaderflow_textures) {
+      const std::string text = name + " = iChannel" + std::to_string(channel);
+      if (textures.find(text) == std::string::npos) textures += (textures.empty() ? "" : ", ") + text;
+    }
+    for (const UniformDoc& doc : uniform_docs(shader.text, pass->source.name)) {
+      const auto value = shader.uniform_defaults.find(doc.name);
+      bool user = false;
+      for (const UniformDoc& mine : own) user |= mine.name == doc.name;
+      if (user || value == shader.uniform_defaults.end()) continue;
+      uniforms[doc.name] = doc.type + " " + doc.name + " = " + describe_value(doc, value->second) +
+                           (doc.description.empty() ? "" : "  " + doc.description);
+    }
+  }
+  if (entries.empty()) return;
+  std::printf("ShaderFlow library%s: %s\n", scene_mode ? " (a ShaderFlow scene: ShaderFlow's iTau, iDuration, iResolution, iMouse)" : "",
+              entries.c_str());
+  if (!textures.empty()) std::printf("ShaderFlow textures: %s\n", textures.c_str());
+  if (!uniforms.empty()) std::printf("ShaderFlow uniforms (set through uniforms=):\n");
+  for (const auto& [name, line] : uniforms) std::printf("  %s\n", line.c_str());
+}
+
 void print_scene_text(const std::string& name, const SceneReport& report) {
   if (const BuiltinScene* builtin = find_builtin_scene(name)) {
     std::printf("scene: %s (built-in %s)\n  %s\n", builtin->name, builtin->kind, builtin->description);
@@ -153,6 +186,7 @@ void print_scene_text(const std::string& name, const SceneReport& report) {
   }
   std::printf("uniforms:%s\n", report.docs.empty() ? " none of its own" : "");
   for (const UniformDoc& doc : report.docs) std::printf("  %s\n", describe_uniform(doc).c_str());
+  print_shaderflow_library(report.scene, report.passes, report.docs);
 }
 
 std::string json_channel(const SceneReport& report, std::size_t pass_index, int c, const Channel& channel) {
@@ -202,8 +236,13 @@ void print_scene_json(const std::string& name, const SceneReport& report) {
 int print_scene(const std::string& name, bool json) {
   SceneReport report;
   if (!load_scene_report(name, report)) return 1;
-  if (json) print_scene_json(name, report);
-  else print_scene_text(name, report);
+  try {
+    if (json) print_scene_json(name, report);
+    else print_scene_text(name, report);
+  } catch (const Error& e) {
+    std::fprintf(stderr, "shaderflow-info: %s\n", e.what());
+    return 1;
+  }
   return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "render/builtin_scenes.h"
+#include "render/glsl_library.h"
 #include "render/output_pass.h"
 #include "render/scene.h"
 #include "tests/support/glsl_idioms.h"
@@ -85,5 +86,9 @@ int main(int argc, char** argv) {
   write_output_passes(dir);
   write(dir, "idioms", {}, {kShadertoyIdioms, "idioms.frag", 1});
   write(dir, "shaderflow-main", {}, {"void main() { fragColor = vec4(stuv, gluv); }\n", "sf.frag", 1});
+  // The whole ShaderFlow library (shaders/lib/): a #define naming each entry pulls it in unexpanded.
+  std::string every_name;
+  for (const std::string& name : shaderflow_library_names()) every_name += "#define uses_" + name + " " + name + "\n";
+  write(dir, "shaderflow-library", {}, {every_name + "void main() { GetCamera(iCamera); fragColor = vec4(iCamera.gluv, 0.0, 1.0); }\n", "lib.frag", 1});
   return 0;
 }

@@ -10,6 +10,7 @@
 #include "render/error.h"
 #include "render/engine.h"
 #include "render/scene.h"
+#include "tests/support/engine_helpers.h"
 #include "tests/support/unorm8.h"
 #include "tests/support/engine_helpers.h"
 #include "tests/support/glsl_idioms.h"
@@ -18,24 +19,7 @@ using namespace shaderflow::render;
 
 namespace {
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<std::uint8_t> bytes;
-  // x from the left, y from the BOTTOM (as fragCoord), so tests read like the shaders they check
-  const std::uint8_t* at(int x, int y) const {
-    return &bytes[static_cast<std::size_t>(((height - 1 - y) * width + x) * 4)];
-  }
-};
-
-Image render_frame(SyncRenderer& renderer, int width, int height, FrameUniforms frame = {}) {
-  renderer.set_output(width, height, OutputFormat{});
-  Image image;
-  image.width = width;
-  image.height = height;
-  image.bytes.assign(static_cast<std::size_t>(width * height * 4), 0xAB);
-  renderer.render(frame, image.bytes.data(), static_cast<std::size_t>(width) * 4);
-  return image;
-}
+using Image = BottomUpImage;
 
 Scene parse(const std::string& code, const std::string& name = "multi.frag") {
   return parse_scene({name, code}, "");
@@ -86,15 +70,17 @@ TEST(ShaderflowNames, UniformValues) {
   EXPECT_EQ(image.at(0, 0)[0], unorm8(0.25));  // iTau = 2.5 / 10
   EXPECT_EQ(image.at(0, 0)[1], unorm8(1.0));
   EXPECT_EQ(image.at(0, 0)[2], unorm8(0.5));   // 8 / 4 = 2, / 4
-  EXPECT_EQ(image.at(0, 0)[3], 255);           // iQuality 1.0
+  EXPECT_EQ(image.at(0, 0)[3], unorm8(0.5));   // iQuality: ShaderFlow's default quality, 50 %
   EXPECT_EQ(image.at(5, 2)[0], unorm8(0.4));
   EXPECT_EQ(image.at(5, 2)[1], unorm8(0.25));
   EXPECT_EQ(image.at(5, 2)[2], unorm8(0.8));
   EXPECT_EQ(image.at(5, 2)[3], unorm8(0.4));
   frame.duration = 0.0;  // unknown duration: iTau is 0
+  renderer->set_uniforms({{"iQuality", UniformValue::of_float({0.8})}});  // a scene setting, not a per-frame value
   image = render_frame(*renderer, 8, 4, frame);
   EXPECT_EQ(image.at(0, 0)[0], 0);
   EXPECT_EQ(image.at(0, 0)[1], 0);
+  EXPECT_EQ(image.at(0, 0)[3], unorm8(0.8));
 }
 
 TEST(ShaderflowNames, CoordinatesInPlainMain) {

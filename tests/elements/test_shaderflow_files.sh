@@ -1,0 +1,62 @@
+#!/bin/sh
+# Real ShaderFlow and DepthFlow shaders, unchanged, through shaderflowsrc: each must compile, draw a picture
+# (not one flat colour) and, where it moves by itself, change between t = 0 and t = 1. Their files are
+# third-party (AGPL / MIT / CC BY-SA) and never enter this repository: give their folder as the first
+# argument or in SHADERFLOW_FILES, laid out as MANIFEST.tsv there says (skipped without it):
+#   shaderflow/resources/default.glsl, shaderflow/examples/{basic,fractals,life}/..., depthflow/depthflow.glsl
+set -u
+dir=${1:-${SHADERFLOW_FILES:-}}
+[ -n "$dir" ] && [ -d "$dir" ] || { echo "no folder of ShaderFlow files given (SHADERFLOW_FILES): skipped"; exit 77; }
+src=$(cd "$(dirname "$0")/../.." && pwd)
+photo=$src/docs/depthflow/photo.png
+depth=$src/docs/depthflow/depth.png
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+fail=0
+
+# check NAME FILE HOW [shaderflowsrc properties...]: HOW is "moves" (a picture that changes by itself),
+# "still" (a picture) or "renders" (compiles and renders: it needs data nobody gives it here, audio).
+check() {
+  name=$1 file=$dir/$2 moves=$3
+  shift 3
+  if [ ! -f "$file" ]; then echo "FAIL: $name: $file is missing"; fail=1; return; fi
+  log=$(gst-launch-1.0 -q shaderflowsrc scene="$file" num-buffers=2 "$@" ! \
+        video/x-raw,format=RGBA,width=160,height=90,framerate=1/1 ! filesink location="$out/$name.raw" 2>&1)
+  if [ $? -ne 0 ] || echo "$log" | grep -q "ERROR"; then echo "FAIL: $name does not render:"; echo "$log" | head -5; fail=1; return; fi
+  verdict=$(python3 - "$out/$name.raw" "$moves" <<'EOF'
+import sys
+data = open(sys.argv[1], 'rb').read()
+size = 160 * 90 * 4
+if len(data) != 2 * size:
+    print(f'{len(data)} bytes, not two frames'); sys.exit()
+first, second = data[:size], data[size:]
+colours = len({first[i:i + 3] for i in range(0, size, 4)})
+changed = sum(1 for i in range(0, size, 4) if first[i:i + 3] != second[i:i + 3])
+if sys.argv[2] == 'renders':
+    print('ok')
+elif colours < 8:
+    print(f'a flat picture ({colours} colours)')
+elif sys.argv[2] == 'moves' and changed < 50:
+    print(f'does not move ({changed} pixels changed in 1 s)')
+else:
+    print('ok')
+EOF
+)
+  if [ "$verdict" = ok ]; then echo "ok: $name ($moves)"; else echo "FAIL: $name: $verdict"; fail=1; fi
+}
+
+check default shaderflow/resources/default.glsl moves
+# loading.frag adds to a float it never initialised: zero on the GPUs ShaderFlow runs on, anything on
+# llvmpipe unless Mesa is told to zero it.
+glsl_zero_init=true check loading shaderflow/resources/loading.frag moves
+check mandelbrot shaderflow/examples/fractals/mandelbrot.frag still
+check tetration shaderflow/examples/fractals/tetration.frag still
+check bouncing shaderflow/examples/basic/bouncing.frag moves channel0="$photo" \
+  uniforms="u,logoSize=<640.0,360.0>,iLogoSize=0.4,iBouncePosition=<0.3,-0.2>"
+check visualizer shaderflow/examples/basic/visualizer.frag moves channel0="$photo" uniforms="u,iAudioVolume=0.3,iAudioSTD=0.1"
+check video shaderflow/examples/basic/video.frag still channel0="$photo"
+check waveform shaderflow/examples/basic/waveform.frag renders
+check bars shaderflow/examples/basic/bars.frag renders
+check depthflow depthflow/depthflow.glsl still channel0="$photo" channel1="$depth" uniforms="u,iDepthOffset=<0.4,0.1>"
+[ $fail -eq 0 ] && echo "ShaderFlow files: all checks passed"
+exit $fail
