@@ -230,6 +230,7 @@ bool SceneElement::start(GstElement* element) {
                           ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
     }
     post_warnings(element, renderer_->set_scene(scene));
+    GST_INFO_OBJECT(element, "GLSL: %s", renderer_->dialect_notes().c_str());
   } catch (const render::Error& error) {
     renderer_.reset();
     post_error(element, error, "scene=" + settings.scene + " device=" + settings.device);

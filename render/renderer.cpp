@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <ctime>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -154,7 +153,9 @@ struct Renderer::Gpu {
   std::optional<CoercedUniform> mouse_override;
   bool uniforms_dirty = false;
 
-  gl::Shader upright_vertex;  // the fullscreen triangle upside down, for ImageOutput::Upright
+  GlslSupport glsl;                  // which dialects user passes compile in
+  FullscreenVertices pass_vertices;  // their vertex shaders, per dialect and orientation
+  std::vector<std::string> pass_notes;  // passes of the scene that compiled only in a fallback dialect
   bool upright = false;       // desktop GL: the image pass renders top row first (see ImageOutput)
 
   int width = 0, height = 0;
@@ -323,16 +324,6 @@ struct Renderer::Gpu {
   }
 };
 
-void current_date(float date[4]) {
-  const std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
-  date[0] = static_cast<float>(local.tm_year + 1900);
-  date[1] = static_cast<float>(local.tm_mon);  // Shadertoy counts months from 0
-  date[2] = static_cast<float>(local.tm_mday);
-  date[3] = static_cast<float>(local.tm_hour * 3600 + local.tm_min * 60 + local.tm_sec);
-}
-
 Renderer::Renderer(std::shared_ptr<Context> context) : context_(std::move(context)), gpu_(std::make_unique<Gpu>()) {}
 
 std::unique_ptr<Renderer> Renderer::create(const std::string& device) {
@@ -346,15 +337,9 @@ std::unique_ptr<Renderer> Renderer::create(const std::string& device) {
   std::string log;
   gpu.fullscreen_vertex = compile(GL_VERTEX_SHADER, version_header(gpu.dialect) + kFullscreenVertexBody, log);
   if (!gpu.fullscreen_vertex) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
-  // GLSL ES has no origin_upper_left: there the image pass renders in GL orientation and the output
-  // pass turns it over.
+  // On OpenGL ES the image pass renders in GL orientation and the output pass turns it over.
   gpu.upright = !renderer->caps().gles;
-  if (gpu.upright) {
-    std::string upside_down = kFullscreenVertexBody;
-    upside_down.replace(upside_down.find("vec4(corner, 0.0, 1.0)"), 22, "vec4(corner.x, -corner.y, 0.0, 1.0)");
-    gpu.upright_vertex = compile(GL_VERTEX_SHADER, version_header(gpu.dialect) + upside_down, log);
-    if (!gpu.upright_vertex) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
-  }
+  gpu.glsl = probe_glsl_support(renderer->caps().gles);
   // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries (desktop
   // GL 3.3) give each frame's GPU time.
   renderer->readback_ = ReadbackPool::create(renderer->context_, renderer->caps().buffer_storage, !renderer->caps().gles);
@@ -401,6 +386,12 @@ Renderer::~Renderer() {
 const RendererInfo& Renderer::info() const { return context_->info(); }
 const Caps& Renderer::caps() const { return context_->caps(); }
 
+std::string Renderer::dialect_notes() const {
+  std::string notes = gpu_->glsl.description();
+  for (const std::string& note : gpu_->pass_notes) notes += "; " + note;
+  return notes;
+}
+
 std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
   // Through the scene parser, so that built-in and file scenes with #pass sections work from every
   // caller; single-pass code comes out unchanged.
@@ -409,25 +400,14 @@ std::vector<std::string> Renderer::set_scene(const SceneSource& scene) {
 
 namespace {
 
-CompiledPass compile_pass(const Scene& scene, const Pass& pass, GlslDialect dialect, const gl::Shader& vertex,
-                          const ImageOutput& output) {
-  const AssembledShader assembled = assemble_fragment_shader(scene.common, pass.source, dialect, output);
+CompiledPass compile_pass(const Scene& scene, const Pass& pass, const GlslSupport& glsl, FullscreenVertices& vertices,
+                          const ImageOutput& output, std::vector<std::string>& notes) {
   const std::string where = pass.buffer < 0 && scene.buffers.empty()
                                 ? pass.source.name
                                 : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
-  std::string log;
-  gl::Shader fragment = compile(GL_FRAGMENT_SHADER, assembled.text, log);
-  if (!fragment) {
-    throw Error(ErrorKind::ShaderCompile, "GLSL compile error in " + where + ":\n" + map_shader_log(log, assembled),
-                "Fix the shader at the line shown. Shadertoy-style code defines "
-                "'void mainImage(out vec4 fragColor, in vec2 fragCoord)'; the Shadertoy uniforms "
-                "(iTime, iResolution, iChannel0...) are declared for you.");
-  }
-  gl::Program program = link(vertex, fragment, log);
-  if (!program) {
-    throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + where + ":\n" + map_shader_log(log, assembled),
-                "Check that main()/mainImage() is defined once and writes the output colour.");
-  }
+  PassProgram built = build_pass_program(scene.common, pass.source, output, glsl, vertices, where);
+  if (!built.note.empty()) notes.push_back(built.note);
+  gl::Program program = std::move(built.program);
 
   CompiledPass compiled;
   compiled.buffer = pass.buffer;
@@ -498,12 +478,12 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
     }
   }
   std::vector<CompiledPass> passes;
+  std::vector<std::string> notes;
   for (const Pass& pass : scene.buffers) {
-    passes.push_back(compile_pass(scene, pass, gpu.dialect, gpu.fullscreen_vertex, ImageOutput{}));
+    passes.push_back(compile_pass(scene, pass, gpu.glsl, gpu.pass_vertices, ImageOutput{}, notes));
   }
   const ImageOutput image_output = gpu.wanted_image_output();
-  passes.push_back(compile_pass(scene, scene.image, gpu.dialect, gpu.upright ? gpu.upright_vertex : gpu.fullscreen_vertex,
-                                image_output));
+  passes.push_back(compile_pass(scene, scene.image, gpu.glsl, gpu.pass_vertices, image_output, notes));
 
   // What the scene says about its uniforms (may throw for a malformed annotation: the old scene stays).
   std::vector<std::string> declared = declared_uniforms(scene.common.code);
@@ -536,6 +516,7 @@ std::vector<std::string> Renderer::set_scene(const Scene& scene) {
     }
   }
   gpu.passes = std::move(passes);
+  gpu.pass_notes = std::move(notes);
   gpu.declared_uniforms = std::move(declared);
   gpu.uniform_defaults = std::move(defaults);
   gpu.uniform_docs = std::move(docs);

@@ -10,6 +10,7 @@
 
 #include "render/builtin_scenes.h"
 #include "render/context.h"
+#include "render/frame_clock.h"
 #include "render/pixel_formats.h"
 #include "render/scene.h"
 #include "render/uniforms.h"
@@ -40,9 +41,6 @@ struct ReadbackSlot;
 using FrameLease = std::shared_ptr<ReadbackSlot>;
 class ReadbackPool;
 
-// iDate for the local wall clock now.
-void current_date(float date[4]);
-
 class Renderer {
  public:
   // Throws Error when no context can be created for the device string.
@@ -53,6 +51,9 @@ class Renderer {
 
   const RendererInfo& info() const;
   const Caps& caps() const;
+  // For the log: which GLSL dialect Shadertoy code compiles as on this context, and the passes of the
+  // current scene that compiled only in a fallback dialect (and why).
+  std::string dialect_notes() const;
 
   // Compiles and links the scene; the previous one stays in use if this throws Error(ShaderCompile).
   // Returns warnings about the current uniform values against the new scene. The code may be a
