@@ -275,6 +275,8 @@ std::string prelude_text(GlslDialect dialect, bool upright, bool wrap_main, cons
   if (upright) prelude += dialect == GlslDialect::Es300 ? kUprightOutputEs : kUprightOutput;
   if (renames_packed(code)) prelude += "#define packed shaderflow_packed\n";
   prelude += kPreludeUniforms;
+  // Shadertoy defines HW_PERFORMANCE (0 on phones, 1 elsewhere); its code picks its quality with #if.
+  if (shader.entry != EntryPoint::Main) prelude += "#define HW_PERFORMANCE 1\n";
   if (!declares_output) prelude += "out vec4 " + output_name + ";\n";
   if (shader.shaderflow_coordinates) prelude += kShaderflowCoordinates;
   // The user's main() becomes a function our main() calls once the coordinates are set and before the

@@ -42,7 +42,8 @@ void write_upright(const std::string& dir, const std::string& name, const Source
 // The Shadertoy test cases the engine must render (tests/shadertoy/cases), as Shadertoy's dialect
 // compiles them: an ES 3.00 shader glslang refuses would be a bad test.
 void write_shadertoy_cases(const std::string& dir, const std::string& cases) {
-  for (const char* name : {"es-builtins-and-packed", "entry-from-macro", "entry-for-two-sites", "byte-order-mark"}) {
+  for (const char* name : {"es-builtins-and-packed", "entry-from-macro", "entry-for-two-sites", "byte-order-mark",
+                           "hw-performance"}) {
     std::ifstream file(cases + "/" + name + ".frag", std::ios::binary);
     const std::string code((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     const SourceText pass{code, std::string(name) + ".frag", 1};

@@ -62,6 +62,10 @@ TEST(ShadertoyCases, EsBuiltinsAndAVariableNamedPackedRender) {
 
 TEST(ShadertoyCases, EntryPointNamedByAMacro) { expect_solid("entry-from-macro.frag", {0.2, 0.4, 0.6, 1.0}); }
 
+TEST(ShadertoyCases, HwPerformanceIsDefinedAsOnAShadertoyDesktop) {
+  expect_solid("hw-performance.frag", {0.2, 0.8, 0.4, 1.0});
+}
+
 TEST(ShadertoyCases, MainForAnotherSiteInsideAnIfdefIsNotTheEntry) {
   expect_solid("entry-for-two-sites.frag", {0.6, 0.4, 0.2, 1.0});
 }
