@@ -184,8 +184,8 @@ struct Failure {
 
 [[noreturn]] void throw_neither(const std::string& where) {
   throw Error(ErrorKind::ShaderCompile,
-              where + ": defines neither mainImage(out vec4, in vec2) nor main() once the preprocessor has run "
-                      "(#if, #ifdef and macros applied)",
+              where + ": defines neither mainImage() nor main() after the preprocessor (#if, #ifdef and macros "
+                      "applied)",
               std::string(kEntryHint) + " Check that it is not inside an #if that is false here.");
 }
 
