@@ -125,10 +125,12 @@ void ElementCore::install_properties(GObjectClass* klass, const ElementDefaults&
 // never run.
 class ElementCore::Loader {
  public:
+  // The thread starts when there are files to watch, or with the first request: most pipelines (a
+  // built-in scene, an inline fragment) never need it.
   Loader(ElementCore& core, Settings running, const std::vector<std::string>& files)
       : core_(core), running_(std::move(running)) {
     watch(files);
-    thread_ = std::thread([this] { run(); });
+    if (!watched_.empty()) thread_ = std::thread([this] { run(); });
   }
   ~Loader() {
     {
@@ -136,13 +138,14 @@ class ElementCore::Loader {
       stopping_ = true;
     }
     wake_.notify_all();
-    thread_.join();
+    if (thread_.joinable()) thread_.join();
   }
   // Scene, fragment or a channel changed while running: load the scene these settings describe.
   void request(const Settings& settings) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
       requested_ = settings;
+      if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
     }
     wake_.notify_all();
   }
@@ -185,9 +188,10 @@ class ElementCore::Loader {
   void reload(const Settings& settings, bool requested) {
     try {
       render::Scene scene = load_scene(settings, core_.defaults_.input_video);
-      const std::vector<std::string> warnings = core_.engine_->load_scene(scene).get();
+      const render::SceneLoad loaded = core_.engine_->load_scene(scene).get();
       core_.post_warnings(scene.warnings, "check the scene's inputs");
-      core_.post_warnings(warnings, "check the uniforms property against the scene's uniform declarations");
+      core_.post_warnings(loaded.warnings, "check the uniforms property against the scene's uniform declarations");
+      for (const std::string& note : loaded.notes) GST_INFO_OBJECT(core_.element_, "GLSL: %s", note.c_str());
       running_ = settings;
       watch(scene.files);
       {
@@ -429,7 +433,10 @@ bool ElementCore::start() {
       engine_.reset();
       return false;
     }
-    post_warnings(engine_->load_scene(scene).get(), "check the uniforms property against the scene's uniform declarations");
+    GST_INFO_OBJECT(element_, "GLSL: %s", engine_->glsl_description().c_str());
+    const render::SceneLoad loaded = engine_->load_scene(scene).get();
+    post_warnings(loaded.warnings, "check the uniforms property against the scene's uniform declarations");
+    for (const std::string& note : loaded.notes) GST_INFO_OBJECT(element_, "GLSL: %s", note.c_str());
     for (auto& warnings : uniform_warnings_) {  // the start values' warnings, before the first frame
       post_warnings(warnings.get(), "check the uniforms property against the scene's uniform declarations");
     }

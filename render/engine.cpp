@@ -64,10 +64,11 @@ struct Engine::Core {
   std::deque<Job> jobs;
   bool stopping = false;
   bool drained = false;  // stopping, and every queued job and frame in flight is done
-  std::future<void> finished;  // the thread is done with this engine (its context destroyed)
+  std::future<void> finished;  // the thread is done with this engine (its context destroyed) and idle
   std::thread::id thread_id;
   RendererInfo info;  // set before create() returns, constant after
   Caps caps;
+  std::string glsl_description;
 
   void queue(Job job) {
     {
@@ -130,7 +131,7 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
 // The scene compiled for the output: its byte order and size compiled in (see ImageOutput). A scene that
 // does not compile with the size as constants (it declares one of those names itself) gets them as
 // uniforms, as it compiled before the output was known.
-std::unique_ptr<ScenePrograms> compile_for_output(const Scene& scene, const GlState& gl) {
+std::unique_ptr<ScenePrograms> compile_for_output(const Scene& scene, GlState& gl) {
   ImageOutput output = gl.output->image_output();
   if (output.width > 0) {
     try {
@@ -210,6 +211,7 @@ void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& re
     core->info = gl->context->info();
     core->caps = gl->context->caps();
     gl->shared = GlShared::create(core->caps);
+    core->glsl_description = gl->shared.glsl.description();
     // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries (desktop
     // GL 3.3) give each frame's GPU time.
     gl->pool = std::make_unique<FramePool>(core->caps.buffer_storage, !core->caps.gles, core->returns);
@@ -341,10 +343,7 @@ std::unique_ptr<Engine> Engine::create(const EngineOptions& options) {
   auto finished = std::make_shared<std::promise<void>>();
   std::future<void> started = ready->get_future();
   core->finished = finished->get_future();
-  run_on_engine_thread([core, ready, finished] {
-    Core::run(core, *ready);
-    finished->set_value();
-  });
+  run_on_engine_thread([core, ready] { Core::run(core, *ready); }, [finished] { finished->set_value(); });
   started.get();  // rethrows why no context could be made
   return std::unique_ptr<Engine>(new Engine(std::move(core)));
 }
@@ -362,6 +361,7 @@ Engine::~Engine() {
 
 const RendererInfo& Engine::info() const { return core_->info; }
 const Caps& Engine::caps() const { return core_->caps; }
+const std::string& Engine::glsl_description() const { return core_->glsl_description; }
 std::thread::id Engine::thread_id() const { return core_->thread_id; }
 
 namespace {
@@ -388,13 +388,13 @@ std::future<Result> queue_with_result(Engine::Core& core, Work work) {
 
 }  // namespace
 
-std::future<std::vector<std::string>> Engine::load_scene(Scene scene) {
-  return queue_with_result<std::vector<std::string>>(*core_, [scene = std::move(scene)](GlState& gl) {
+std::future<SceneLoad> Engine::load_scene(Scene scene) {
+  return queue_with_result<SceneLoad>(*core_, [scene = std::move(scene)](GlState& gl) {
     auto programs = compile_for_output(scene, gl);
     if (gl.width > 0) programs->resize(gl.width, gl.height);
-    std::vector<std::string> warnings = programs->resolve_uniforms(gl.uniforms);
+    SceneLoad result{programs->resolve_uniforms(gl.uniforms), programs->dialect_notes()};
     gl.scene = std::move(programs);  // the old scene's GL objects go here, on this thread
-    return warnings;
+    return result;
   });
 }
 

@@ -21,6 +21,13 @@
 
 namespace shaderflow::render {
 
+// What loading a scene says: warnings for the user (uniform values that do not fit it), and notes for the
+// log (which GLSL each pass compiled as, where it was not the first choice).
+struct SceneLoad {
+  std::vector<std::string> warnings;
+  std::vector<std::string> notes;
+};
+
 struct EngineOptions {
   std::string device = "auto";  // see DeviceChoice
   int fence_timeout_ms = 20000;  // how long a frame may take on the GPU before it is an error, not a hang
@@ -38,13 +45,15 @@ class Engine {
 
   const RendererInfo& info() const;
   const Caps& caps() const;
+  // What Shadertoy code compiles as on this context, and why (for the log).
+  const std::string& glsl_description() const;
   std::thread::id thread_id() const;
 
   // Compiles and links every pass, then replaces the running scene (the running one keeps rendering the
   // frames queued before). The result has warnings about the current uniform values against the new
   // scene; on error (Error(ShaderCompile), a picture channel without its pixels) the old scene stays.
   // Picture channels must carry their decoded pictures; feedback buffers start cleared.
-  std::future<std::vector<std::string>> load_scene(Scene scene);
+  std::future<SceneLoad> load_scene(Scene scene);
   // Replaces the user uniform values from the next frame on; the result has warnings for unknown names,
   // type mismatches and values outside an @range. Uniforms missing from `values` go back to their default.
   std::future<std::vector<std::string>> set_uniforms(UniformValues values);

@@ -10,7 +10,8 @@
 
 namespace shaderflow::render {
 
-// Runs `work` on an idle engine thread, or on a new one.
-void run_on_engine_thread(std::function<void()> work);
+// Runs `work` on an idle engine thread, or on a new one; `idle_again` runs once the thread is idle again
+// (so that whoever waits for it knows the next engine will find that thread).
+void run_on_engine_thread(std::function<void()> work, std::function<void()> idle_again);
 
 }  // namespace shaderflow::render

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "render/frame_clock.h"
 #include "render/pixel_formats.h"
 
 namespace shaderflow::render {
@@ -75,8 +76,5 @@ class Ticket {
  private:
   std::shared_future<Frame> result_;
 };
-
-// iDate for the local wall clock now: year, month - 1, day, seconds since midnight.
-void current_date(float date[4]);
 
 }  // namespace shaderflow::render

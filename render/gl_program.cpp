@@ -1,6 +1,7 @@
 #include "render/gl_program.h"
 
 #include <cstdio>
+#include <utility>
 
 #include "render/error.h"
 
@@ -112,4 +113,189 @@ gl::Program build_internal_program(const gl::Shader& vertex, const std::string& 
   return program;
 }
 
+std::vector<GlslDialect> GlslSupport::dialects(EntryPoint entry, const std::string& code) const {
+  if (gles) return {GlslDialect::Es300};
+  if (!es_on_desktop) return {GlslDialect::Desktop330};
+  const std::optional<GlslDialect> declared = declared_dialect(code);
+  const bool es_first = declared ? *declared == GlslDialect::Es300 : entry == EntryPoint::MainImage;
+  if (es_first) return {GlslDialect::Es300, GlslDialect::Desktop330};
+  return {GlslDialect::Desktop330, GlslDialect::Es300};
+}
+
+std::string GlslSupport::description() const {
+  if (gles) return "Shadertoy code compiles as GLSL ES 3.00 (an OpenGL ES context)";
+  if (es_on_desktop) {
+    return "Shadertoy code compiles as GLSL ES 3.00, Shadertoy's dialect (this desktop GL accepts #version 300 es); "
+           "native and ShaderFlow scenes as GLSL 3.30 core";
+  }
+  return "Shadertoy code compiles as GLSL 3.30 core: this desktop GL driver refuses #version 300 es (it needs GL 4.3 "
+         "or ARB_ES3_compatibility), so GLSL ES 3.00 built-ins such as packHalf2x16 are missing";
+}
+
+GlslSupport probe_glsl_support(bool gles) {
+  GlslSupport support;
+  support.gles = gles;
+  if (!gles) {
+    std::string log;
+    support.es_on_desktop = static_cast<bool>(compile(
+        GL_FRAGMENT_SHADER,
+        "#version 300 es\nprecision highp float;\nout vec4 c;\n"
+        "void main() { c = vec4(unpackHalf2x16(packSnorm2x16(vec2(0.5))), 0.0, 1.0); }\n",
+        log));
+  }
+  return support;
+}
+
+const gl::Shader& FullscreenVertices::get(GlslDialect dialect, bool upside_down) {
+  gl::Shader& shader = shaders_[dialect == GlslDialect::Es300][upside_down];
+  if (!shader) {
+    std::string body = kFullscreenVertexBody;
+    const std::string upright = "vec4(corner, 0.0, 1.0)";
+    if (upside_down) body.replace(body.find(upright), upright.size(), "vec4(corner.x, -corner.y, 0.0, 1.0)");
+    std::string log;
+    shader = compile(GL_VERTEX_SHADER, version_header(dialect) + body, log);
+    if (!shader) throw Error(ErrorKind::Gl, "internal vertex shader failed to compile: " + log);
+  }
+  return shader;
+}
+
+namespace {
+
+// Appended to the user's code alone (EntryPoint::None): compiles only if the code has no main() of
+// its own, resp. a mainImage() that Shadertoy's main() could call.
+const char kMainProbe[] = "void main() {}\n";
+const char kMainImageProbe[] = "void shaderflow_probe() { vec4 c = vec4(0.0); mainImage(c, vec2(0.0)); }\n";
+
+const char kEntryHint[] =
+    "Write a Shadertoy-style 'void mainImage(out vec4 fragColor, in vec2 fragCoord)', or a 'void main()' that "
+    "writes fragColor.";
+
+bool compiles(const std::string& text) {
+  std::string log;
+  return static_cast<bool>(compile(GL_FRAGMENT_SHADER, text, log));
+}
+
+const char* dialect_name(GlslDialect dialect) {
+  return dialect == GlslDialect::Es300 ? "GLSL ES 3.00" : "GLSL 3.30 core";
+}
+
+struct Failure {
+  AssembledShader assembled;
+  std::string log;
+};
+
+[[noreturn]] void throw_neither(const std::string& where) {
+  throw Error(ErrorKind::ShaderCompile,
+              where + ": defines neither mainImage() nor main() after the preprocessor (#if, #ifdef and macros "
+                      "applied)",
+              std::string(kEntryHint) + " Check that it is not inside an #if that is false here.");
+}
+
+[[noreturn]] void throw_both(const std::string& where) {
+  throw Error(ErrorKind::ShaderCompile, where + ": defines both mainImage() and main()",
+              "Shadertoy adds its own main() that calls mainImage(), so Shadertoy code must not define main() "
+              "(keep one meant for another site inside its #ifdef); a native scene defines main() alone.");
+}
+
+[[noreturn]] void throw_compile_error(const Failure& failure, const std::string& where) {
+  throw Error(ErrorKind::ShaderCompile,
+              "GLSL compile error in " + where + ":\n" + map_shader_log(failure.log, failure.assembled),
+              "Fix the shader at the line shown. Shadertoy-style code defines "
+              "'void mainImage(out vec4 fragColor, in vec2 fragCoord)'; the Shadertoy uniforms "
+              "(iTime, iResolution, iChannel0...) are declared for you.");
+}
+
+// What the user's code defines, asked of the compiler with nothing of ours around it; only for code
+// that compiles on its own in `dialect`.
+struct Definitions {
+  bool compiles = false;
+  bool main = false;
+  bool main_image = false;
+};
+Definitions definitions(const SourceText& common, const SourceText& pass, GlslDialect dialect,
+                        const ImageOutput& output, const UniformValues& given) {
+  const std::string bare = assemble_fragment_shader(common, pass, dialect, output, EntryPoint::None, given).text;
+  Definitions found;
+  found.compiles = compiles(bare);
+  if (found.compiles) {
+    found.main = !compiles(bare + kMainProbe);
+    found.main_image = compiles(bare + kMainImageProbe);
+  }
+  return found;
+}
+
+PassProgram link_pass(gl::Shader fragment, AssembledShader assembled, const ImageOutput& output,
+                      FullscreenVertices& vertices, const std::string& where, std::string note) {
+  std::string log;
+  gl::Program program = link(vertices.get(assembled.dialect, output.upright), fragment, log);
+  if (!program) {
+    throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + where + ":\n" + map_shader_log(log, assembled),
+                "Check that main()/mainImage() is defined once and writes the output colour.");
+  }
+  return {std::move(program), std::move(assembled), std::move(note)};
+}
+
+// Why a pass compiled in `used` rather than its first dialect (empty when it did not have to).
+std::string fallback_note(const std::vector<Failure>& failures, GlslDialect first, GlslDialect used,
+                          const std::string& where) {
+  if (used == first || failures.empty()) return {};
+  const std::string log = map_shader_log(failures.back().log, failures.back().assembled);
+  return where + ": not valid " + dialect_name(first) + " (" + log.substr(0, log.find('\n')) + "), compiled as " +
+         dialect_name(used);
+}
+
+}  // namespace
+
+PassProgram build_pass_program(const SourceText& common, const SourceText& pass, const ImageOutput& output,
+                               const GlslSupport& glsl, FullscreenVertices& vertices, const std::string& where,
+                               const UniformValues& given) {
+  const std::string code = common.code + "\n" + pass.code;
+  const bool names_main_image = names_identifier(code, "mainImage");
+  std::vector<Failure> failures;
+  auto attempt = [&](EntryPoint entry, GlslDialect dialect, AssembledShader& assembled) {
+    assembled = assemble_fragment_shader(common, pass, dialect, output, entry, given);
+    std::string log;
+    gl::Shader shader = compile(GL_FRAGMENT_SHADER, assembled.text, log);
+    if (!shader) failures.push_back({assembled, log});
+    return shader;
+  };
+  if (names_main_image) {
+    const std::vector<GlslDialect> dialects = glsl.dialects(EntryPoint::MainImage, code);
+    for (const GlslDialect dialect : dialects) {
+      AssembledShader assembled;
+      if (gl::Shader shader = attempt(EntryPoint::MainImage, dialect, assembled)) {
+        std::string note = fallback_note(failures, dialects.front(), dialect, where);
+        return link_pass(std::move(shader), std::move(assembled), output, vertices, where, std::move(note));
+      }
+    }
+  }
+  const std::vector<GlslDialect> dialects = glsl.dialects(EntryPoint::Main, code);
+  for (const GlslDialect dialect : dialects) {
+    AssembledShader assembled;
+    gl::Shader shader = attempt(EntryPoint::Main, dialect, assembled);
+    if (!shader) continue;
+    if (names_main_image) {
+      // Shadertoy style failed to compile but the code compiles with its own main(): find out why.
+      const Definitions found = definitions(common, pass, dialect, output, given);
+      if (found.main && found.main_image) throw_both(where);
+      if (!found.main) throw_neither(where);
+      return link_pass(std::move(shader), std::move(assembled), output, vertices, where, {});
+    }
+    std::string note = fallback_note(failures, dialects.front(), dialect, where);
+    try {
+      return link_pass(std::move(shader), std::move(assembled), output, vertices, where, std::move(note));
+    } catch (const Error&) {
+      const Definitions found = definitions(common, pass, dialect, output, given);
+      if (found.compiles && !found.main) throw_neither(where);  // the driver's "lacks main" otherwise
+      throw;
+    }
+  }
+  // Nothing compiled. Code that compiles on its own but defines no entry point is told so; otherwise
+  // the first attempt's log (Shadertoy's dialect for Shadertoy code) names the user's error.
+  const Definitions found = definitions(common, pass, dialects.front(), output, given);
+  if (found.compiles && !found.main && !found.main_image) throw_neither(where);
+  throw_compile_error(failures.front(), where);
+}
+
 }  // namespace shaderflow::render
+

@@ -4,6 +4,7 @@
 #include <glad/gl.h>
 
 #include <string>
+#include <vector>
 
 #include "render/gl_objects.h"
 #include "render/shader_source.h"
@@ -29,5 +30,46 @@ std::string hex(GLenum value);
 // Every draw of the engine: the full-screen triangle into the bound framebuffer (one place, so tools and
 // tests can see which thread draws).
 void draw_fullscreen_triangle();
+
+// Which GLSL a context compiles. Shadertoy's dialect is GLSL ES 3.00 (WebGL 2); desktop GL compiles it
+// too where the driver accepts #version 300 es (GL 4.3 / ARB_ES3_compatibility: Mesa, NVIDIA), which
+// is measured once per context by compiling a small ES shader, not assumed.
+struct GlslSupport {
+  bool gles = false;           // an OpenGL ES context: GLSL ES 3.00 only
+  bool es_on_desktop = false;  // desktop GL that compiles #version 300 es as well as 3.30 core
+  // The dialects to try for a pass, best first: Shadertoy code (mainImage) and code that asks for ES
+  // in its #version prefer ES; native and ShaderFlow scenes (main()) prefer 3.30 core, their dialect.
+  std::vector<GlslDialect> dialects(EntryPoint entry, const std::string& code) const;
+  // One line for the log: what Shadertoy code is compiled as here, and why.
+  std::string description() const;
+};
+GlslSupport probe_glsl_support(bool gles);
+
+// The full-screen triangle's vertex shader in each dialect, upright or upside down (see ImageOutput),
+// compiled on first use: GLSL ES shaders link only with ES shaders of the same version.
+class FullscreenVertices {
+ public:
+  const gl::Shader& get(GlslDialect dialect, bool upside_down);
+
+ private:
+  gl::Shader shaders_[2][2];
+};
+
+// A user pass compiled and linked, with the shader text as compiled (for uniform defaults and logs).
+struct PassProgram {
+  gl::Program program;
+  AssembledShader assembled;
+  std::string note;  // set when the pass compiled only in a fallback dialect, and why
+};
+
+// Compiles and links one pass of a scene. The entry point is decided after the preprocessor has run, by
+// the compiler itself: Shadertoy style (our main() calling mainImage) when that compiles, else the
+// user's own main(); a file that defines both is refused, as on Shadertoy, and one that defines
+// neither (once #if and macros are applied) is told what was looked for. `where` names the pass in
+// messages. Throws Error(ShaderCompile) with the log mapped to the user's files and lines.
+// `given`: the uniform values in force (see assemble_fragment_shader).
+PassProgram build_pass_program(const SourceText& common, const SourceText& pass, const ImageOutput& output,
+                               const GlslSupport& glsl, FullscreenVertices& vertices, const std::string& where,
+                               const UniformValues& given = {});
 
 }  // namespace shaderflow::render

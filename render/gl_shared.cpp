@@ -1,5 +1,7 @@
 #include "render/gl_shared.h"
 
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "render/error.h"
@@ -41,6 +43,19 @@ GLenum feedback_format(const Caps& caps) {
   return GL_RGBA16F;
 }
 
+// What the probe found, once per driver and version in the process: it compiles a shader, which costs
+// start-up time and driver memory at every pipeline start otherwise.
+GlslSupport glsl_support_of_this_driver(const Caps& caps) {
+  static std::mutex mutex;
+  static std::map<std::string, GlslSupport> probed;
+  const std::string key = std::string(reinterpret_cast<const char*>(glGetString(GL_RENDERER))) + "|" +
+                          reinterpret_cast<const char*>(glGetString(GL_VERSION));
+  std::lock_guard<std::mutex> lock(mutex);
+  auto it = probed.find(key);
+  if (it == probed.end()) it = probed.emplace(key, probe_glsl_support(caps.gles)).first;
+  return it->second;
+}
+
 }  // namespace
 
 GlShared GlShared::create(const Caps& caps) {
@@ -51,11 +66,7 @@ GlShared GlShared::create(const Caps& caps) {
   shared.vertex_array = gl::VertexArray(vao);
   shared.fullscreen_vertex = vertex_shader(shared.dialect, kFullscreenVertexBody);
   shared.upright = !caps.gles;
-  if (shared.upright) {
-    std::string upside_down = kFullscreenVertexBody;
-    upside_down.replace(upside_down.find("vec4(corner, 0.0, 1.0)"), 22, "vec4(corner.x, -corner.y, 0.0, 1.0)");
-    shared.upright_vertex = vertex_shader(shared.dialect, upside_down);
-  }
+  shared.glsl = glsl_support_of_this_driver(caps);
   for (int filter = 0; filter < 3; ++filter) {
     for (int wrap = 0; wrap < 2; ++wrap) {
       GLuint id = 0;

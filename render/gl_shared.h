@@ -5,18 +5,24 @@
 
 #include <glad/gl.h>
 
+#include <memory>
+
 #include "render/context.h"
 #include "render/gl_objects.h"
+#include "render/gl_program.h"
 #include "render/scene.h"
 #include "render/shader_source.h"
 
 namespace shaderflow::render {
 
 struct GlShared {
-  GlslDialect dialect = GlslDialect::Desktop330;
+  GlslDialect dialect = GlslDialect::Desktop330;  // of the engine's own passes
+  GlslSupport glsl;                               // which dialects user passes compile in
   gl::VertexArray vertex_array;
   gl::Shader fullscreen_vertex;
-  gl::Shader upright_vertex;  // the triangle upside down, for ImageOutput::upright
+  // User passes' vertex shaders, per dialect and orientation (compiled on first use; the only member that
+  // changes after creation, on the engine thread).
+  std::unique_ptr<FullscreenVertices> pass_vertices = std::make_unique<FullscreenVertices>();
   // Desktop GL: the image pass renders top row first (see ImageOutput); GLSL ES has no
   // origin_upper_left, so there the image pass renders in GL orientation and the output pass turns it.
   bool upright = false;

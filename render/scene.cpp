@@ -95,8 +95,9 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   };
   std::vector<Section> sections(1);
   sections[0].text = {"", source.name, 1};
-  const std::string stripped = strip_comments(source.code);
-  std::istringstream in(source.code), in_stripped(stripped);
+  const std::string code = without_byte_order_mark(source.code);  // it would hide a first-line #pass
+  const std::string stripped = strip_comments(code);
+  std::istringstream in(code), in_stripped(stripped);
   std::string line, code_line;
   int number = 0;
   bool multipass = false;

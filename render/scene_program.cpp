@@ -140,27 +140,6 @@ void set_constant_uniforms(GLuint id) {
   }
 }
 
-gl::Program compile_and_link(const AssembledShader& assembled, const Scene& scene, const render::Pass& pass,
-                             const gl::Shader& vertex) {
-  const std::string where = pass.buffer < 0 && scene.buffers.empty()
-                                ? pass.source.name
-                                : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
-  std::string log;
-  gl::Shader fragment = compile(GL_FRAGMENT_SHADER, assembled.text, log);
-  if (!fragment) {
-    throw Error(ErrorKind::ShaderCompile, "GLSL compile error in " + where + ":\n" + map_shader_log(log, assembled),
-                "Fix the shader at the line shown. Shadertoy-style code defines "
-                "'void mainImage(out vec4 fragColor, in vec2 fragCoord)'; the Shadertoy uniforms "
-                "(iTime, iResolution, iChannel0...) are declared for you.");
-  }
-  gl::Program program = link(vertex, fragment, log);
-  if (!program) {
-    throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + where + ":\n" + map_shader_log(log, assembled),
-                "Check that main()/mainImage() is defined once and writes the output colour.");
-  }
-  return program;
-}
-
 void check_pictures(const render::Pass& pass, int max_size) {
   for (const Channel& channel : pass.channels) {
     if (channel.kind != Channel::Kind::Picture) continue;
@@ -220,6 +199,7 @@ struct ScenePrograms::Pass {
   std::array<Channel, 4> channels;
   std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by pictures_)
   std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
+  GlslDialect dialect = GlslDialect::Desktop330;  // the one it compiled in
 };
 
 // A buffer pass's render target: two float textures, one read (the last complete frame) while the
@@ -231,14 +211,14 @@ struct ScenePrograms::Feedback {
   bool mipmaps = false;  // some pass samples it with filter=mipmap: regenerate after each render
 };
 
-ScenePrograms::ScenePrograms(const Scene& scene, const GlShared& shared, const ImageOutput& output)
+ScenePrograms::ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output)
     : scene_(scene), shared_(shared), image_output_(output) {
   feedback_.resize(4);
 }
 
 ScenePrograms::~ScenePrograms() = default;
 
-std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const GlShared& shared,
+std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShared& shared,
                                                       const ImageOutput& output, const UniformValues& given) {
   std::unique_ptr<ScenePrograms> programs(new ScenePrograms(scene, shared, output));
   std::vector<const render::Pass*> all;
@@ -253,11 +233,14 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, const 
     Pass compiled;
     compiled.buffer = pass->buffer;
     compiled.channels = pass->channels;
-    const AssembledShader assembled =
-        assemble_fragment_shader(scene.common, pass->source, shared.dialect, image ? output : buffer_output, given);
-    compiled.given_uniforms = assembled.given_uniforms;
-    compiled.program = compile_and_link(assembled, scene, *pass,
-                                        image && shared.upright ? shared.upright_vertex : shared.fullscreen_vertex);
+    const std::string where = image && scene.buffers.empty() ? pass->source.name
+                                                             : pass->source.name + " (pass " + pass_name(pass->buffer) + ")";
+    PassProgram built = build_pass_program(scene.common, pass->source, image ? output : buffer_output, shared.glsl,
+                                           *shared.pass_vertices, where, given);
+    if (!built.note.empty()) programs->dialect_notes_.push_back(built.note);
+    compiled.given_uniforms = built.assembled.given_uniforms;
+    compiled.dialect = built.assembled.dialect;
+    compiled.program = std::move(built.program);
     const GLuint id = compiled.program.get();
     compiled.builtins = BuiltinLocations(id);
     compiled.custom_uniforms = active_custom_uniforms(id);
@@ -291,8 +274,8 @@ void ScenePrograms::read_uniform_docs(const UniformValues& given) {
         declared_uniforms_.push_back(name);
       }
     }
-    const AssembledShader assembled =
-        assemble_fragment_shader(scene_.common, pass->source, shared_.dialect, ImageOutput{}, given);
+    const AssembledShader assembled = assemble_fragment_shader(scene_.common, pass->source, shared_.dialect, ImageOutput{},
+                                                               likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given);
     uniform_defaults_.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
     for (const UniformDoc& doc : uniform_docs(pass->source.code, pass->source.name)) uniform_docs_.emplace(doc.name, doc);
   }
@@ -320,7 +303,8 @@ bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
   all.push_back(&scene_.image);
   for (std::size_t i = 0; i < all.size() && i < passes_.size(); ++i) {
     const AssembledShader assembled =
-        assemble_fragment_shader(scene_.common, all[i]->source, shared_.dialect, ImageOutput{}, given);
+        assemble_fragment_shader(scene_.common, all[i]->source, passes_[i].dialect, ImageOutput{},
+                                 likely_entry_point(scene_.common.code + "\n" + all[i]->source.code, all[i]->source.name), given);
     if (assembled.given_uniforms != passes_[i].given_uniforms) return true;
   }
   return false;

@@ -34,7 +34,7 @@ class ScenePrograms {
   // Error(InvalidArgument) for a picture channel without decoded pixels. Context current.
   // `given`: the uniform values in force; those the code uses without a declaration are declared with their
   // value's type (see glsl_library.h).
-  static std::unique_ptr<ScenePrograms> compile(const Scene& scene, const GlShared& shared, const ImageOutput& output,
+  static std::unique_ptr<ScenePrograms> compile(const Scene& scene, GlShared& shared, const ImageOutput& output,
                                                 const UniformValues& given);
   ~ScenePrograms();
   ScenePrograms(const ScenePrograms&) = delete;
@@ -42,6 +42,8 @@ class ScenePrograms {
 
   const Scene& scene() const { return scene_; }
   const ImageOutput& image_output() const { return image_output_; }
+  // Passes that compiled only in a fallback dialect, and why (for the log).
+  const std::vector<std::string>& dialect_notes() const { return dialect_notes_; }
   // (Re)creates the feedback buffers at the output size, cleared to transparent black.
   void resize(int width, int height);
   // Checks the requested values against the programs and prepares them for glUniform (applied at the
@@ -56,7 +58,7 @@ class ScenePrograms {
   struct Feedback;
 
  private:
-  ScenePrograms(const Scene& scene, const GlShared& shared, const ImageOutput& output);
+  ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output);
   void read_uniform_docs(const UniformValues& given);
   void upload_pictures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
@@ -65,7 +67,7 @@ class ScenePrograms {
   void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12]);
 
   Scene scene_;
-  const GlShared& shared_;
+  GlShared& shared_;
   ImageOutput image_output_;
   std::vector<Pass> passes_;  // buffers in order, the image pass last
   std::vector<std::string> declared_uniforms_;           // as written in the source (may be inactive)
@@ -76,6 +78,7 @@ class ScenePrograms {
   std::optional<CoercedUniform> mouse_override_;
   bool uniforms_dirty_ = false;
   int width_ = 0, height_ = 0;
+  std::vector<std::string> dialect_notes_;
 };
 
 }  // namespace shaderflow::render

@@ -66,6 +66,11 @@ const char kPreludeUniforms[] =
 const char kUprightOutput[] =
     "layout(origin_upper_left) in vec4 gl_FragCoord;\n"
     "#define dFdy(p) (-dFdy(p))\n";
+// GLSL ES cannot redeclare gl_FragCoord: the user's code reads a copy that main() sets flipped.
+const char kUprightOutputEs[] =
+    "vec4 shaderflow_frag_coord;\n"
+    "#define gl_FragCoord shaderflow_frag_coord\n"
+    "#define dFdy(p) (-dFdy(p))\n";
 
 // ShaderFlow's coordinates, set from gl_FragCoord before the user's code runs. As in ShaderFlow
 // (Resources/Shaders/Vertex/Default.glsl): the "a" variants are absolute, the others aspect-corrected
@@ -212,8 +217,8 @@ namespace {
 // initialisers taken out into `defaults`. Lines never move, so compiler positions stay the user's.
 std::string prepare_user_code(const SourceText& source, std::map<std::string, UniformValue>& defaults) {
   static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
-  const std::string stripped = strip_comments(source.code);
-  std::string body = source.code;
+  std::string body = without_byte_order_mark(source.code);
+  const std::string stripped = strip_comments(body);
   std::smatch match;
   if (std::regex_search(stripped, match, version_line)) {
     body.replace(static_cast<std::size_t>(match.position(0)), static_cast<std::size_t>(match.length(0)),
@@ -252,6 +257,37 @@ bool wants_shaderflow_coordinates(const std::string& code) {
 
 }  // namespace
 
+std::string without_byte_order_mark(const std::string& text) {
+  return text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3) : text;
+}
+
+bool names_identifier(const std::string& code, const std::string& name) {
+  const std::string stripped = strip_comments(code);
+  for (std::size_t at = stripped.find(name); at != std::string::npos; at = stripped.find(name, at + 1)) {
+    const auto word = [&](std::size_t i) {
+      return i < stripped.size() && (std::isalnum(static_cast<unsigned char>(stripped[i])) || stripped[i] == '_');
+    };
+    if ((at == 0 || !word(at - 1)) && !word(at + name.size())) return true;
+  }
+  return false;
+}
+
+EntryPoint likely_entry_point(const std::string& code, const std::string& source_name) {
+  if (names_identifier(code, "mainImage")) return EntryPoint::MainImage;
+  if (names_identifier(code, "main")) return EntryPoint::Main;
+  throw Error(ErrorKind::ShaderCompile, source_name + ": defines neither mainImage() nor main()",
+              "Write a Shadertoy-style 'void mainImage(out vec4 fragColor, in vec2 fragCoord)', or a "
+              "'void main()' that writes fragColor.");
+}
+
+std::optional<GlslDialect> declared_dialect(const std::string& code) {
+  static const std::regex version_line(R"((^|\n)[ \t]*#[ \t]*version[ \t]+(\d+)([ \t]+es)?)");
+  std::smatch m;
+  const std::string stripped = strip_comments(without_byte_order_mark(code));
+  if (!std::regex_search(stripped, m, version_line)) return std::nullopt;
+  return m[3].matched ? GlslDialect::Es300 : GlslDialect::Desktop330;
+}
+
 AssembledShader assemble_fragment_shader(const std::string& user_code, const std::string& source_name,
                                          GlslDialect dialect) {
   return assemble_fragment_shader(SourceText{}, SourceText{user_code, source_name, 1}, dialect);
@@ -263,55 +299,94 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output) {
-  return assemble_fragment_shader(common, pass, dialect, output, UniformValues{});
+  return assemble_fragment_shader(common, pass, dialect, output,
+                                  likely_entry_point(common.code + "\n" + pass.code, pass.name));
 }
 
+namespace {
+
+// Mesa reserves `packed` even in GLSL ES 3.00, where the specification (and glslang, and Shadertoy's
+// WebGL) let it name a variable; Shadertoy code does. Renamed by a macro unless it is used as the
+// interface block layout it also is.
+bool renames_packed(const std::string& code) {
+  static const std::regex as_layout(R"(\blayout\s*\([^)]*\bpacked\b)");
+  return names_identifier(code, "packed") && !std::regex_search(code, as_layout);
+}
+
+// Everything before the user's code: version, orientation, the uniforms, the output, ShaderFlow's
+// coordinates. `code` is the user's code without comments.
+std::string prelude_text(GlslDialect dialect, const ImageOutput& output, bool wrap_main, const std::string& code,
+                         const AssembledShader& shader, const std::string& output_name, bool declares_output) {
+  const bool upright = output.upright;
+  std::string prelude = dialect == GlslDialect::Es300
+                            ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
+                              "precision highp sampler2D;\n"
+                            : "#version 330 core\n";
+  if (upright) prelude += dialect == GlslDialect::Es300 ? kUprightOutputEs : kUprightOutput;
+  if (renames_packed(code)) prelude += "#define packed shaderflow_packed\n";
+  prelude += size_declarations(output);
+  prelude += kPreludeUniforms;
+  // Shadertoy defines HW_PERFORMANCE (0 on phones, 1 elsewhere); its code picks its quality with #if.
+  if (shader.entry != EntryPoint::Main) prelude += "#define HW_PERFORMANCE 1\n";
+  if (!declares_output) prelude += "out vec4 " + output_name + ";\n";
+  if (shader.shaderflow_coordinates) prelude += kShaderflowCoordinates;
+  // The user's main() becomes a function our main() calls once the coordinates are set and before the
+  // colour goes out in the frame's byte order.
+  if (wrap_main) prelude += "#define main shaderflow_user_main\n";
+  return prelude;
+}
+
+// Our main(), after the user's code: sets up what the prelude promised, calls the user's entry point,
+// writes the colour in the frame's byte order.
+std::string main_text(const AssembledShader& shader, bool upright, bool wrap_main, const ImageOutput& output,
+                      const std::string& output_name) {
+  const bool flipped = upright && shader.dialect == GlslDialect::Es300;
+  std::string setup = flipped ? "#undef gl_FragCoord\n" : "";
+  std::string body = flipped ? "  shaderflow_frag_coord = vec4(gl_FragCoord.x, iResolution.y - gl_FragCoord.y, "
+                               "gl_FragCoord.zw);\n"
+                             : "";
+  if (shader.shaderflow_coordinates) body += "  shaderflow_coordinates();\n";
+  if (wrap_main) {
+    setup += "#undef main\n";
+    body += "  shaderflow_user_main();\n";
+  } else {
+    body += "  mainImage(" + output_name + ", " + (flipped ? "shaderflow_frag_coord" : "gl_FragCoord") + ".xy);\n";
+  }
+  if (upright && output.opaque) body += "  " + output_name + ".a = 1.0;\n";
+  if (upright && output.swizzle != "rgba") body += "  " + output_name + " = " + output_name + "." + output.swizzle + ";\n";
+  return setup + "void main() {\n" + body + "}\n";
+}
+
+}  // namespace
+
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                                         const ImageOutput& output, const UniformValues& given) {
-  const std::string code = strip_comments(common.code + "\n" + pass.code);
-  static const std::regex main_image(R"(\bvoid\s+mainImage\s*\()");
-  static const std::regex plain_main(R"(\bvoid\s+main\s*\(\s*(void\s*)?\))");
+                                         const ImageOutput& output, EntryPoint entry, const UniformValues& given) {
+  const std::string code =
+      strip_comments(without_byte_order_mark(common.code) + "\n" + without_byte_order_mark(pass.code));
   // A global `out vec4 name;` means the user names the output; otherwise the prelude declares fragColor.
   static const std::regex user_output(R"((^|;|\n)\s*(layout\s*\([^)]*\)\s*)?out\s+(\w+\s+)?\w+\s+(\w+)\s*;)");
 
   AssembledShader shader;
   shader.source_name = pass.name;
-  const bool has_main = std::regex_search(code, plain_main);
-  shader.shadertoy_style = std::regex_search(code, main_image) && !has_main;
-  if (!shader.shadertoy_style && !has_main) {
-    throw Error(ErrorKind::ShaderCompile,
-                pass.name + ": defines neither mainImage() nor main()",
-                "Write a Shadertoy-style 'void mainImage(out vec4 fragColor, in vec2 fragCoord)', or a "
-                "'void main()' that writes fragColor.");
-  }
-  const LibraryUse library = shaderflow_library_for(code, has_main, given);
+  shader.dialect = dialect;
+  shader.entry = entry;
+  shader.shadertoy_style = entry == EntryPoint::MainImage;
+  const LibraryUse library = shaderflow_library_for(code, entry == EntryPoint::Main, given);
   shader.shaderflow_coordinates = wants_shaderflow_coordinates(code) || library.coordinates;
   shader.shaderflow_scene = library.shaderflow_scene;
   shader.library_entries = library.entries;
   shader.shaderflow_textures = library.textures;
   shader.given_uniforms = library.given_uniforms;
-
-  std::string prelude = dialect == GlslDialect::Es300
-                            ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
-                              "precision highp sampler2D;\n"
-                            : "#version 330 core\n";
-  const bool upright = output.upright && dialect == GlslDialect::Desktop330;
-  if (upright) prelude += kUprightOutput;
-  prelude += size_declarations(output);
-  prelude += kPreludeUniforms;
+  const bool upright = output.upright;
+  // The user's main() is wrapped when ours has work to do first (coordinates, orientation, byte order).
+  const bool wrap_main = entry == EntryPoint::Main && (shader.shaderflow_coordinates || upright);
+  // Shadertoy code never declares an output (Shadertoy's wrapper does, as ours does): an `out` there
+  // belongs to code for another site, normally inside an #ifdef that is false here.
   std::smatch output_declaration;
-  std::string output_name = "fragColor";
-  if (std::regex_search(code, output_declaration, user_output)) {
-    output_name = output_declaration[4].str();
-  } else {
-    prelude += "out vec4 fragColor;\n";
-  }
-  if (shader.shaderflow_coordinates) prelude += kShaderflowCoordinates;
-  // The user's main() becomes a function our main() calls once the coordinates are set and before the
-  // colour goes out in the frame's byte order.
-  const bool wrap_main = has_main && (shader.shaderflow_coordinates || upright);  // upright: to_memory below
-  if (wrap_main) prelude += "#define main shaderflow_user_main\n";
+  const bool declares_output = entry != EntryPoint::MainImage && std::regex_search(code, output_declaration, user_output);
+  const std::string output_name = declares_output ? output_declaration[4].str() : "fragColor";
 
+  const std::string prelude = prelude_text(dialect, output, wrap_main, code, shader, output_name, declares_output);
   std::string text = prelude;
   int line = count_lines(prelude) + 1;
   auto append = [&](const SourceText& source) {
@@ -326,18 +401,7 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   if (!common.code.empty()) append(common);
   shader.prelude_lines = line - 1;
   shader.user_lines = append(pass);
-  std::string to_memory;
-  if (upright && output.opaque) to_memory += "  " + output_name + ".a = 1.0;\n";
-  if (upright && output.swizzle != "rgba") to_memory += "  " + output_name + " = " + output_name + "." + output.swizzle + ";\n";
-  if (wrap_main) {
-    text += "#undef main\nvoid main() {\n";
-    if (shader.shaderflow_coordinates) text += "  shaderflow_coordinates();\n";
-    text += "  shaderflow_user_main();\n" + to_memory + "}\n";
-  } else if (shader.shadertoy_style) {
-    text += "void main() {\n";
-    if (shader.shaderflow_coordinates) text += "  shaderflow_coordinates();\n";
-    text += "  mainImage(fragColor, gl_FragCoord.xy);\n" + to_memory + "}\n";
-  }
+  if (entry == EntryPoint::MainImage || wrap_main) text += main_text(shader, upright, wrap_main, output, output_name);
   shader.text = std::move(text);
   return shader;
 }

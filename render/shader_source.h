@@ -14,6 +14,14 @@ namespace shaderflow::render {
 
 enum class GlslDialect { Desktop330, Es300 };
 
+// Who provides main(): Shadertoy code defines mainImage() and the assembly adds a main() that calls it;
+// native and ShaderFlow scenes define main() themselves. None adds no main() at all (for probing what
+// the user's code defines once the preprocessor has run; see gl_program.h).
+enum class EntryPoint { MainImage, Main, None };
+
+// The text without a leading UTF-8 byte-order mark (editors on Windows write one; compilers choke on it).
+std::string without_byte_order_mark(const std::string& text);
+
 // The uniforms every scene gets (Shadertoy names, then ShaderFlow's); declared by the prelude, set by the engine.
 extern const char* const kBuiltinUniformNames[];
 bool is_builtin_uniform(const std::string& name);
@@ -41,6 +49,8 @@ struct AssembledShader {
   std::vector<Segment> segments;
   bool shaderflow_coordinates = false;  // stuv, gluv, ... are declared and set before the user's code runs
   bool shadertoy_style = false;  // defines mainImage(); we add main()
+  GlslDialect dialect = GlslDialect::Desktop330;
+  EntryPoint entry = EntryPoint::MainImage;
   // Defaults written as initialisers (`uniform float gain = 1.5;`). GLSL ES forbids uniform
   // initialisers, so they are taken out of the code and set by the engine instead, on GL and GLES alike.
   std::map<std::string, UniformValue> uniform_defaults;
@@ -53,8 +63,19 @@ struct AssembledShader {
   std::vector<std::string> given_uniforms;
 };
 
-// Throws Error(ShaderCompile) when the source defines neither mainImage() nor main(), or a uniform
-// initialiser is not a literal or a constructor of literals.
+// The entry point the text suggests before any compiler has seen it (comments ignored): main() when the
+// code names main but never mainImage, else mainImage. Only a guess: macros and #if decide what is
+// really there, which is why passes are compiled through build_pass_program (gl_program.h).
+// Throws Error(ShaderCompile) when the code names neither.
+EntryPoint likely_entry_point(const std::string& code, const std::string& source_name);
+// Whether the code (comments ignored) contains `name` as a whole word.
+bool names_identifier(const std::string& code, const std::string& name);
+// The dialect the user's own #version line asks for ("#version 300 es" or "#version 330"), if any.
+std::optional<GlslDialect> declared_dialect(const std::string& code);
+
+// These overloads take the entry point from likely_entry_point(). Throws Error(ShaderCompile) when the
+// source names neither mainImage nor main, or a uniform initialiser is not a literal or a constructor
+// of literals.
 AssembledShader assemble_fragment_shader(const std::string& user_code, const std::string& source_name,
                                          GlslDialect dialect);
 // A pass of a multipass scene: `common` (may be empty) is prepended to the pass's code.
@@ -62,8 +83,9 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
 
 // How the image pass writes the frame. Upright output (desktop GL only) renders the picture top row
 // first, so its framebuffer has the memory order of a video frame and can be read back as it is: the
-// vertex shader flips the triangle, gl_FragCoord is redeclared with origin_upper_left and dFdy()
-// negated, so fragCoord, gl_FragCoord and derivatives keep Shadertoy's bottom-left meaning. The colour
+// vertex shader flips the triangle, gl_FragCoord is redeclared with origin_upper_left (GLSL 3.30) or
+// replaced by a flipped copy (GLSL ES has no origin_upper_left) and dFdy() negated, so fragCoord,
+// gl_FragCoord and derivatives keep Shadertoy's bottom-left meaning in both dialects. The colour
 // is then swizzled into the memory byte order and, for opaque formats, given alpha 1 (compiled in:
 // a per-pixel matrix costs llvmpipe more than a simple scene itself).
 //
@@ -84,10 +106,12 @@ struct ImageOutput {
 };
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output);
-// `given`: the values of the `uniforms` property; those the code uses without any declaration are declared
-// with their value's type (ShaderFlow scenes read values its Python side declares).
+// `entry`: how the pass is entered (see EntryPoint). `given`: the values of the `uniforms` property; those
+// the code uses without any declaration are declared with their value's type (ShaderFlow scenes read
+// values its Python side declares).
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                                         const ImageOutput& output, const UniformValues& given);
+                                         const ImageOutput& output, EntryPoint entry,
+                                         const UniformValues& given = {});
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.

@@ -4,6 +4,7 @@
 // driver is lenient (llvmpipe speaks desktop GL) fails there, before it fails on a GLES device.
 #include <cstdio>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include "render/builtin_scenes.h"
@@ -23,14 +24,33 @@ void write(const std::string& dir, const std::string& name, const SourceText& co
   }
 }
 
-// The image pass as desktop GL renders it for output (upside down, byte order compiled in).
-void write_upright(const std::string& dir, const std::string& name, const SourceText& common, const SourceText& pass) {
+// The image pass as desktop GL renders it for output (upside down, byte order compiled in), in both
+// dialects: GLSL ES replaces gl_FragCoord by a flipped copy instead of redeclaring it.
+void write_upright(const std::string& dir, const std::string& name, const SourceText& common, const SourceText& pass,
+                   bool desktop_too = true) {
   ImageOutput output;
   output.upright = true;
   output.swizzle = "argb";
   output.opaque = true;
-  std::ofstream(dir + "/" + name + ".upright.gl.frag")
-      << assemble_fragment_shader(common, pass, GlslDialect::Desktop330, output).text;
+  if (desktop_too) {
+    std::ofstream(dir + "/" + name + ".upright.gl.frag")
+        << assemble_fragment_shader(common, pass, GlslDialect::Desktop330, output).text;
+  }
+  std::ofstream(dir + "/" + name + ".upright.es.frag")
+      << assemble_fragment_shader(common, pass, GlslDialect::Es300, output).text;
+}
+
+// The Shadertoy test cases the engine must render (tests/shadertoy/cases), as Shadertoy's dialect
+// compiles them: an ES 3.00 shader glslang refuses would be a bad test.
+void write_shadertoy_cases(const std::string& dir, const std::string& cases) {
+  for (const char* name : {"es-builtins-and-packed", "entry-from-macro", "entry-for-two-sites", "byte-order-mark",
+                           "hw-performance"}) {
+    std::ifstream file(cases + "/" + name + ".frag", std::ios::binary);
+    const std::string code((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+    const SourceText pass{code, std::string(name) + ".frag", 1};
+    std::ofstream(dir + "/case-" + name + ".es.frag") << assemble_fragment_shader({}, pass, GlslDialect::Es300).text;
+    write_upright(dir, std::string("case-") + name, {}, pass, false);
+  }
 }
 
 // The output pass for every layout family, as each dialect uses it (GLES reads a picture in GL
@@ -72,8 +92,8 @@ void write_output_passes(const std::string& dir) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: glsl-dialects OUTPUT_DIR\n");
+  if (argc != 3) {
+    std::fprintf(stderr, "usage: glsl-dialects OUTPUT_DIR SHADERTOY_CASES_DIR\n");
     return 2;
   }
   const std::string dir = argv[1];
@@ -85,6 +105,8 @@ int main(int argc, char** argv) {
   }
   write_output_passes(dir);
   write(dir, "idioms", {}, {kShadertoyIdioms, "idioms.frag", 1});
+  write_upright(dir, "idioms", {}, {kShadertoyIdioms, "idioms.frag", 1});
+  write_shadertoy_cases(dir, argv[2]);
   write(dir, "shaderflow-main", {}, {"void main() { fragColor = vec4(stuv, gluv); }\n", "sf.frag", 1});
   // The whole ShaderFlow library (shaders/lib/): a #define naming each entry pulls it in unexpanded.
   std::string every_name;

@@ -3,10 +3,11 @@
 # accepted by glslangValidator (the Khronos reference compiler; Debian: glslang-tools).
 set -u
 dump=$1
+cases=$2
 command -v glslangValidator >/dev/null 2>&1 || { echo "glslangValidator not installed (glslang-tools): skipped"; exit 77; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-"$dump" "$dir" || { echo "FAIL: $dump exited $?"; exit 1; }
+"$dump" "$dir" "$cases" || { echo "FAIL: $dump exited $?"; exit 1; }
 fail=0
 count=0
 for shader in "$dir"/*.frag; do

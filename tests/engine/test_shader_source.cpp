@@ -130,3 +130,55 @@ TEST(ShaderSource, NonLiteralInitialiserIsAnErrorWithItsLine) {
     EXPECT_NE(std::string(e.what()).find("'gain'"), std::string::npos) << e.what();
   }
 }
+
+TEST(ShaderSource, EntryPointGuessAndIdentifiers) {
+  EXPECT_EQ(likely_entry_point("#define E mainImage\nvoid E(out vec4 c, vec2 p) {}", "a"), EntryPoint::MainImage);
+  EXPECT_EQ(likely_entry_point("void main() {}", "a"), EntryPoint::Main);
+  EXPECT_TRUE(names_identifier("x = main_thing; void main ( )", "main"));
+  EXPECT_FALSE(names_identifier("void mainImage(); int domain; // main\n/* main */", "main"));
+  EXPECT_EQ(declared_dialect("// #version 330\n  #version 300 es\n"), GlslDialect::Es300);
+  EXPECT_EQ(declared_dialect("#version 450 core\n"), GlslDialect::Desktop330);
+  EXPECT_FALSE(declared_dialect("void main() {}").has_value());
+}
+
+TEST(ShaderSource, PackedIsRenamedOnlyWhereItNamesSomething) {
+  const auto named = assemble_fragment_shader("void mainImage(out vec4 c, vec2 p) { float packed = 1.0; c = vec4(packed); }",
+                                              "p.frag", GlslDialect::Es300);
+  EXPECT_NE(named.text.find("#define packed shaderflow_packed\n"), std::string::npos);
+  const auto layout = assemble_fragment_shader(
+      "layout(packed) uniform Block { float packed_value; };\nvoid main() { fragColor = vec4(packed_value); }", "l.frag",
+      GlslDialect::Es300);
+  EXPECT_EQ(layout.text.find("#define packed"), std::string::npos);
+  const auto unused = assemble_fragment_shader("void main() { fragColor = vec4(1.0); } // packed", "u.frag",
+                                               GlslDialect::Es300);
+  EXPECT_EQ(unused.text.find("#define packed"), std::string::npos);
+}
+
+TEST(ShaderSource, UprightEsPassReadsAFlippedFragCoord) {
+  ImageOutput output;
+  output.upright = true;
+  const auto shader = assemble_fragment_shader({}, {"void mainImage(out vec4 c, in vec2 p) { c = gl_FragCoord; }", "u.frag", 1},
+                                               GlslDialect::Es300, output);
+  EXPECT_EQ(shader.text.find("origin_upper_left"), std::string::npos);  // not GLSL ES
+  EXPECT_NE(shader.text.find("#define gl_FragCoord shaderflow_frag_coord\n"), std::string::npos);
+  EXPECT_NE(shader.text.find("shaderflow_frag_coord = vec4(gl_FragCoord.x, iResolution.y - gl_FragCoord.y"),
+            std::string::npos);
+  EXPECT_NE(shader.text.find("mainImage(fragColor, shaderflow_frag_coord.xy)"), std::string::npos);
+  EXPECT_LT(shader.text.find("#undef gl_FragCoord"), shader.text.find("void main()"));
+}
+
+TEST(ShaderSource, ByteOrderMarkIsDropped) {
+  const auto shader = assemble_fragment_shader("\xEF\xBB\xBFvoid mainImage(out vec4 c, in vec2 p) { c = vec4(1.0); }",
+                                               "b.frag", GlslDialect::Es300);
+  EXPECT_EQ(shader.text.find("\xEF\xBB\xBF"), std::string::npos);
+  EXPECT_EQ(without_byte_order_mark("\xEF\xBB\xBFx"), "x");
+  EXPECT_EQ(without_byte_order_mark("x\xEF\xBB\xBF"), "x\xEF\xBB\xBF");
+}
+
+TEST(ShaderSource, ShadertoyCodeIgnoresOutputsDeclaredForOtherSites) {
+  const auto shader = assemble_fragment_shader(
+      "#ifdef OTHER\nout vec4 other;\n#endif\nvoid mainImage(out vec4 c, in vec2 p) { c = vec4(1.0); }", "o.frag",
+      GlslDialect::Es300);
+  EXPECT_NE(shader.text.find("out vec4 fragColor;"), std::string::npos);
+  EXPECT_NE(shader.text.find("mainImage(fragColor, gl_FragCoord.xy)"), std::string::npos);
+}

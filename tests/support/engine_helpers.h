@@ -29,7 +29,17 @@ class SyncRenderer {
   std::vector<std::string> set_scene(const shaderflow::render::SceneSource& source) {
     return set_scene(shaderflow::render::parse_scene(source, shaderflow::render::directory_of(source.name)));
   }
-  std::vector<std::string> set_scene(const shaderflow::render::Scene& scene) { return engine_->load_scene(scene).get(); }
+  std::vector<std::string> set_scene(const shaderflow::render::Scene& scene) {
+    shaderflow::render::SceneLoad loaded = engine_->load_scene(scene).get();
+    notes_ = loaded.notes;
+    return loaded.warnings;
+  }
+  // What Shadertoy code compiles as here, then the last scene's passes that fell back to another dialect.
+  std::string dialect_notes() const {
+    std::string notes = engine_->glsl_description();
+    for (const std::string& note : notes_) notes += "; " + note;
+    return notes;
+  }
   std::vector<std::string> set_uniforms(const shaderflow::render::UniformValues& values) {
     return engine_->set_uniforms(values).get();
   }
@@ -79,6 +89,7 @@ class SyncRenderer {
   std::unique_ptr<shaderflow::render::Engine> engine_;
   shaderflow::render::FrameLayout layout_;
   std::vector<shaderflow::render::InputPlane> input_;
+  std::vector<std::string> notes_;
 };
 
 inline std::unique_ptr<SyncRenderer> make_renderer(const std::string& code) {
