@@ -259,8 +259,11 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
   render::FrameRequest request;
   request.uniforms = frame_uniforms(self, state, input);
   render::InputPlane planes[3];
-  request.input.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
-  request.input_owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
+  render::InputFrame frame;
+  frame.planes.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
+  frame.owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
+  frame.time = request.uniforms.time;
+  request.inputs.push_back(std::move(frame));
   pending.ticket = priv.core.engine().submit(std::move(request));
   state.pending.push_back(std::move(pending));
   return GST_FLOW_OK;

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 
@@ -43,7 +44,8 @@ struct GlState {
   GlShared shared;
   std::unique_ptr<FramePool> pool;
   std::unique_ptr<OutputStage> output;
-  std::unique_ptr<VideoInput> input;
+  std::map<int, std::unique_ptr<VideoInput>> inputs;  // by slot
+  std::map<int, double> input_times;                   // the time of each slot's latest frame
   std::unique_ptr<ScenePrograms> scene;
   UniformValues uniforms;
   int width = 0, height = 0;  // the size the scene's buffers have
@@ -93,6 +95,20 @@ void run_job(GlState& gl, const Job& job) {
   job(gl);
 }
 
+// The request's input frames into their slots' textures; each caller's memory is free again after.
+void upload_inputs(GlState& gl, FrameRequest& request) {
+  for (InputFrame& frame : request.inputs) {
+    const auto input = gl.inputs.find(frame.slot);
+    if (input == gl.inputs.end()) {
+      throw Error(ErrorKind::InvalidArgument, "a frame for input " + std::to_string(frame.slot) + ", which was not set up",
+                  "Call Engine::set_input for the slot first.");
+    }
+    input->second->upload(frame.planes.data(), frame.planes.size());
+    gl.input_times[frame.slot] = frame.time;
+    frame.owner.reset();
+  }
+}
+
 std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
   if (!gl.scene || !gl.output->configured()) {
     throw Error(ErrorKind::InvalidArgument, "a frame was submitted before a scene and an output layout");
@@ -104,15 +120,11 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
     target.width = gl.width;
     target.height = gl.height;
     target.image_framebuffer = gl.output->image_framebuffer();
-    if (gl.input && !request.input.empty()) {
-      gl.input->upload(request.input.data(), request.input.size());
-      request.input_owner.reset();  // uploaded: the caller's memory is free again
-    }
-    if (gl.input && gl.input->has_frame()) {
-      gl.input->convert(gl.shared.vertex_array.get());
-      target.input_texture = gl.input->texture();
-      target.input_width = gl.input->format().width;
-      target.input_height = gl.input->format().height;
+    upload_inputs(gl, request);
+    for (auto& [slot, input] : gl.inputs) {
+      if (!input->has_frame()) continue;
+      input->convert(gl.shared.vertex_array.get());
+      target.inputs[slot] = {input->texture(), input->format().width, input->format().height, gl.input_times[slot]};
     }
     gl.scene->draw(request.uniforms, target);
     gl.output->finish_frame(*gl.pool, *storage);
@@ -192,7 +204,7 @@ void tear_down(std::unique_ptr<GlState> gl) {
   const auto exclusive = gl->context->exclusive();
   gl->in_flight.clear();
   gl->scene.reset();
-  gl->input.reset();
+  gl->inputs.clear();
   gl->output.reset();
   gl->pool.reset();  // every frame has come back
   gl->shared = GlShared{};
@@ -431,10 +443,17 @@ std::future<void> Engine::set_output(const FrameLayout& layout) {
   });
 }
 
-std::future<void> Engine::set_input(const VideoFormat& format) {
+std::future<void> Engine::set_input(int slot, const VideoFormat& format) {
   check_input_size(format, core_->caps, core_->info.renderer);
-  return queue_with_result<void>(*core_, [format](GlState& gl) {
-    gl.input = std::make_unique<VideoInput>(format, gl.shared.dialect, gl.shared.fullscreen_vertex);
+  return queue_with_result<void>(*core_, [slot, format](GlState& gl) {
+    gl.inputs[slot] = std::make_unique<VideoInput>(format, gl.shared.dialect, gl.shared.fullscreen_vertex);
+  });
+}
+
+std::future<void> Engine::remove_input(int slot) {
+  return queue_with_result<void>(*core_, [slot](GlState& gl) {
+    gl.inputs.erase(slot);
+    gl.input_times.erase(slot);
   });
 }
 

@@ -61,9 +61,12 @@ class Engine {
   // format's matrix, range and chroma siting. Throws Error(InvalidArgument) at once for a size beyond the
   // GPU's limit or a layout that does not fit.
   std::future<void> set_output(const FrameLayout& layout);
-  // Declares the video input sampled as iChannel0 (the filter's incoming frames). Throws
-  // Error(InvalidArgument) at once beyond the GPU's limit.
-  std::future<void> set_input(const VideoFormat& format);
+  // Declares input `slot` and its frame layout: channels bound to `input` (slot 0, the filter's video;
+  // an unbound iChannel0 reads slot 0 too) or `inputN` sample its latest frame, converted to RGBA on the
+  // GPU. Throws Error(InvalidArgument) at once beyond the GPU's limit. A slot without frames samples black.
+  std::future<void> set_input(int slot, const VideoFormat& format);
+  std::future<void> set_input(const VideoFormat& format) { return set_input(0, format); }
+  std::future<void> remove_input(int slot);
   // Queues one frame. Needs a scene and an output layout queued before it.
   Ticket submit(FrameRequest request);
   // submit() and wait(), for callers that want one frame now.

@@ -31,12 +31,20 @@ struct FrameTiming {
   double wait_ms = 0.0;
 };
 
+// A new frame for one of the engine's inputs (the filter's video, a mixer's pads, a video file or any
+// texture fed per frame), laid out as the format given to Engine::set_input for its slot says. Read on the
+// engine thread; `owner` keeps that memory valid until then and is released there once it is uploaded.
+struct InputFrame {
+  int slot = 0;
+  std::vector<InputPlane> planes;
+  std::shared_ptr<const void> owner;
+  double time = 0.0;  // the frame's own time in seconds: iChannelTime of the channels that read it
+};
+
 struct FrameRequest {
   FrameUniforms uniforms;
-  // The filter's input frame, laid out as the format given to Engine::set_input says. Read on the engine
-  // thread; input_owner keeps that memory valid until then and is released there once it is uploaded.
-  std::vector<InputPlane> input;
-  std::shared_ptr<const void> input_owner;
+  // Inputs that have a new frame for this one; the others keep their last frame.
+  std::vector<InputFrame> inputs;
 };
 
 struct FrameStorage;  // engine internal: the readback buffer a frame lives in

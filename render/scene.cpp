@@ -39,7 +39,7 @@ namespace {
 }
 
 const char kChannelHint[] =
-    "Write e.g. '// @channel0 A' (a buffer), '// @channel1 input' (the filter's video), "
+    "Write e.g. '// @channel0 A' (a buffer), '// @channel1 input' (the filter's video; inputN: input N), "
     "'// @channel2 pictures/wood.png filter=nearest wrap=clamp vflip=false' or '// @channel3 none'.";
 
 // `// @channelN SOURCE [filter=..] [wrap=..] [vflip=..]` -> a channel of the current pass.
@@ -49,6 +49,10 @@ void parse_channel(const std::string& file, int line, const std::string& source,
   if (source == "none") return;
   if (source == "input") {
     channel.kind = Channel::Kind::Input;
+  } else if (source.rfind("input", 0) == 0 && source.size() > 5 &&
+             source.find_first_not_of("0123456789", 5) == std::string::npos && source.size() < 8) {
+    channel.kind = Channel::Kind::Input;  // inputN: the engine's input slot N (a mixer's sink_N)
+    channel.input = std::stoi(source.substr(5));
   } else if (source.size() == 1 && source[0] >= 'A' && source[0] <= 'D') {
     channel.kind = Channel::Kind::Buffer;
     channel.buffer = source[0] - 'A';

@@ -53,6 +53,7 @@ struct Channel {
   enum class Kind { None, Buffer, Picture, Input };
   Kind kind = Kind::None;
   int buffer = 0;        // Buffer: 0..3 for A..D
+  int input = 0;         // Input: the engine's input slot (0: the filter's video)
   std::string path;      // Picture: the file, resolved; whoever loads the scene decodes it into `picture`
   std::shared_ptr<const Picture> picture;
   Sampler sampler;

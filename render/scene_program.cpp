@@ -407,7 +407,8 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
 
 // Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and later
 // ones as the previous frame's (the `current` texture until they swap).
-void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12]) {
+void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12],
+                                  float channel_time[4]) {
   for (int c = 0; c < 4; ++c) {
     const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
     GLuint texture = 0;
@@ -423,13 +424,17 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
       texture = pass.pictures[static_cast<std::size_t>(c)];
       cw = static_cast<float>(channel.picture->width);
       ch = static_cast<float>(channel.picture->height);
-    } else if (target.input_texture &&
-               (channel.kind == Channel::Kind::Input || (channel.kind == Channel::Kind::None && c == 0))) {
-      // The filter's video; an unbound iChannel0 is the input too, so single-pass effects need no binding.
-      texture = target.input_texture;
-      cw = static_cast<float>(target.input_width);
-      ch = static_cast<float>(target.input_height);
-      sampler = {Sampler::Filter::Linear, Sampler::Wrap::Clamp, false};
+    } else if (channel.kind == Channel::Kind::Input || (channel.kind == Channel::Kind::None && c == 0)) {
+      // An engine input; an unbound iChannel0 is input 0 (the filter's video), so single-pass effects
+      // need no binding.
+      const auto input = target.inputs.find(channel.kind == Channel::Kind::Input ? channel.input : 0);
+      if (input != target.inputs.end()) {
+        texture = input->second.texture;
+        cw = static_cast<float>(input->second.width);
+        ch = static_cast<float>(input->second.height);
+        channel_time[c] = static_cast<float>(input->second.time);
+        sampler = {Sampler::Filter::Linear, Sampler::Wrap::Clamp, false};
+      }
     }
     glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
     glBindTexture(GL_TEXTURE_2D, texture);
@@ -441,7 +446,8 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
   glActiveTexture(GL_TEXTURE0);
 }
 
-void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12]) {
+void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
+                                 const float channel_time[4]) {
   const float w = static_cast<float>(width_), h = static_cast<float>(height_);
   const BuiltinLocations& loc = pass.builtins;
   glUniform3f(loc.resolution, w, h, 1.0f);
@@ -452,7 +458,6 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, c
   glUniform4fv(loc.mouse, 1, mouse_override_ ? mouse_override_->f : frame.mouse);
   glUniform4fv(loc.date, 1, frame.date);
   glUniform3fv(loc.channel_resolution, 4, channel_resolution);
-  const float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
   glUniform1fv(loc.channel_time, 4, channel_time);
   glUniform1f(loc.deltatime, static_cast<float>(frame.time_delta));
   glUniform1f(loc.framerate, static_cast<float>(frame.frame_rate));
@@ -468,12 +473,14 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
   glViewport(0, 0, width_, height_);
   for (Pass& pass : passes_) {
     float channel_resolution[12] = {0};
-    bind_channels(pass, target, channel_resolution);
+    // iChannelTime: an input's own time; otherwise the scene's time for channel 0, as before inputs had one.
+    float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
+    bind_channels(pass, target, channel_resolution, channel_time);
     Feedback* feedback = pass.buffer >= 0 ? feedback_[static_cast<std::size_t>(pass.buffer)].get() : nullptr;
     glBindFramebuffer(GL_FRAMEBUFFER,
                       feedback ? feedback->framebuffers[1 - feedback->current].get() : target.image_framebuffer);
     glUseProgram(pass.program.get());
-    set_builtins(pass, frame, channel_resolution);
+    set_builtins(pass, frame, channel_resolution, channel_time);
     if (uniforms_dirty_) {
       for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
     }

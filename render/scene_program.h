@@ -20,12 +20,18 @@
 
 namespace shaderflow::render {
 
+// An engine input's latest frame as channels sample it.
+struct InputTexture {
+  GLuint texture = 0;
+  int width = 0, height = 0;
+  double time = 0.0;  // iChannelTime
+};
+
 // Where one frame of the scene goes and what it may read besides its own channels.
 struct DrawTarget {
   int width = 0, height = 0;
-  GLuint image_framebuffer = 0;  // the image pass draws here
-  GLuint input_texture = 0;      // the filter's video (0: none)
-  int input_width = 0, input_height = 0;
+  GLuint image_framebuffer = 0;        // the image pass draws here
+  std::map<int, InputTexture> inputs;  // by slot; slot 0 is the filter's video
 };
 
 class ScenePrograms {
@@ -63,8 +69,9 @@ class ScenePrograms {
   void upload_pictures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);
-  void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12]);
-  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12]);
+  void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12], float channel_time[4]);
+  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
+                    const float channel_time[4]);
 
   Scene scene_;
   GlShared& shared_;

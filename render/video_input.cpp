@@ -191,10 +191,12 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
   glBindTexture(GL_TEXTURE_2D, 0);
   uploaded_ = true;
+  converted_ = false;
 }
 
 void VideoInput::convert(GLuint vertex_array) {
-  if (format_.layout == VideoLayout::Packed) return;  // sampled as uploaded
+  if (format_.layout == VideoLayout::Packed || converted_) return;  // sampled as uploaded, or done already
+  converted_ = true;
   glBindFramebuffer(GL_FRAMEBUFFER, rgba_framebuffer_.get());
   glViewport(0, 0, format_.width, format_.height);
   glUseProgram(program_.get());

@@ -16,8 +16,8 @@ class VideoInput {
   VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
 
   void upload(const InputPlane* planes, std::size_t count);
-  // Renders the planes into texture() (YUV, gray; packed RGB is sampled as uploaded: nothing to do);
-  // may leave its framebuffer bound and the viewport at the input size.
+  // Renders the planes into texture() (YUV, gray; packed RGB is sampled as uploaded: nothing to do), once
+  // per uploaded frame; may leave its framebuffer bound and the viewport at the input size.
   void convert(GLuint vertex_array);
 
   GLuint texture() const {
@@ -39,6 +39,7 @@ class VideoInput {
   gl::Framebuffer rgba_framebuffer_;
   std::vector<std::uint8_t> repack_;  // only for strides that are not a whole number of texels
   bool uploaded_ = false;
+  bool converted_ = false;
 };
 
 }  // namespace shaderflow::render

@@ -682,3 +682,43 @@ TEST(DepthFlow, PresetNamesWithHyphensAreEnumNames) {
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].find("zoom-in"), std::string::npos) << warnings[0];
 }
+
+// Several engine inputs (a mixer's pads): `// @channelN inputK` samples slot K, iChannelTime[N] is that
+// input's frame time, and a slot keeps its last frame while another one gets new frames.
+TEST(Scenes, SeveralInputSlotsAndTheirTimes) {
+  auto renderer = SyncRenderer::create("auto");
+  renderer->set_scene(parse("// @channel0 input\n// @channel2 input3\n"
+                            "void mainImage(out vec4 c, in vec2 p) {\n"
+                            "  c = vec4(texture(iChannel0, vec2(0.5)).r, texture(iChannel2, vec2(0.5)).g,\n"
+                            "           iChannelTime[0] / 10.0, iChannelTime[2] / 10.0);\n"
+                            "}\n"));
+  VideoFormat format;
+  format.width = 2;
+  format.height = 2;
+  renderer->engine().set_input(0, format).get();
+  renderer->engine().set_input(3, format).get();
+  renderer->set_output(4, 4, OutputFormat{});
+  auto solid = [](int r, int g) {
+    std::vector<std::uint8_t> pixels;
+    for (int i = 0; i < 4; ++i) pixels.insert(pixels.end(), {static_cast<std::uint8_t>(r), static_cast<std::uint8_t>(g), 0, 255});
+    return pixels;
+  };
+  const std::vector<std::uint8_t> first = solid(200, 0), third = solid(0, 100), later = solid(50, 0);
+  FrameRequest request;
+  request.inputs.push_back({0, {{first.data(), 8}}, nullptr, 2.0});
+  request.inputs.push_back({3, {{third.data(), 8}}, nullptr, 5.0});
+  Frame frame = renderer->engine().render(request.uniforms);  // no inputs: both slots still black
+  EXPECT_EQ(frame.data()[0], 0);
+  frame = renderer->engine().submit(std::move(request)).wait();
+  EXPECT_EQ(frame.data()[0], 200);
+  EXPECT_EQ(frame.data()[1], 100);
+  EXPECT_NEAR(frame.data()[2], unorm8(0.2), 1);
+  EXPECT_NEAR(frame.data()[3], unorm8(0.5), 1);
+  FrameRequest next;
+  next.inputs.push_back({0, {{later.data(), 8}}, nullptr, 3.0});
+  frame = renderer->engine().submit(std::move(next)).wait();
+  EXPECT_EQ(frame.data()[0], 50);
+  EXPECT_EQ(frame.data()[1], 100) << "slot 3 keeps its last frame";
+  EXPECT_NEAR(frame.data()[2], unorm8(0.3), 1);
+  EXPECT_NEAR(frame.data()[3], unorm8(0.5), 1);
+}

@@ -65,7 +65,12 @@ class SyncRenderer {
   shaderflow::render::Ticket render_async(const shaderflow::render::FrameUniforms& uniforms) {
     shaderflow::render::FrameRequest request;
     request.uniforms = uniforms;
-    request.input = std::exchange(input_, {});
+    if (!input_.empty()) {
+      shaderflow::render::InputFrame frame;
+      frame.planes = std::exchange(input_, {});
+      frame.time = uniforms.time;
+      request.inputs.push_back(std::move(frame));
+    }
     return engine_->submit(std::move(request));
   }
   // One frame into pixels: packed formats top row first, `stride` bytes per row; other layouts as
