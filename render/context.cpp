@@ -70,13 +70,15 @@ class DisplayRef {
 
  private:
   explicit DisplayRef(EGLDisplay display) : display_(display) {}
+  // Never destroyed: an engine thread may release the last display while the process exits (after the
+  // static destructors, before the libraries' own; see render/engine.cpp's exit guard).
   static std::mutex& registry_mutex() {
-    static std::mutex mutex;
-    return mutex;
+    static std::mutex* const mutex = new std::mutex;
+    return *mutex;
   }
   static std::map<EGLDisplay, std::weak_ptr<DisplayRef>>& displays() {
-    static std::map<EGLDisplay, std::weak_ptr<DisplayRef>> map;
-    return map;
+    static auto* const map = new std::map<EGLDisplay, std::weak_ptr<DisplayRef>>;
+    return *map;
   }
   EGLDisplay display_;
   std::recursive_mutex software_lock_;

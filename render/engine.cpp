@@ -201,14 +201,17 @@ void tear_down(std::unique_ptr<GlState> gl) {
     gl.release();  // NOLINT: the process is ending; its GL objects go with it
     return;
   }
-  const auto exclusive = gl->context->exclusive();
-  gl->in_flight.clear();
-  gl->scene.reset();
-  gl->inputs.clear();
-  gl->output.reset();
-  gl->pool.reset();  // every frame has come back
-  gl->shared = GlShared{};
-  gl->current.reset();  // releases the context and EGL's per-thread state
+  {
+    const auto exclusive = gl->context->exclusive();  // a lock inside the display: released before it goes
+    gl->in_flight.clear();
+    gl->scene.reset();
+    gl->inputs.clear();
+    gl->output.reset();
+    gl->pool.reset();  // every frame has come back
+    gl->shared = GlShared{};
+    gl->current.reset();  // releases the context and EGL's per-thread state
+  }
+  gl.reset();           // the context and maybe its display, still under the exit guard
 }
 
 }  // namespace
