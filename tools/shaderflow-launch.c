@@ -42,7 +42,8 @@ typedef struct {
 
 /* In rtmp://host/app/KEY (and rtmps, rtmpt, ...) everything after the application is the stream key. */
 static char *redact(const Launch *launch, const char *text) {
-  return g_regex_replace(launch->secret_url, text, -1, 0, "\\1****", 0, NULL);
+  char *shown = g_regex_replace(launch->secret_url, text, -1, 0, "\\1****", 0, NULL);
+  return shown ? shown : g_strdup("(message withheld: it could not be checked for stream keys)\n");
 }
 
 static void print_redacted(const Launch *launch, FILE *stream, const char *format, ...) G_GNUC_PRINTF(3, 4);
@@ -323,7 +324,7 @@ int main(int argc, char **argv) {
       {"property-from-env", 0, 0, G_OPTION_ARG_STRING_ARRAY, &from_env,
        "Set ELEMENT's PROPERTY from the environment variable VARIABLE (keeps secrets off the command line)",
        "ELEMENT.PROPERTY=VARIABLE"},
-      {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_STRING_ARRAY, &description, NULL, "PIPELINE-DESCRIPTION"},
+      {G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &description, NULL, "PIPELINE-DESCRIPTION"},
       {NULL}};
   GOptionContext *context = g_option_context_new("PIPELINE-DESCRIPTION");
   g_option_context_set_summary(context,
@@ -340,7 +341,8 @@ int main(int argc, char **argv) {
   g_option_context_free(context);
 
   Launch launch = {.quiet = quiet, .status = EXIT_EOS};
-  launch.secret_url = g_regex_new("\\b(rtmp[a-z]{0,2}://[^/\\s\"']+/[^/\\s\"']+/)[^\\s\"',;)]+", 0, 0, NULL);
+  /* RAW: messages need not be UTF-8 (file names), and a failed match must never print the text as is. */
+  launch.secret_url = g_regex_new("\\b(rtmp[a-z]{0,2}://[^/\\s\"']+/[^/\\s\"']+/)[^\\s\"',;)]+", G_REGEX_RAW, 0, NULL);
   launch.pipeline = build_pipeline(&launch, description, from_env);
   g_strfreev(description);
   g_strfreev(from_env);
