@@ -24,6 +24,8 @@ packages=(
   python3-distributed python3-numpy
   # the unwinder test (meson test foreign-unwinder): element errors in a process that imported pandas
   python3-pandas
+  # rtmp-publish-access: clients in network namespaces (ip netns, veth)
+  iproute2
   # fuzzing (scripts/fuzz.sh, meson test fuzz): clang with its libFuzzer runtime; scripts/valgrind.sh
   clang libclang-rt-dev valgrind
   # tests/elements/test_gl_thread.sh: which thread makes each GL call (gdb breakpoints)

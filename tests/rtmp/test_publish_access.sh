@@ -21,7 +21,7 @@ server_in=$prefix.1 client_in=$prefix.2
 # Private addresses outside the compose subnet, one per range the old rules allowed.
 outside_pairs="10.77.0.1:10.77.0.2 172.16.77.1:172.16.77.2 192.168.77.1:192.168.77.2"
 
-command -v ip >/dev/null || skip "iproute2 (ip) is not installed"
+command -v ip >/dev/null || { echo "FAIL: iproute2 (ip) is not installed: run scripts/setup.sh"; exit 1; }
 [ "$(id -u)" -eq 0 ] || skip "network namespaces need root"
 ns=sfpub$$
 srv=$ns-srv cin=$ns-in cout=$ns-out
