@@ -216,7 +216,8 @@ class ElementCore::Loader {
   std::thread thread_;
 };
 
-ElementCore::ElementCore(GstElement* element, const ElementDefaults& defaults) : element_(element), defaults_(defaults) {
+ElementCore::ElementCore(GstElement* element, const ElementDefaults& defaults)
+    : element_(element), defaults_(defaults), gl_(element) {
   settings_.scene = defaults.scene;
   settings_.readback_depth = defaults.readback_depth;
 }
@@ -417,7 +418,7 @@ bool ElementCore::start() {
     post_warnings(scene.warnings, "check the scene's inputs");
     render::EngineOptions options;
     options.device = settings.device;
-    engine_ = render::Engine::create(options);
+    engine_ = gl_.create_engine(options, settings.device);  // on GstGL's display, where GstGL elements are around
     const render::RendererInfo& info = engine_->info();
     GST_INFO_OBJECT(element_, "renderer: %s | %s | %s | %s%s | GPU resets: %s", info.vendor.c_str(),
                     info.renderer.c_str(), info.version.c_str(), info.display.c_str(),
@@ -430,6 +431,7 @@ bool ElementCore::start() {
     }
     // Uniforms first: values the scene uses without declaring them are declared when it compiles.
     if (!apply_uniforms(settings.uniforms, false)) {
+      gl_.detach();
       engine_.reset();
       return false;
     }
@@ -445,6 +447,7 @@ bool ElementCore::start() {
     renderer_name_ = info.renderer;
     loader_ = std::make_unique<Loader>(*this, settings, scene.files);
   } catch (const render::Error& error) {
+    gl_.detach();
     engine_.reset();
     post_error(error, "scene=" + settings.scene + " device=" + settings.device);
     return false;
@@ -461,6 +464,7 @@ void ElementCore::stop() {
   }
   loader.reset();  // joins its thread: no reload reaches the engine from now on
   uniform_warnings_.clear();
+  gl_.detach();
   engine_.reset();
 }
 

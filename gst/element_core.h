@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "gst/gl_interop.h"
 #include "gst/output_conversion.h"
 #include "render/engine.h"
 #include "render/error.h"
@@ -80,6 +81,8 @@ class ElementCore {
   bool running() const { return engine_ != nullptr; }
   // The running engine (streaming thread, between start() and stop()).
   render::Engine& engine() { return *engine_; }
+  // GstGL interop: the element's set_context and CONTEXT queries go here; GL memory in and out.
+  GlInterop& gl() { return gl_; }
   // Before each frame (streaming thread): applies a changed `uniforms` property and posts the warnings
   // of earlier changes once the engine has them.
   void prepare_frame();
@@ -104,6 +107,7 @@ class ElementCore {
   std::string renderer_name_;  // the read-only property
   std::string running_scene_;  // how errors name the scene in use
   // Running state, made in start() and dropped in stop().
+  GlInterop gl_;
   std::unique_ptr<render::Engine> engine_;
   std::unique_ptr<Loader> loader_;
   std::vector<std::future<std::vector<std::string>>> uniform_warnings_;

@@ -45,16 +45,19 @@ GST_DEBUG_CATEGORY_STATIC(shaderflowfilter_debug);
 
 using namespace shaderflow;
 
-static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
+// System memory first; GL memory (RGBA textures, what glupload and glcolorconvert give) in and out.
+#define SHADERFLOW_FILTER_CAPS                                                                    \
+  "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "                                \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "                          \
+  "framerate = (fraction) [ 0/1, 2147483647/1 ]; "                                               \
+  "video/x-raw(memory:GLMemory), format = (string) RGBA, texture-target = (string) 2D, "        \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "                          \
+  "framerate = (fraction) [ 0/1, 2147483647/1 ]"
+
+static GstStaticPadTemplate sink_template =
+    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS));
 
 namespace {
 
@@ -74,6 +77,7 @@ struct State {
   double frame_rate = 0.0;
   GstVideoInfo out_info;
   bool negotiated = false;
+  bool gl_input = false, gl_output = false;  // frames arrive / leave as GL memory
   std::deque<PendingFrame> pending;  // oldest first
   gstglue::OutputConversion conversion;
 
@@ -136,28 +140,42 @@ static gboolean gst_shaderflow_filter_stop(GstBaseTransform* trans) {
   return TRUE;
 }
 
-// Formats change across the element (any input format, RGB out) and so may the size: the other side
-// gets our formats, any size, and the same framerate and pixel aspect ratio. The same size comes first
-// so that fixation keeps it when downstream does not care.
-static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, GstPadDirection direction,
-                                                      GstCaps* caps, GstCaps* filter) {
-  GstPadTemplate* templ = gst_element_class_get_pad_template(GST_ELEMENT_GET_CLASS(trans),
-                                                             direction == GST_PAD_SINK ? "src" : "sink");
-  GstCaps* other_template = gst_pad_template_get_caps(templ);
-  const GValue* formats = gst_structure_get_value(gst_caps_get_structure(other_template, 0), "format");
-  GstCaps* same_size = gst_caps_new_empty();
-  GstCaps* any_size = gst_caps_new_empty();
-  for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
-    GstStructure* structure = gst_structure_copy(gst_caps_get_structure(caps, i));
-    gst_structure_remove_fields(structure, "format", "colorimetry", "chroma-site", nullptr);
-    gst_structure_set_value(structure, "format", formats);
-    GstStructure* resized = gst_structure_copy(structure);
-    gst_structure_set(resized, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT, "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, nullptr);
-    gst_caps_append_structure(same_size, structure);
-    gst_caps_append_structure(any_size, resized);
+// Formats change across the element (any input format, any output format) and so may the size and the
+// memory (system or GL, either way): the other side gets our formats for each memory, any size, and the
+// same framerate and pixel aspect ratio. The same memory and then the same size come first, so that
+// fixation keeps them when downstream does not care (a GL chain stays on the GPU).
+static GstCaps* add_transformed(GstCaps* result, const GstStructure* given, bool gl, bool same_size) {
+  GstStructure* structure = gst_structure_copy(given);
+  gst_structure_remove_fields(structure, "format", "colorimetry", "chroma-site", "texture-target", nullptr);
+  if (gl) {
+    gst_structure_set(structure, "format", G_TYPE_STRING, "RGBA", "texture-target", G_TYPE_STRING, "2D", nullptr);
+  } else {
+    GstCaps* formats = gst_caps_from_string("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS);
+    gst_structure_set_value(structure, "format", gst_structure_get_value(gst_caps_get_structure(formats, 0), "format"));
+    gst_caps_unref(formats);
   }
-  gst_caps_unref(other_template);
-  GstCaps* result = gst_caps_merge(same_size, any_size);
+  if (!same_size) {
+    gst_structure_set(structure, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT, "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, nullptr);
+  }
+  // Merged, not simplified afterwards: simplifying reorders, and the order is our preference.
+  result = gst_caps_merge_structure_full(result, structure,
+                                 gl ? gst_caps_features_new(gstglue::kGlMemoryFeature, nullptr)
+                                    : gst_caps_features_new(GST_CAPS_FEATURE_MEMORY_SYSTEM_MEMORY, nullptr));
+  return result;
+}
+
+static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, GstPadDirection, GstCaps* caps,
+                                                      GstCaps* filter) {
+  GstCaps* result = gst_caps_new_empty();
+  for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
+    const GstCapsFeatures* features = gst_caps_get_features(caps, i);
+    const bool gl = features && gst_caps_features_contains(features, gstglue::kGlMemoryFeature);
+    for (const bool other_memory : {false, true}) {
+      for (const bool same_size : {true, false}) {
+        result = add_transformed(result, gst_caps_get_structure(caps, i), gl != other_memory, same_size);
+      }
+    }
+  }
   if (filter) {
     GstCaps* intersection = gst_caps_intersect_full(filter, result, GST_CAPS_INTERSECT_FIRST);
     gst_caps_unref(result);
@@ -180,8 +198,8 @@ static GstCaps* gst_shaderflow_filter_fixate_caps(GstBaseTransform* trans, GstPa
   return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->fixate_caps(trans, direction, caps, othercaps);
 }
 
-static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*, GstVideoInfo* in_info, GstCaps*,
-                                               GstVideoInfo* out_info) {
+static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* in_caps, GstVideoInfo* in_info,
+                                               GstCaps* out_caps, GstVideoInfo* out_info) {
   auto* self = GST_SHADERFLOW_FILTER(filter);
   Private& priv = *self->priv;
   try {
@@ -193,8 +211,17 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
                           "Inputs and outputs: " SHADERFLOW_VIDEO_FORMATS ".");
     }
     State& state = *priv.state;
-    priv.core.engine().set_input(*input).get();
-    state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
+    state.gl_input = gstglue::caps_want_gl_memory(in_caps);
+    state.gl_output = gstglue::caps_want_gl_memory(out_caps);
+    render::VideoFormat input_format = *input;
+    if (state.gl_input) input_format.layout = render::VideoLayout::Texture;
+    priv.core.engine().set_input(input_format).get();
+    if (state.gl_output || state.gl_input) priv.core.gl().context();  // the GstGL context, before the first frame
+    if (state.gl_output) {
+      priv.core.engine().set_output(*gstglue::frame_layout_for(*out_info), render::OutputMemory::Texture).get();
+    } else {
+      state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
+    }
     state.out_info = *out_info;
     state.negotiated = true;
     state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
@@ -234,6 +261,30 @@ static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& st
   return frame;
 }
 
+// A system-memory input frame: mapped until the engine thread has uploaded it. Takes the buffer.
+static render::InputFrame mapped_input(GstShaderflowFilter* self, GstBuffer* input) {
+  auto mapped = std::make_shared<MappedInput>();
+  if (!gst_video_frame_map(&mapped->frame, &GST_VIDEO_FILTER(self)->in_info, input, GST_MAP_READ)) {
+    gst_buffer_unref(input);
+    throw render::Error(render::ErrorKind::Memory, "could not map an input buffer for reading",
+                        "Upstream gave a buffer that does not match its caps.");
+  }
+  render::InputPlane planes[3];
+  render::InputFrame frame;
+  frame.planes.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
+  frame.owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
+  return frame;
+}
+
+// A GL-memory input frame: its texture, sampled on the GPU; the buffer is held until the frame is done.
+// Memory the engine cannot sample (another share group's texture, or not GL memory after all) is mapped:
+// GstGL downloads it and the engine uploads it again.
+static render::InputFrame texture_input(GstShaderflowFilter* self, GstBuffer* input) {
+  render::InputFrame frame;
+  if (!self->priv->core.gl().input_texture(input, frame)) return mapped_input(self, input);
+  return frame;
+}
+
 // Takes an input buffer: maps it, submits it to the engine (which uploads and renders it while earlier
 // frames are read back and pushed) and keeps its ticket.
 static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform* trans, gboolean, GstBuffer* input) {
@@ -246,24 +297,26 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
   }
   State& state = *priv.state;
   priv.core.prepare_frame();
-  auto mapped = std::make_shared<MappedInput>();
-  if (!gst_video_frame_map(&mapped->frame, &GST_VIDEO_FILTER(self)->in_info, input, GST_MAP_READ)) {
-    gst_buffer_unref(input);
-    priv.core.post_error(render::Error(render::ErrorKind::Memory, "could not map an input buffer for reading",
-                                       "Upstream gave a buffer that does not match its caps."));
-    return GST_FLOW_ERROR;
-  }
   PendingFrame pending;
   pending.metadata = gst_buffer_new();
   GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
+  // The input's GL sync point is upstream's, waited for here; the output gets its own.
+  gst_buffer_foreach_meta(pending.metadata,
+                          [](GstBuffer*, GstMeta** meta, gpointer) -> gboolean {
+                            if ((*meta)->info->api == GST_GL_SYNC_META_API_TYPE) *meta = nullptr;
+                            return TRUE;
+                          },
+                          nullptr);
   render::FrameRequest request;
   request.uniforms = frame_uniforms(self, state, input);
-  render::InputPlane planes[3];
-  render::InputFrame frame;
-  frame.planes.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
-  frame.owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
-  frame.time = request.uniforms.time;
-  request.inputs.push_back(std::move(frame));
+  try {
+    request.inputs.push_back(state.gl_input ? texture_input(self, input) : mapped_input(self, input));
+  } catch (const render::Error& error) {
+    gst_buffer_unref(pending.metadata);
+    priv.core.post_error(error);
+    return GST_FLOW_ERROR;
+  }
+  request.inputs.back().time = request.uniforms.time;
   pending.ticket = priv.core.engine().submit(std::move(request));
   state.pending.push_back(std::move(pending));
   return GST_FLOW_OK;
@@ -279,7 +332,8 @@ static GstFlowReturn finish_oldest(GstShaderflowFilter* self, GstBuffer** out) {
   GstFlowReturn result = GST_FLOW_OK;
   try {
     const render::Frame frame = pending.ticket.wait();
-    *out = gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, true);
+    *out = state.gl_output ? priv.core.gl().wrap_texture_frame(frame, state.out_info)
+                           : gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, true);
     gst_buffer_copy_into(*out, pending.metadata,
                          static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS |
                                                          GST_BUFFER_COPY_META),
@@ -332,6 +386,7 @@ static gboolean gst_shaderflow_filter_sink_event(GstBaseTransform* trans, GstEve
 // With a live upstream, frames wait for readback-depth - 1 later ones before they are pushed.
 static gboolean gst_shaderflow_filter_query(GstBaseTransform* trans, GstPadDirection direction, GstQuery* query) {
   auto* self = GST_SHADERFLOW_FILTER(trans);
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT && self->priv->core.gl().handle_context_query(query)) return TRUE;
   if (direction != GST_PAD_SRC || GST_QUERY_TYPE(query) != GST_QUERY_LATENCY) {
     return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->query(trans, direction, query);
   }
@@ -352,6 +407,11 @@ static gboolean gst_shaderflow_filter_query(GstBaseTransform* trans, GstPadDirec
   return TRUE;
 }
 
+static void gst_shaderflow_filter_set_context(GstElement* element, GstContext* context) {
+  GST_SHADERFLOW_FILTER(element)->priv->core.gl().set_context(context);
+  GST_ELEMENT_CLASS(gst_shaderflow_filter_parent_class)->set_context(element, context);
+}
+
 static void gst_shaderflow_filter_finalize(GObject* object) {
   auto* self = GST_SHADERFLOW_FILTER(object);
   delete self->priv;
@@ -362,6 +422,17 @@ static void gst_shaderflow_filter_finalize(GObject* object) {
 static void gst_shaderflow_filter_init(GstShaderflowFilter* self) {
   self->priv = new Private(GST_ELEMENT(self));
   gst_base_transform_set_qos_enabled(GST_BASE_TRANSFORM(self), TRUE);
+}
+
+// Asks a GstGL upstream for a sync point on each buffer, so waiting for its frame is a fence, not a glFinish.
+static gboolean gst_shaderflow_filter_propose_allocation(GstBaseTransform* trans, GstQuery* decide_query,
+                                                         GstQuery* query) {
+  if (!GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->propose_allocation(trans, decide_query, query)) {
+    return FALSE;
+  }
+  gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+  gstglue::GlInterop::propose_allocation(query);
+  return TRUE;
 }
 
 static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
@@ -381,6 +452,7 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
                                         "shaderflow developers");
   gst_element_class_add_static_pad_template(element_class, &sink_template);
   gst_element_class_add_static_pad_template(element_class, &src_template);
+  element_class->set_context = gst_shaderflow_filter_set_context;
 
   transform_class->start = gst_shaderflow_filter_start;
   transform_class->stop = gst_shaderflow_filter_stop;
@@ -388,6 +460,7 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
   transform_class->fixate_caps = gst_shaderflow_filter_fixate_caps;
   transform_class->sink_event = gst_shaderflow_filter_sink_event;
   transform_class->query = gst_shaderflow_filter_query;
+  transform_class->propose_allocation = gst_shaderflow_filter_propose_allocation;
   transform_class->submit_input_buffer = gst_shaderflow_filter_submit_input_buffer;
   transform_class->generate_output = gst_shaderflow_filter_generate_output;
   transform_class->passthrough_on_same_caps = FALSE;

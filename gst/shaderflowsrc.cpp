@@ -56,6 +56,11 @@ static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
                     "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
+                    "pixel-aspect-ratio = (fraction) 1/1; "
+                    // After system memory: chosen when downstream asks for it (gldownload, glimagesink, ...).
+                    "video/x-raw(memory:GLMemory), format = (string) RGBA, texture-target = (string) 2D, "
+                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
+                    "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
                     "pixel-aspect-ratio = (fraction) 1/1"));
 
 namespace {
@@ -85,6 +90,7 @@ struct State {
   guint64 processed = 0, dropped = 0;  // for QoS messages
   bool discont = true;
   bool live_base_pending = true;  // live: the first frame takes the running time it is made at
+  bool gl_memory = false;         // frames stay on the GPU, pushed as GL memory
   gstglue::OutputConversion conversion;
 };
 
@@ -187,7 +193,14 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     }
     State& state = *priv.state;
     drop_pending(state);  // rendered for the old caps: render them again in the new ones
-    state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
+    state.gl_memory = gstglue::caps_want_gl_memory(caps);
+    if (state.gl_memory) {
+      priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
+      const auto layout = gstglue::frame_layout_for(info);
+      priv.core.engine().set_output(*layout, render::OutputMemory::Texture).get();
+    } else {
+      state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
+    }
     GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
     if (state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.info) ||
                              GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.info))) {
@@ -209,6 +222,8 @@ static gboolean gst_shaderflow_src_decide_allocation(GstBaseSrc* base, GstQuery*
   gst_query_parse_allocation(query, &caps, nullptr);
   GstVideoInfo info;
   if (!caps || !gst_video_info_from_caps(&info, caps)) return FALSE;
+  // GL memory buffers wrap the engine's own textures: no pool to set up.
+  if (gstglue::caps_want_gl_memory(caps)) return TRUE;
 
   GstBufferPool* pool = nullptr;
   guint size = static_cast<guint>(info.size), min = 0, max = 0;
@@ -285,6 +300,7 @@ static gboolean gst_shaderflow_src_unlock_stop(GstBaseSrc* base) {
 
 static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
   auto* self = GST_SHADERFLOW_SRC(base);
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT && self->priv->core.gl().handle_context_query(query)) return TRUE;
   const gstglue::Settings settings = self->priv->core.snapshot();
   const State* state = self->priv->state ? &*self->priv->state : nullptr;
   if (GST_QUERY_TYPE(query) == GST_QUERY_LATENCY && state && state->negotiated && gst_base_src_is_live(base)) {
@@ -427,14 +443,18 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
   GstBuffer* buffer = nullptr;
   try {
     const render::Frame frame = pending.ticket.wait();
-    GstBufferPool* pool = gst_base_src_get_buffer_pool(GST_BASE_SRC(self));
-    try {
-      buffer = gstglue::buffer_for_frame(frame, state.conversion, state.info, pool, state.add_video_meta);
-    } catch (...) {
+    if (state.gl_memory) {
+      buffer = priv.core.gl().wrap_texture_frame(frame, state.info);
+    } else {
+      GstBufferPool* pool = gst_base_src_get_buffer_pool(GST_BASE_SRC(self));
+      try {
+        buffer = gstglue::buffer_for_frame(frame, state.conversion, state.info, pool, state.add_video_meta);
+      } catch (...) {
+        if (pool) gst_object_unref(pool);
+        throw;
+      }
       if (pool) gst_object_unref(pool);
-      throw;
     }
-    if (pool) gst_object_unref(pool);
     GST_DEBUG_OBJECT(self, "frame %" G_GUINT64_FORMAT ": GPU %.3f ms, readback wait %.3f ms%s", pending.offset,
                      frame.timing().gpu_ms, frame.timing().wait_ms, frame.in_place() ? " (in place)" : " (copied)");
   } catch (const render::Error& error) {
@@ -450,6 +470,11 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
   state.processed += 1;
   *out = buffer;
   return GST_FLOW_OK;
+}
+
+static void gst_shaderflow_src_set_context(GstElement* element, GstContext* context) {
+  GST_SHADERFLOW_SRC(element)->priv->core.gl().set_context(context);
+  GST_ELEMENT_CLASS(gst_shaderflow_src_parent_class)->set_context(element, context);
 }
 
 static void gst_shaderflow_src_finalize(GObject* object) {
@@ -499,6 +524,7 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
                                         "Renders Shadertoy-compatible GLSL scenes on the GPU through headless EGL",
                                         "shaderflow developers");
   gst_element_class_add_static_pad_template(element_class, &src_template);
+  element_class->set_context = gst_shaderflow_src_set_context;
 
   base_class->start = gst_shaderflow_src_start;
   base_class->stop = gst_shaderflow_src_stop;

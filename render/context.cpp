@@ -86,6 +86,16 @@ class DisplayRef {
 
   EGLDisplay get() const { return display_; }
 
+  // Every engine context on a display shares objects with the others, so frames that stay on the GPU
+  // pass between shaderflow elements as textures. Creation and destruction both hold this lock, so a
+  // context is never shared with one being destroyed.
+  std::mutex& contexts_lock() { return contexts_mutex_; }
+  EGLContext any_context() const { return contexts_.empty() ? EGL_NO_CONTEXT : contexts_.back(); }
+  void add_context(EGLContext context) { contexts_.push_back(context); }
+  void remove_context(EGLContext context) {
+    contexts_.erase(std::remove(contexts_.begin(), contexts_.end(), context), contexts_.end());
+  }
+
   // See Context::exclusive.
   std::recursive_mutex& software_lock() { return software_lock_; }
 
@@ -107,6 +117,8 @@ class DisplayRef {
   }
   EGLDisplay display_;
   std::recursive_mutex software_lock_;
+  std::mutex contexts_mutex_;
+  std::vector<EGLContext> contexts_;
 };
 
 struct Candidate {
@@ -160,6 +172,8 @@ struct Context::Impl {
       return;
     }
     if (context != EGL_NO_CONTEXT) {
+      std::lock_guard<std::mutex> lock(display->contexts_lock());
+      display->remove_context(context);
       eglDestroyContext(display->get(), context);
     }
     if (surface != EGL_NO_SURFACE) {
@@ -167,8 +181,17 @@ struct Context::Impl {
     }
   }
 
-  // Tries desktop OpenGL 3.3 core, then OpenGL ES 3.0. Returns false with the reason in failure.
+  // Tries desktop OpenGL 3.3 core, then OpenGL ES 3.0 (or the share context's API), sharing objects with
+  // `share`, else with the display's other engine contexts. Returns false with the reason in failure.
   bool create_context(std::string& failure) {
+    std::lock_guard<std::mutex> lock(display->contexts_lock());
+    if (share == EGL_NO_CONTEXT) share = display->any_context();
+    const bool created = create_context_sharing(failure);
+    if (created) display->add_context(context);
+    return created;
+  }
+
+  bool create_context_sharing(std::string& failure) {
     const EGLDisplay dpy = display->get();
     const char* extensions_text = eglQueryString(dpy, EGL_EXTENSIONS);
     const std::string extensions = extensions_text ? extensions_text : "";

@@ -160,3 +160,46 @@ std::string egl_error_name(EGLint code) {
 }
 
 }  // namespace shaderflow::render
+
+namespace shaderflow::render {
+
+int device_index_for(const std::string& device) {
+  load_egl();
+  const DeviceChoice choice = DeviceChoice::parse(device);
+  const std::vector<DeviceInfo> devices = list_devices();
+  for (const DeviceInfo& info : devices) {
+    switch (choice.kind) {
+      case DeviceChoice::Kind::Index:
+        if (info.index == choice.number) return info.index;
+        break;
+      case DeviceChoice::Kind::Software:
+        if (info.software) return info.index;
+        break;
+      case DeviceChoice::Kind::Cuda:
+        if (info.cuda_index == choice.number) return info.index;
+        break;
+      case DeviceChoice::Kind::DrmNode:
+        if (info.drm_node == choice.path || info.render_node == choice.path) return info.index;
+        break;
+      case DeviceChoice::Kind::Auto:
+        if (!info.software) return info.index;
+        break;
+    }
+  }
+  return -1;
+}
+
+int device_index_of_display(void* display) {
+  load_egl();
+  EGLAttrib device = 0;
+  if (!eglQueryDisplayAttribEXT || !eglQueryDisplayAttribEXT(static_cast<EGLDisplay>(display), EGL_DEVICE_EXT, &device)) {
+    return -1;
+  }
+  const std::vector<EGLDeviceEXT> devices = query_egl_devices();
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    if (devices[i] == reinterpret_cast<EGLDeviceEXT>(device)) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+}  // namespace shaderflow::render

@@ -35,6 +35,8 @@ struct InFlight {
   std::unique_ptr<FrameStorage> storage;
   std::shared_ptr<std::promise<Frame>> promise;
   std::optional<std::chrono::steady_clock::time_point> waiting_since;
+  // Input textures the frame samples (another context's): theirs until the frame's fence has passed.
+  std::vector<std::shared_ptr<const void>> held_inputs;
 };
 
 // Everything the engine thread owns. Members are destroyed in reverse order, the context last.
@@ -97,8 +99,9 @@ void run_job(GlState& gl, const Job& job) {
   job(gl);
 }
 
-// The request's input frames into their slots' textures; each caller's memory is free again after.
-void upload_inputs(GlState& gl, FrameRequest& request) {
+// The request's input frames into their slots' textures; each caller's memory is free again after, except
+// an input texture's, which the frame samples on the GPU: its owner moves to `held` until the frame is done.
+void upload_inputs(GlState& gl, FrameRequest& request, std::vector<std::shared_ptr<const void>>& held) {
   for (InputFrame& frame : request.inputs) {
     const auto input = gl.inputs.find(frame.slot);
     if (input == gl.inputs.end()) {
@@ -107,6 +110,7 @@ void upload_inputs(GlState& gl, FrameRequest& request) {
     }
     if (frame.texture) {
       input->second->use_texture(frame.texture);
+      held.push_back(std::move(frame.owner));
     } else {
       input->second->upload(frame.planes.data(), frame.planes.size());
     }
@@ -115,7 +119,8 @@ void upload_inputs(GlState& gl, FrameRequest& request) {
   }
 }
 
-std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
+std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request,
+                                           std::vector<std::shared_ptr<const void>>& held) {
   if (!gl.scene || !gl.output->configured()) {
     throw Error(ErrorKind::InvalidArgument, "a frame was submitted before a scene and an output layout");
   }
@@ -127,7 +132,7 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
     target.width = gl.width;
     target.height = gl.height;
     target.image_framebuffer = gl.output->image_framebuffer(*storage);
-    upload_inputs(gl, request);
+    upload_inputs(gl, request, held);
     for (auto& [slot, input] : gl.inputs) {
       if (!input->has_frame()) continue;
       input->convert(gl.shared.vertex_array.get());
@@ -483,7 +488,9 @@ Ticket Engine::submit(FrameRequest request) {
   Ticket ticket(promise->get_future().share());
   core_->queue([promise, request = std::move(request)](GlState& gl) mutable {
     try {
-      gl.in_flight.push_back({render_frame(gl, request), promise, std::nullopt});
+      std::vector<std::shared_ptr<const void>> held;
+      std::unique_ptr<FrameStorage> storage = render_frame(gl, request, held);
+      gl.in_flight.push_back({std::move(storage), promise, std::nullopt, std::move(held)});
     } catch (...) {
       promise->set_exception(std::current_exception());
     }

@@ -119,6 +119,13 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
   glBindTexture(GL_TEXTURE_2D, 0);
 
   if (format.layout == VideoLayout::Texture) {
+    // Another's texture may have no mipmaps and a mipmap filter (GL's default), which makes it incomplete
+    // and texelFetch read zero: a sampler object of our own decides instead.
+    GLuint sampler = 0;
+    glGenSamplers(1, &sampler);
+    external_sampler_ = gl::Sampler(sampler);
+    glSamplerParameteri(sampler, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glSamplerParameteri(sampler, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
     make_target(rgba_texture_, rgba_framebuffer_, format.width, format.height);
     glBindTexture(GL_TEXTURE_2D, rgba_texture_.get());
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
@@ -160,9 +167,32 @@ void VideoInput::use_texture(GLuint texture) {
   converted_ = false;
 }
 
+// A texture input given memory instead (a texture the engine cannot share, downloaded by its owner): RGBA
+// rows, top row first as a GstGL texture holds them, into a texture of our own that stands in for it.
+void VideoInput::upload_into_staging(const InputPlane* planes, std::size_t count) {
+  if (count != 1 || planes[0].stride % 4 != 0 || planes[0].stride < static_cast<std::size_t>(format_.width) * 4) {
+    throw Error(ErrorKind::InvalidArgument, "a texture input takes one plane of RGBA rows instead of a texture");
+  }
+  if (!staging_) {
+    GLuint id = 0;
+    glGenTextures(1, &id);
+    staging_ = gl::Texture(id);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, format_.width, format_.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  }
+  glBindTexture(GL_TEXTURE_2D, staging_.get());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(planes[0].stride / 4));
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, format_.width, format_.height, GL_RGBA, GL_UNSIGNED_BYTE, planes[0].data);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  use_texture(staging_.get());
+}
+
 void VideoInput::upload(const InputPlane* planes, std::size_t count) {
   if (format_.layout == VideoLayout::Texture) {
-    throw Error(ErrorKind::InvalidArgument, "planes given to an input that takes textures");
+    upload_into_staging(planes, count);
+    return;
   }
   if (count != planes_.size()) {
     throw Error(ErrorKind::InvalidArgument, "input frame has " + std::to_string(count) + " planes, expected " +
@@ -225,6 +255,7 @@ void VideoInput::convert(GLuint vertex_array) {
   if (format_.layout == VideoLayout::Texture) {
     glActiveTexture(GL_TEXTURE0);
     glBindTexture(GL_TEXTURE_2D, external_);
+    glBindSampler(0, external_sampler_.get());
   }
   for (std::size_t i = 0; i < planes_.size(); ++i) {
     glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
@@ -236,6 +267,7 @@ void VideoInput::convert(GLuint vertex_array) {
     glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
     glBindTexture(GL_TEXTURE_2D, 0);
   }
+  glBindSampler(0, 0);
   glActiveTexture(GL_TEXTURE0);
 }
 

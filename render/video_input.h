@@ -15,6 +15,8 @@ class VideoInput {
  public:
   VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
 
+  // The planes of a frame in the input's format; a VideoLayout::Texture input takes one plane of RGBA
+  // rows, top row first (a texture downloaded because the engine cannot share it).
   void upload(const InputPlane* planes, std::size_t count);
   // VideoLayout::Texture: the frame is this texture (another context's, in the share group, complete).
   void use_texture(GLuint texture);
@@ -29,6 +31,8 @@ class VideoInput {
   bool has_frame() const { return uploaded_; }
 
  private:
+  void upload_into_staging(const InputPlane* planes, std::size_t count);
+
   struct Plane {
     PlaneShape shape;
     gl::Texture texture;
@@ -43,6 +47,8 @@ class VideoInput {
   bool uploaded_ = false;
   bool converted_ = false;
   GLuint external_ = 0;  // VideoLayout::Texture: the current frame's texture
+  gl::Texture staging_;  // VideoLayout::Texture given memory: see upload_into_staging
+  gl::Sampler external_sampler_;
 };
 
 }  // namespace shaderflow::render

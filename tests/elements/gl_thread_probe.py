@@ -1,6 +1,7 @@
 # gdb script (gdb -x): counts eglMakeCurrent calls, the engine's draws (every draw goes through
 # render::draw_fullscreen_triangle), its readbacks and the deletion of readback buffers, each by the name of
-# the thread that made it, and prints them as one JSON line for test_gl_thread.sh.
+# the thread that made it, and every glReadPixels (GstGL downloads with it), and prints them as one JSON
+# line for test_gl_thread.sh.
 import json
 
 import gdb
@@ -26,5 +27,6 @@ Probe("eglMakeCurrent", "make_current")
 Probe("shaderflow::render::draw_fullscreen_triangle", "draw")
 Probe("shaderflow::render::FramePool::start_read", "readback")
 Probe("shaderflow::render::FramePool::destroy", "free")
+Probe("glReadPixels", "read_pixels")
 gdb.execute("run")
 print("PROBE " + json.dumps(counts))

@@ -2,7 +2,8 @@
 # Every GL call of the engine runs on its own thread: under gdb, a source and a filter render 30 and then
 # 300 frames. eglMakeCurrent must be called as often for 300 frames as for 30 (once per context, not per
 # frame), every draw and readback must come from a thread named shaderflow-gl, and so must every deletion
-# of a readback buffer, also of frames a sink held until after the pipeline stopped.
+# of a readback buffer, also of frames a sink held until after the pipeline stopped. A chain in GL memory
+# (source, two filters, GstGL's mixer) reads nothing back at all: no readback of ours, no glReadPixels.
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 command -v gdb >/dev/null || { echo "SKIP: gdb is not installed"; exit 77; }
@@ -14,13 +15,22 @@ probe() {  # frames -> the probe's JSON line
     sed -n 's/^PROBE //p'
 }
 
+gl_chain_probe() {
+  local gl='video/x-raw(memory:GLMemory),format=RGBA,width=64,height=48'
+  GST_GL_PLATFORM=egl GST_GL_WINDOW=egl-device gdb -q -batch -x "$here/gl_thread_probe.py" --args gst-launch-1.0 -q \
+    shaderflowsrc num-buffers=30 ! "$gl" ! shaderflowfilter scene=grayscale ! "$gl" ! shaderflowfilter ! "$gl" ! \
+    glvideomixer ! "$gl" ! fakesink 2>/dev/null | sed -n 's/^PROBE //p'
+}
+
 few="$(probe 30)"
 many="$(probe 300)"
+chain="$(gl_chain_probe)"
 echo "30 frames:  $few"
 echo "300 frames: $many"
-/usr/bin/python3 - "$few" "$many" <<'PY'
+echo "GL chain, 30 frames: $chain"
+/usr/bin/python3 - "$few" "$many" "$chain" <<'PY'
 import json, sys
-few, many = (json.loads(text) for text in sys.argv[1:3])
+few, many, chain = (json.loads(text) for text in sys.argv[1:4])
 failures = []
 def total(counts, key): return sum(counts.get(key, {}).values())
 if total(few, "make_current") == 0:
@@ -34,6 +44,13 @@ for counts, frames in ((few, 30), (many, 300)):
         foreign = {t: n for t, n in counts.get(key, {}).items() if t != "shaderflow-gl"}
         if foreign:
             failures.append(f"{frames} frames: {key} on other threads: {foreign}")
+if total(chain, "draw") < 90:
+    failures.append(f"GL chain: only {total(chain, 'draw')} draws for 30 frames through three shaderflow elements")
+for key in ("readback", "read_pixels"):
+    if total(chain, key):
+        failures.append(f"GL chain: {total(chain, key)} {key} calls where frames should stay on the GPU")
+if total(few, "read_pixels") == 0 and total(few, "readback") == 0:
+    failures.append("no readback seen in a system-memory pipeline: the probe's breakpoints did not attach")
 for failure in failures: print("FAIL:", failure)
 sys.exit(1 if failures else 0)
 PY

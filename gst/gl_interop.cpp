@@ -1,0 +1,377 @@
+#include "gst/gl_interop.h"
+
+#include <gst/gl/egl/gstgldisplay_egl.h>
+#include <gst/gl/gstglfuncs.h>
+
+#include "render/devices.h"
+#include "render/error.h"
+
+GST_DEBUG_CATEGORY_STATIC(shaderflow_gl_debug);
+#define GST_CAT_DEFAULT shaderflow_gl_debug
+
+namespace shaderflow::gstglue {
+
+namespace {
+
+void ensure_debug_category() {
+  static gsize initialised = 0;
+  if (g_once_init_enter(&initialised)) {
+    GST_DEBUG_CATEGORY_INIT(shaderflow_gl_debug, "shaderflowgl", 0, "shaderflow and GstGL");
+    g_once_init_leave(&initialised, 1);
+  }
+}
+
+// The EGLDisplay behind a GstGL display (an EGL device display gets one made from its device, cached on
+// it, so every GstGL context of that display uses the same one); null for a display that is not EGL.
+void* egl_display_of(GstGLDisplay* display) {
+  GstGLDisplayEGL* egl = gst_gl_display_egl_from_gl_display(display);
+  if (!egl) return nullptr;
+  void* handle = reinterpret_cast<void*>(gst_gl_display_get_handle(GST_GL_DISPLAY(egl)));
+  gst_object_unref(egl);
+  return handle;
+}
+
+void* egl_context_of(GstGLContext* context) {
+  if (gst_gl_context_get_gl_platform(context) != GST_GL_PLATFORM_EGL) return nullptr;
+  return reinterpret_cast<void*>(gst_gl_context_get_gl_context(context));
+}
+
+template <typename T>
+void clear(T*& object) {
+  if (object) gst_object_unref(object);
+  object = nullptr;
+}
+
+std::string renderer_of(int device_index) {
+  if (device_index < 0) return "an unknown renderer";
+  try {
+    return render::Context::create(std::to_string(device_index))->info().renderer + " (EGL device " +
+           std::to_string(device_index) + ")";
+  } catch (const render::Error&) {
+    return "EGL device " + std::to_string(device_index);
+  }
+}
+
+}  // namespace
+
+bool caps_want_gl_memory(const GstCaps* caps) {
+  if (!caps || gst_caps_is_empty(caps) || gst_caps_is_any(caps)) return false;
+  GstCapsFeatures* features = gst_caps_get_features(caps, 0);
+  return features && gst_caps_features_contains(features, kGlMemoryFeature);
+}
+
+GlInterop::~GlInterop() {
+  detach();
+  clear(display_);
+  clear(app_context_);
+}
+
+void GlInterop::set_context(GstContext* context) {
+  ensure_debug_category();
+  std::lock_guard<std::mutex> lock(mutex_);
+  gst_gl_handle_set_context(element_, context, &display_, &app_context_);
+}
+
+namespace {
+
+// Marks the context queries shaderflow elements send each other: answering one never makes a GstGL
+// display or context (a pipeline of shaderflow elements alone needs neither).
+constexpr const char* kFromShaderflow = "shaderflow-peer";
+
+bool from_shaderflow(GstQuery* query) {
+  return gst_structure_has_field(gst_query_get_structure(query), kFromShaderflow);
+}
+
+}  // namespace
+
+bool GlInterop::handle_context_query(GstQuery* query) {
+  const gchar* type = nullptr;
+  if (!gst_query_parse_context_type(query, &type)) return false;
+  const std::string wanted = type ? type : "";
+  if (wanted != GST_GL_DISPLAY_CONTEXT_TYPE && wanted != "gst.gl.local_context" && wanted != "gst.gl.app_context") {
+    return false;
+  }
+  // A GstGL element asking for our context (it negotiates GL memory with us): made now, so it shares.
+  if (wanted == "gst.gl.local_context" && !from_shaderflow(query)) {
+    try {
+      context();
+    } catch (const render::Error&) {
+      // No engine yet (not started): nothing to give.
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  return gst_gl_handle_context_query(element_, query, display_, context_, app_context_);
+}
+
+// A context of `type` from a peer of one of the element's pads, else (`ask_application`) from the
+// application (a NEED_CONTEXT message, answered synchronously through set_context).
+bool GlInterop::query_neighbours(const char* type, bool ask_application, GstContext** found) {
+  GstQuery* query = gst_query_new_context(type);
+  gst_structure_set(gst_query_writable_structure(query), kFromShaderflow, G_TYPE_BOOLEAN, TRUE, nullptr);
+  bool answered = false;
+  GstIterator* pads = gst_element_iterate_pads(element_);
+  GValue item = G_VALUE_INIT;
+  while (!answered && gst_iterator_next(pads, &item) == GST_ITERATOR_OK) {
+    answered = gst_pad_peer_query(GST_PAD(g_value_get_object(&item)), query);
+    g_value_reset(&item);
+  }
+  g_value_unset(&item);
+  gst_iterator_free(pads);
+  if (answered) gst_query_parse_context(query, found);
+  if (answered && *found) gst_context_ref(*found);
+  gst_query_unref(query);
+  if (!answered && ask_application) {
+    gst_element_post_message(element_, gst_message_new_need_context(GST_OBJECT(element_), type));
+  }
+  return answered && *found;
+}
+
+void GlInterop::adopt_display_from(GstContext* context) {
+  GstGLDisplay* display = nullptr;
+  if (gst_context_get_gl_display(context, &display) && display) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    clear(display_);
+    display_ = display;
+  }
+}
+
+namespace {
+
+// GST_OBJECT_LOCK of a GstGL display while held: GstGL elements choose or create their context on a
+// display under it (gst_gl_display_create_context and _add_context require it), so choosing ours there too
+// puts every context on the display in one share group.
+class DisplayLock {
+ public:
+  explicit DisplayLock(GstGLDisplay* display) : display_(display) {
+    if (display_) GST_OBJECT_LOCK(display_);
+  }
+  ~DisplayLock() {
+    if (display_) GST_OBJECT_UNLOCK(display_);
+  }
+  DisplayLock(const DisplayLock&) = delete;
+  DisplayLock& operator=(const DisplayLock&) = delete;
+
+ private:
+  GstGLDisplay* display_;
+};
+
+}  // namespace
+
+std::unique_ptr<render::Engine> GlInterop::create_engine(render::EngineOptions options, const std::string& device) {
+  ensure_debug_category();
+  detach();
+  find_display();
+  void* egl_display = display_ ? egl_display_of(display_) : nullptr;
+  if (display_ && !egl_display) {
+    GST_INFO_OBJECT(element_, "GstGL's display is not an EGL display: no textures shared with it");
+  }
+  if (!egl_display) {  // no GstGL in sight: the engine opens its own display, a GstGL one wraps it on demand
+    std::unique_ptr<render::Engine> engine = render::Engine::create(options);
+    std::lock_guard<std::mutex> guard(mutex_);
+    engine_ = engine.get();
+    return engine;
+  }
+  check_device(device, egl_display);
+  options.egl_display = egl_display;
+  GstGLContext* share = neighbour_context();
+  if (!share) {
+    DisplayLock lock(display_);
+    share = display_context_locked();
+    if (!share) share = create_context_locked(nullptr);
+  }
+  options.share_context = egl_context_of(share);
+  GST_INFO_OBJECT(element_, "rendering on GstGL's display %" GST_PTR_FORMAT ", sharing with %" GST_PTR_FORMAT,
+                  static_cast<void*>(display_), static_cast<void*>(share));
+  std::unique_ptr<render::Engine> engine;
+  try {
+    engine = render::Engine::create(options);
+  } catch (...) {
+    gst_object_unref(share);
+    throw;
+  }
+  std::lock_guard<std::mutex> guard(mutex_);
+  engine_ = engine.get();
+  context_ = share;  // the engine shares with it: our GL memory belongs to it
+  return engine;
+}
+
+// A GstGL display: the application's (set_context), else a neighbour's, else none.
+void GlInterop::find_display() {
+  if (display_) return;
+  GstContext* found = nullptr;
+  if (query_neighbours(GST_GL_DISPLAY_CONTEXT_TYPE, true, &found)) {
+    adopt_display_from(found);
+    gst_context_unref(found);
+  }
+}
+
+void GlInterop::check_device(const std::string& device, void* egl_display) const {
+  if (device == "auto") return;
+  const int ours = render::device_index_for(device);
+  const int theirs = render::device_index_of_display(egl_display);
+  if (ours == theirs) return;
+  throw render::Error(render::ErrorKind::NoDevice,
+                      "device=" + device + " renders on " + renderer_of(ours) +
+                          ", but the pipeline's GstGL elements render on " + renderer_of(theirs) +
+                          ": their textures cannot be shared",
+                      "Set device=auto to render on GstGL's GPU, or give GstGL the same GPU (put the shaderflow "
+                      "element before the GstGL elements, or set the application's gst.gl.GLDisplay).");
+}
+
+// Whether `context` can be the engine's share: an EGL context on our display.
+bool GlInterop::shareable(GstGLContext* context) const {
+  if (!context || !egl_context_of(context)) return false;
+  GstGLDisplay* display = gst_gl_context_get_display(context);
+  const bool same = display == display_;
+  gst_object_unref(display);
+  return same;
+}
+
+// The application's or a neighbour's GstGL context (a reference) when the engine can share with it, else
+// null. Not under the display's lock: a neighbour answering may take it.
+GstGLContext* GlInterop::neighbour_context() {
+  GstGLContext* share = app_context_ ? GST_GL_CONTEXT(gst_object_ref(app_context_)) : nullptr;
+  GstContext* found = nullptr;
+  if (!share && query_neighbours("gst.gl.local_context", false, &found)) {
+    gst_structure_get(gst_context_get_structure(found), "context", GST_TYPE_GL_CONTEXT, &share, nullptr);
+    gst_context_unref(found);
+  }
+  if (share && !shareable(share)) clear(share);
+  return share;
+}
+
+// With the display's lock held: a GstGL context already on the display, else null.
+GstGLContext* GlInterop::display_context_locked() {
+  GstGLContext* existing = gst_gl_display_get_gl_context_for_thread(display_, nullptr);
+  if (existing && !shareable(existing)) clear(existing);
+  return existing;
+}
+
+void GlInterop::detach() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  engine_ = nullptr;
+  clear(context_);
+  clear(wrapped_engine_);
+}
+
+GstGLContext* GlInterop::context() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (context_) return context_;
+  if (!engine_) throw render::Error(render::ErrorKind::Gl, "no engine to share textures with yet");
+  // The engine has a display of its own (no GstGL display at start): a GstGL one wrapping it, and a
+  // GstGL context sharing with the engine's. Wrapping takes the display's lock, so it comes first.
+  if (!display_) display_ = GST_GL_DISPLAY(gst_gl_display_egl_new_with_egl_display(engine_->egl_display()));
+  const GstGLAPI api = engine_->caps().gles ? GST_GL_API_GLES2 : GST_GL_API_OPENGL3;
+  clear(wrapped_engine_);
+  wrapped_engine_ = gst_gl_context_new_wrapped(display_, reinterpret_cast<guintptr>(engine_->egl_context()),
+                                               GST_GL_PLATFORM_EGL, api);
+  DisplayLock display_lock(display_);
+  context_ = create_context_locked(wrapped_engine_);
+  return context_;
+}
+
+// A new GstGL context (its own GstGL thread) sharing with `share` (none: a share group of its own), added
+// to the display so GstGL elements starting later take it. With the display's lock held. Throws.
+GstGLContext* GlInterop::create_context_locked(GstGLContext* share) {
+  GError* error = nullptr;
+  GstGLContext* created = nullptr;
+  if (!gst_gl_display_create_context(display_, share, &created, &error)) {
+    const std::string why = error ? error->message : "unknown error";
+    g_clear_error(&error);
+    throw render::Error(render::ErrorKind::NoContext, "could not create a GstGL context for shaderflow's: " + why,
+                        "Check that GstGL works here (GST_GL_PLATFORM=egl; gst-launch-1.0 gltestsrc ! gldownload ! "
+                        "fakesink).");
+  }
+  gst_gl_display_add_context(display_, created);
+  return created;
+}
+
+GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info) {
+  GstGLContext* gl = context();
+  GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_texture(
+      gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8, frame.texture(), new render::Frame(frame),
+      [](gpointer held) { delete static_cast<render::Frame*>(held); });
+  GstGLMemoryAllocator* allocator = gst_gl_memory_allocator_get_default(gl);
+  GstGLBaseMemory* memory = gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
+                                                     reinterpret_cast<GstGLAllocationParams*>(params));
+  gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
+  gst_object_unref(allocator);
+  if (!memory) {
+    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame's texture",
+                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
+  }
+  GstBuffer* buffer = gst_buffer_new();
+  gst_buffer_append_memory(buffer, GST_MEMORY_CAST(memory));
+  GstVideoInfo layout = info;
+  gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&layout),
+                                 GST_VIDEO_INFO_WIDTH(&layout), GST_VIDEO_INFO_HEIGHT(&layout),
+                                 GST_VIDEO_INFO_N_PLANES(&layout), layout.offset, layout.stride);
+  // The engine waited for the frame's fence already; downstream GstGL waits on this one, as on any GL buffer.
+  GstGLSyncMeta* sync = gst_buffer_add_gl_sync_meta(gl, buffer);
+  gst_gl_sync_meta_set_sync_point(sync, gl);
+  return buffer;
+}
+
+namespace {
+
+// A GL memory mapped for GL reading (its texture up to date) and its buffer, held while the engine samples it.
+struct MappedTexture {
+  GstBuffer* buffer = nullptr;
+  GstMemory* memory = nullptr;
+  GstMapInfo info{};
+  ~MappedTexture() {
+    gst_memory_unmap(memory, &info);
+    gst_buffer_unref(buffer);
+  }
+};
+
+// Everything the producer's context queued is done and visible to other contexts of its share group.
+void finish_in(GstGLContext* producer) {
+  gst_gl_context_thread_add(
+      producer, [](GstGLContext* context, gpointer) { context->gl_vtable->Finish(); }, nullptr);
+}
+
+}  // namespace
+
+bool GlInterop::input_texture(GstBuffer* buffer, render::InputFrame& frame) {
+  GstMemory* memory = gst_buffer_n_memory(buffer) > 0 ? gst_buffer_peek_memory(buffer, 0) : nullptr;
+  if (!memory || !gst_is_gl_memory(memory)) return false;
+  GstGLContext* producer = reinterpret_cast<GstGLBaseMemory*>(memory)->context;
+  GstGLContext* ours = context();
+  if (producer != ours && !gst_gl_context_can_share(producer, ours)) {
+    // A context made before ours, outside our share group (an application's own GstGL display, say): its
+    // texture names mean nothing to the engine, so the caller maps the memory (GstGL downloads it).
+    if (!warned_unshared_) {
+      GST_WARNING_OBJECT(element_, "upstream GL memory is in %" GST_PTR_FORMAT ", which does not share with "
+                         "shaderflow's context: every frame is downloaded and uploaded again", producer);
+      warned_unshared_ = true;
+    }
+    return false;
+  }
+  // glupload wraps system memory and uploads it when first mapped for GL: after its sync point.
+  const bool uploads_now = GST_MEMORY_FLAG_IS_SET(memory, GST_GL_BASE_MEMORY_TRANSFER_NEED_UPLOAD);
+  auto mapped = std::make_shared<MappedTexture>();
+  if (!gst_memory_map(memory, &mapped->info, static_cast<GstMapFlags>(GST_MAP_READ | GST_MAP_GL))) {
+    throw render::Error(render::ErrorKind::Memory, "could not map an input GL memory for reading its texture",
+                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
+  }
+  mapped->memory = memory;
+  mapped->buffer = buffer;
+  GstGLSyncMeta* sync = gst_buffer_get_gl_sync_meta(buffer);
+  if (sync && !uploads_now) {
+    gst_gl_sync_meta_wait_cpu(sync, producer);  // a fence: we ask for it in the allocation query
+  } else {
+    finish_in(producer);
+  }
+  frame.texture = *reinterpret_cast<const guint*>(mapped->info.data);
+  frame.owner = std::shared_ptr<const void>(mapped, mapped.get());
+  return true;
+}
+
+void GlInterop::propose_allocation(GstQuery* query) {
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  if (caps_want_gl_memory(caps)) gst_query_add_allocation_meta(query, GST_GL_SYNC_META_API_TYPE, nullptr);
+}
+
+}  // namespace shaderflow::gstglue

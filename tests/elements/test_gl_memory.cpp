@@ -1,0 +1,235 @@
+// Frames in GL memory (video/x-raw(memory:GLMemory)): shaderflow elements hand textures to each other and
+// to GstGL elements without reading them back, and every path gives the pixels the system-memory path
+// gives. The expected pixels are derived here from the shaders' formulas, not from a rendered reference.
+// Needs GstGL on EGL (the meson test sets GST_GL_PLATFORM=egl GST_GL_WINDOW=egl-device).
+//
+// Every pipeline gets the application's GstGL display, as GstGL asks of applications that run several
+// pipelines: GStreamer 1.22's EGL-device display terminates the EGLDisplay (one per device, whoever opened
+// it) when it is finalised, and a pipeline's last reference can go on GstBin's async thread after the
+// next pipeline started, which then fails with EGL_BAD_DISPLAY (5 of 600 cycles of gltestsrc ! gldownload
+// alone, without shaderflow).
+#include <gst/app/gstappsink.h>
+#include <gst/app/gstappsrc.h>
+#include <gst/gl/gl.h>
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/collect_frames.h"
+#include "tests/support/gst_test_env.h"
+#include "tests/support/pipeline_run.h"
+
+namespace {
+
+constexpr int kWidth = 200;
+constexpr int kHeight = 120;
+
+// Each pixel names its own position: red = column, green = row counted from the bottom (Shadertoy's
+// fragCoord), blue 0.25.
+const char kGradient[] =
+    "void mainImage(out vec4 c, in vec2 f) { c = vec4(floor(f.x) / 255.0, floor(f.y) / 255.0, 0.25, 1.0); }";
+// Swaps red and green and inverts blue: a filter whose output tells whether it read its input right.
+const char kSwap[] =
+    "void mainImage(out vec4 c, in vec2 f) { vec4 t = texture(iChannel0, f / iResolution.xy);"
+    " c = vec4(t.g, t.r, 1.0 - t.b, 1.0); }";
+// Inverts red.
+const char kInvertRed[] =
+    "void mainImage(out vec4 c, in vec2 f) { vec4 t = texture(iChannel0, f / iResolution.xy);"
+    " c = vec4(1.0 - t.r, t.g, t.b, 1.0); }";
+
+// One GstGL display for the process (never finalised, so never terminated), and a second one for a
+// producer that must not share with us.
+GstGLDisplay* application_display(int which = 0) {
+  static GstGLDisplay* displays[2] = {gst_gl_display_new(), gst_gl_display_new()};
+  return displays[which];
+}
+
+void use_display(GstElement* pipeline, int which = 0) {
+  GstContext* context = gst_context_new(GST_GL_DISPLAY_CONTEXT_TYPE, TRUE);
+  gst_context_set_gl_display(context, application_display(which));
+  gst_element_set_context(pipeline, context);
+  gst_context_unref(context);
+}
+
+std::vector<Picture> run(const std::string& description) {
+  return collect(description, nullptr, [](GstElement* pipeline) { use_display(pipeline); });
+}
+
+struct Rgba {
+  int r, g, b, a;
+};
+using Expected = std::function<Rgba(int x, int row)>;
+
+Rgba gradient(int x, int row) { return {x, kHeight - 1 - row, 64, 255}; }
+Rgba swapped(int x, int row) {
+  const Rgba in = gradient(x, row);
+  return {in.g, in.r, 255 - in.b, 255};
+}
+Rgba swapped_then_inverted(int x, int row) {
+  const Rgba in = swapped(x, row);
+  return {255 - in.r, in.g, in.b, 255};
+}
+
+std::string gl_caps(const char* format = "RGBA", int width = kWidth, int height = kHeight) {
+  return "video/x-raw(memory:GLMemory),format=" + std::string(format) + ",width=" + std::to_string(width) +
+         ",height=" + std::to_string(height) + ",framerate=30/1";
+}
+std::string system_caps(int width = kWidth, int height = kHeight) {
+  return "video/x-raw,format=RGBA,width=" + std::to_string(width) + ",height=" + std::to_string(height) +
+         ",framerate=30/1";
+}
+std::string src(int frames = 2) {
+  return "shaderflowsrc num-buffers=" + std::to_string(frames) + " fragment=\"" + kGradient + "\"";
+}
+std::string filter(const char* fragment) { return "shaderflowfilter fragment=\"" + std::string(fragment) + "\""; }
+const std::string kOut = " ! appsink name=out sync=false caps=video/x-raw,format=RGBA";
+
+// The largest difference of any channel of any pixel from `expected`, over every frame; 256 when there
+// are no frames or they have the wrong size.
+int worst_difference(const std::vector<Picture>& pictures, const Expected& expected) {
+  if (pictures.empty()) return 256;
+  int worst = 0;
+  for (const Picture& picture : pictures) {
+    if (picture.width != kWidth || picture.height != kHeight) return 256;
+    for (int row = 0; row < kHeight; ++row) {
+      for (int x = 0; x < kWidth; ++x) {
+        const guint8* got = picture.at(x, row);
+        const Rgba want = expected(x, row);
+        worst = std::max({worst, std::abs(got[0] - want.r), std::abs(got[1] - want.g), std::abs(got[2] - want.b),
+                          std::abs(got[3] - want.a)});
+      }
+    }
+  }
+  return worst;
+}
+
+TEST(GlMemory, SourceFramesInGlMemoryAreTheSystemMemoryFrames) {
+  const std::vector<Picture> gl = run(src() + " ! " + gl_caps() + " ! gldownload" + kOut);
+  const std::vector<Picture> system = run(src() + " ! " + system_caps() + kOut);
+  EXPECT_EQ(gl.size(), 2u);
+  EXPECT_LE(worst_difference(gl, gradient), 1);
+  EXPECT_LE(worst_difference(system, gradient), 1);
+  ASSERT_EQ(gl.size(), system.size());
+  for (std::size_t i = 0; i < gl.size(); ++i) EXPECT_EQ(gl[i].rgba, system[i].rgba) << "frame " << i;
+}
+
+TEST(GlMemory, TheFilterTakesAndGivesEitherMemory) {
+  const std::vector<std::pair<std::string, std::string>> chains = {
+      {"GL in, GL out", src() + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! gldownload"},
+      {"GL in, system out", src() + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + system_caps()},
+      {"system in, GL out", src() + " ! " + system_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! gldownload"},
+      {"glupload in", src() + " ! " + system_caps() + " ! glupload ! " + gl_caps() + " ! " + filter(kSwap)},
+      {"system only", src() + " ! " + system_caps() + " ! " + filter(kSwap)},
+  };
+  for (const auto& [name, chain] : chains) {
+    EXPECT_LE(worst_difference(run(chain + kOut), swapped), 1) << name << ": " << chain;
+  }
+}
+
+TEST(GlMemory, ThreeShaderflowElementsChainTextures) {
+  const std::string chain = src() + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! " +
+                            filter(kInvertRed) + " ! " + gl_caps() + " ! gldownload";
+  EXPECT_LE(worst_difference(run(chain + kOut), swapped_then_inverted), 1);
+}
+
+TEST(GlMemory, GstGlElementsTakeAndGiveOurTextures) {
+  // GstGL's converter swizzles our texture into BGRA (videoconvert turns it back for the sink).
+  EXPECT_LE(worst_difference(run(src() + " ! " + gl_caps() + " ! glcolorconvert ! " + gl_caps("BGRA") +
+                                     " ! gldownload ! videoconvert" + kOut),
+                             gradient),
+            1);
+  // GstGL's mixer puts a white rectangle over our frame.
+  const int left = 10, top = 20, width = 40, height = 30;
+  const std::string mixer = "glvideomixer name=m sink_1::xpos=" + std::to_string(left) + " sink_1::ypos=" +
+                            std::to_string(top) + " ! " + gl_caps() + " ! gldownload" + kOut + " " + src() + " ! " +
+                            gl_caps() + " ! m.sink_0 gltestsrc num-buffers=2 pattern=white ! " +
+                            gl_caps("RGBA", width, height) + " ! m.sink_1";
+  EXPECT_LE(worst_difference(run(mixer),
+                             [&](int x, int row) {
+                               const bool inside = x >= left && x < left + width && row >= top && row < top + height;
+                               return inside ? Rgba{255, 255, 255, 255} : gradient(x, row);
+                             }),
+            1);
+  // GstGL's source into our filter: red becomes (0, 255, 255).
+  EXPECT_LE(worst_difference(run("gltestsrc num-buffers=2 pattern=red ! " + gl_caps() + " ! " + filter(kSwap) +
+                                     " ! " + gl_caps() + " ! gldownload" + kOut),
+                             [](int, int) { return Rgba{0, 255, 255, 255}; }),
+            1);
+}
+
+// GL memory from another pipeline (its own GstGL display and context, which ours does not share with)
+// is downloaded, not sampled by a texture name that means nothing here.
+TEST(GlMemory, TexturesOfAContextWeDoNotShareWithAreDownloaded) {
+  GstElement* producer =
+      parse("gltestsrc num-buffers=3 pattern=red ! " + gl_caps() + " ! appsink name=a sync=false");
+  GstElement* consumer = parse("appsrc name=in format=time caps=\"" + gl_caps() + "\" ! " +
+                               filter(kSwap) + kOut);
+  ASSERT_TRUE(producer && consumer);
+  use_display(producer, 1);
+  GstElement* a = gst_bin_get_by_name(GST_BIN(producer), "a");
+  GstElement* in = gst_bin_get_by_name(GST_BIN(consumer), "in");
+  GstElement* out = gst_bin_get_by_name(GST_BIN(consumer), "out");
+  gst_element_set_state(producer, GST_STATE_PLAYING);
+  gst_element_set_state(consumer, GST_STATE_PLAYING);
+  int frames = 0, worst = 0;
+  while (GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(a), 30 * GST_SECOND)) {
+    ASSERT_EQ(gst_app_src_push_buffer(GST_APP_SRC(in), gst_buffer_ref(gst_sample_get_buffer(sample))), GST_FLOW_OK);
+    gst_sample_unref(sample);
+    GstSample* result = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 30 * GST_SECOND);
+    ASSERT_NE(result, nullptr) << "no output for input frame " << frames;
+    GstMapInfo map;
+    ASSERT_TRUE(gst_buffer_map(gst_sample_get_buffer(result), &map, GST_MAP_READ));
+    for (gsize i = 0; i + 3 < map.size; i += 4) {
+      worst = std::max({worst, std::abs(map.data[i] - 0), std::abs(map.data[i + 1] - 255),
+                        std::abs(map.data[i + 2] - 255), std::abs(map.data[i + 3] - 255)});
+    }
+    gst_buffer_unmap(gst_sample_get_buffer(result), &map);
+    gst_sample_unref(result);
+    ++frames;
+  }
+  EXPECT_EQ(frames, 3);
+  EXPECT_LE(worst, 1);
+  gst_element_set_state(consumer, GST_STATE_NULL);
+  gst_element_set_state(producer, GST_STATE_NULL);
+  for (GstElement* element : {a, in, out, producer, consumer}) gst_object_unref(element);
+}
+
+TEST(GlMemory, TwoHundredStartsAndStopsKeepEveryFrameRight) {
+  const std::string chain = src(1) + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! gldownload" + kOut;
+  int failed = 0;
+  for (int cycle = 0; cycle < 200; ++cycle) {
+    const std::vector<Picture> pictures = run(chain);
+    if (pictures.size() != 1 || worst_difference(pictures, swapped) > 1) {
+      ADD_FAILURE() << "cycle " << cycle << ": " << pictures.size() << " frames, worst difference "
+                    << worst_difference(pictures, swapped);
+      if (++failed == 3) break;
+    }
+  }
+}
+
+TEST(GlMemory, FourPipelinesAtOnce) {
+  const std::string chain = src(20) + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! " +
+                            filter(kInvertRed) + " ! " + gl_caps() + " ! gldownload" + kOut;
+  std::vector<int> frames(4, 0), worst(4, 256);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      const std::vector<Picture> pictures = run(chain);
+      frames[i] = static_cast<int>(pictures.size());
+      worst[i] = worst_difference(pictures, swapped_then_inverted);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(frames[i], 20) << "pipeline " << i;
+    EXPECT_LE(worst[i], 1) << "pipeline " << i;
+  }
+}
+
+}  // namespace
