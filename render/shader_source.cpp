@@ -47,10 +47,6 @@ const char kPreludeUniforms[] =
     "uniform vec4 iMouse;\n"
     "uniform vec4 iDate;\n"
     "uniform float iSampleRate;\n"
-    "uniform sampler2D iChannel0;\n"
-    "uniform sampler2D iChannel1;\n"
-    "uniform sampler2D iChannel2;\n"
-    "uniform sampler2D iChannel3;\n"
     "uniform vec3 iChannelResolution[4];\n"
     "uniform float iChannelTime[4];\n"
     // ShaderFlow: iDeltatime = iTimeDelta, iFramerate = iFrameRate, iAspectRatio = width / height,
@@ -91,6 +87,18 @@ const char kShaderflowCoordinates[] =
     "  stuv = (gluv + 1.0) / 2.0;\n"
     "  glxy = stxy - iResolution.xy / 2.0;\n"
     "}\n";
+
+// iChannel0..3 with the sampler type of what each channel holds, as Shadertoy declares them.
+std::string channel_declarations(const ChannelTypes& channels) {
+  std::string text;
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    const char* type = channels[c] == TextureType::Cube        ? "samplerCube"
+                       : channels[c] == TextureType::Texture3D ? "sampler3D"
+                                                               : "sampler2D";
+    text += std::string("uniform ") + type + " iChannel" + std::to_string(c) + ";\n";
+  }
+  return text;
+}
 
 int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -213,8 +221,24 @@ std::vector<UniformDeclarator> uniform_declarators(const std::string& code) {
 
 namespace {
 
+// WebGL initialises every variable to zero and Shadertoy code relies on it, most dangerously in loop
+// counters (`for (int i; i < n; i++)`): on Mesa such a counter is undefined and the loop may never end.
+// Those declarations get the zero WebGL gives them. (Other uninitialised locals stay as the driver has
+// them: telling them apart needs a GLSL parser; Mesa's glsl_zero_init=true environment variable
+// initialises all of them, for the whole process. See docs/scenes.md.)
+void zero_initialise_loop_counters(const std::string& stripped, std::string& body) {
+  static const std::regex counter(R"(\bfor\s*\(\s*((?:(?:highp|mediump|lowp)\s+)?(int|uint|float)\s+\w+)\s*;)");
+  std::vector<std::pair<std::size_t, std::string>> insertions;
+  for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), counter); it != std::sregex_iterator(); ++it) {
+    const std::smatch& m = *it;
+    insertions.emplace_back(static_cast<std::size_t>(m.position(1) + m.length(1)), " = " + m[2].str() + "(0)");
+  }
+  for (auto it = insertions.rbegin(); it != insertions.rend(); ++it) body.insert(it->first, it->second);
+}
+
 // The user's code made ready for the compiler, line for line: its own #version blanked, uniform
-// initialisers taken out into `defaults`. Lines never move, so compiler positions stay the user's.
+// initialisers taken out into `defaults`, uninitialised loop counters set to zero. Lines never move, so
+// compiler positions stay the user's.
 std::string prepare_user_code(const SourceText& source, std::map<std::string, UniformValue>& defaults) {
   static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
   std::string body = without_byte_order_mark(source.code);
@@ -243,6 +267,7 @@ std::string prepare_user_code(const SourceText& source, std::map<std::string, Un
       if (body[i] != '\n') body[i] = ' ';
     }
   }
+  zero_initialise_loop_counters(stripped, body);  // last: it moves text within lines
   if (body.empty() || body.back() != '\n') body += '\n';
   return body;
 }
@@ -316,16 +341,19 @@ bool renames_packed(const std::string& code) {
 // Everything before the user's code: version, orientation, the uniforms, the output, ShaderFlow's
 // coordinates. `code` is the user's code without comments.
 std::string prelude_text(GlslDialect dialect, const ImageOutput& output, bool wrap_main, const std::string& code,
-                         const AssembledShader& shader, const std::string& output_name, bool declares_output) {
+                         const AssembledShader& shader, const std::string& output_name, bool declares_output,
+                         const ChannelTypes& channels) {
   const bool upright = output.upright;
+  // GLSL ES gives sampler3D no default precision; Shadertoy's WebGL declares it too.
   std::string prelude = dialect == GlslDialect::Es300
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
-                              "precision highp sampler2D;\n"
+                              "precision highp sampler2D;\nprecision highp samplerCube;\nprecision highp sampler3D;\n"
                             : "#version 330 core\n";
   if (upright) prelude += dialect == GlslDialect::Es300 ? kUprightOutputEs : kUprightOutput;
   if (renames_packed(code)) prelude += "#define packed shaderflow_packed\n";
   prelude += size_declarations(output);
   prelude += kPreludeUniforms;
+  prelude += channel_declarations(channels);
   // Shadertoy defines HW_PERFORMANCE (0 on phones, 1 elsewhere); its code picks its quality with #if.
   if (shader.entry != EntryPoint::Main) prelude += "#define HW_PERFORMANCE 1\n";
   if (!declares_output) prelude += "out vec4 " + output_name + ";\n";
@@ -352,7 +380,7 @@ std::string main_text(const AssembledShader& shader, bool upright, bool wrap_mai
   } else {
     body += "  mainImage(" + output_name + ", " + (flipped ? "shaderflow_frag_coord" : "gl_FragCoord") + ".xy);\n";
   }
-  if (upright && output.opaque) body += "  " + output_name + ".a = 1.0;\n";
+  if ((upright && output.opaque) || output.ignore_alpha) body += "  " + output_name + ".a = 1.0;\n";
   if (upright && output.swizzle != "rgba") body += "  " + output_name + " = " + output_name + "." + output.swizzle + ";\n";
   return setup + "void main() {\n" + body + "}\n";
 }
@@ -360,7 +388,8 @@ std::string main_text(const AssembledShader& shader, bool upright, bool wrap_mai
 }  // namespace
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                                         const ImageOutput& output, EntryPoint entry, const UniformValues& given) {
+                                         const ImageOutput& output, EntryPoint entry, const UniformValues& given,
+                                         const ChannelTypes& channels) {
   const std::string code =
       strip_comments(without_byte_order_mark(common.code) + "\n" + without_byte_order_mark(pass.code));
   // A global `out vec4 name;` means the user names the output; otherwise the prelude declares fragColor.
@@ -386,7 +415,8 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   const bool declares_output = entry != EntryPoint::MainImage && std::regex_search(code, output_declaration, user_output);
   const std::string output_name = declares_output ? output_declaration[4].str() : "fragColor";
 
-  const std::string prelude = prelude_text(dialect, output, wrap_main, code, shader, output_name, declares_output);
+  const std::string prelude =
+      prelude_text(dialect, output, wrap_main, code, shader, output_name, declares_output, channels);
   std::string text = prelude;
   int line = count_lines(prelude) + 1;
   auto append = [&](const SourceText& source) {

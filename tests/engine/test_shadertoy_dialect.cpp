@@ -61,6 +61,16 @@ TEST(ShadertoyCases, EsBuiltinsAndAVariableNamedPackedRender) {
   expect_solid("es-builtins-and-packed.frag", {0.25, 0.75, snorm_half, 1.0});
 }
 
+// WebGL zero-initialises variables; Mesa leaves them undefined, and a loop counter that starts anywhere
+// can loop for ever (found in the corpus). Loop counters declared without a value start at zero here.
+TEST(ShadertoyCases, LoopCounterWithoutAValueStartsAtZero) {
+  expect_solid("loop-counter.frag", {0.8, 0.5, 0.25, 1.0});
+  const AssembledShader shader =
+      assemble_fragment_shader(load_scene(kCases + "loop-counter.frag").code, "loop-counter.frag", GlslDialect::Es300);
+  EXPECT_NE(shader.text.find("for (int i = int(0); i < 4; i++)"), std::string::npos) << shader.text;
+  EXPECT_NE(shader.text.find("for (highp float f = float(0); f < 2.0;"), std::string::npos);
+}
+
 TEST(ShadertoyCases, EntryPointNamedByAMacro) { expect_solid("entry-from-macro.frag", {0.2, 0.4, 0.6, 1.0}); }
 
 TEST(ShadertoyCases, HwPerformanceIsDefinedAsOnAShadertoyDesktop) {
