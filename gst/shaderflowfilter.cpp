@@ -197,6 +197,7 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
     state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
     state.out_info = *out_info;
     state.negotiated = true;
+    priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(out_info));
     state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
                            ? static_cast<double>(GST_VIDEO_INFO_FPS_N(in_info)) / GST_VIDEO_INFO_FPS_D(in_info)
                            : 0.0;
@@ -258,6 +259,7 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
   GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
   render::FrameRequest request;
   request.uniforms = frame_uniforms(self, state, input);
+  priv.core.add_channel_inputs(request, true);
   render::InputPlane planes[3];
   render::InputFrame frame;
   frame.planes.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
@@ -329,6 +331,30 @@ static gboolean gst_shaderflow_filter_sink_event(GstBaseTransform* trans, GstEve
   return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->sink_event(trans, event);
 }
 
+// Navigation events from downstream drive iMouse and the keyboard texture, and go on upstream with
+// their coordinates mapped to the input's size (as videoscale maps them), for whatever is there.
+static gboolean gst_shaderflow_filter_src_event(GstBaseTransform* trans, GstEvent* event) {
+  auto* self = GST_SHADERFLOW_FILTER(trans);
+  const bool used = self->priv->core.handle_navigation(event);
+  if (used) {
+    const GstVideoInfo& in = GST_VIDEO_FILTER(self)->in_info;
+    const GstVideoInfo& out = GST_VIDEO_FILTER(self)->out_info;
+    gdouble x = 0, y = 0;
+    if (GST_VIDEO_INFO_WIDTH(&out) > 0 && GST_VIDEO_INFO_HEIGHT(&out) > 0 &&
+        (GST_VIDEO_INFO_WIDTH(&in) != GST_VIDEO_INFO_WIDTH(&out) || GST_VIDEO_INFO_HEIGHT(&in) != GST_VIDEO_INFO_HEIGHT(&out))) {
+      event = gst_event_make_writable(event);
+      GstStructure* structure = gst_event_writable_structure(event);
+      if (gst_structure_get_double(structure, "pointer_x", &x) && gst_structure_get_double(structure, "pointer_y", &y)) {
+        gst_structure_set(structure, "pointer_x", G_TYPE_DOUBLE,
+                          x * GST_VIDEO_INFO_WIDTH(&in) / GST_VIDEO_INFO_WIDTH(&out), "pointer_y", G_TYPE_DOUBLE,
+                          y * GST_VIDEO_INFO_HEIGHT(&in) / GST_VIDEO_INFO_HEIGHT(&out), nullptr);
+      }
+    }
+  }
+  const gboolean forwarded = GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->src_event(trans, event);
+  return used || forwarded;  // taken here even when nothing upstream wants it
+}
+
 // With a live upstream, frames wait for readback-depth - 1 later ones before they are pushed.
 static gboolean gst_shaderflow_filter_query(GstBaseTransform* trans, GstPadDirection direction, GstQuery* query) {
   auto* self = GST_SHADERFLOW_FILTER(trans);
@@ -388,6 +414,7 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
   transform_class->fixate_caps = gst_shaderflow_filter_fixate_caps;
   transform_class->sink_event = gst_shaderflow_filter_sink_event;
   transform_class->query = gst_shaderflow_filter_query;
+  transform_class->src_event = gst_shaderflow_filter_src_event;
   transform_class->submit_input_buffer = gst_shaderflow_filter_submit_input_buffer;
   transform_class->generate_output = gst_shaderflow_filter_generate_output;
   transform_class->passthrough_on_same_caps = FALSE;
