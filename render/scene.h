@@ -127,8 +127,9 @@ struct Scene {
   Pass image;
   std::vector<std::string> files;  // the files it was read from (scene, pictures): what hot reload watches
   std::vector<std::string> warnings;  // what a loader skipped (e.g. Shadertoy inputs with no equivalent here)
-  // The image pass's alpha is ignored (written as 1), as on Shadertoy's opaque canvas: set for Shadertoy
-  // exports. Native files keep the alpha they write, so effects and overlays can be transparent.
+  // Shadertoy-style code (mainImage) in the image pass has its alpha written as 1, as on Shadertoy's
+  // opaque canvas: set for Shadertoy exports. Native files keep the alpha they write (RGBA output carries
+  // it: effects, overlays), and a main() of its own always does.
   bool opaque_image = false;
 };
 

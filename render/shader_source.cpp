@@ -222,22 +222,92 @@ std::vector<UniformDeclarator> uniform_declarators(const std::string& code) {
 namespace {
 
 // WebGL initialises every variable to zero and Shadertoy code relies on it, most dangerously in loop
-// counters (`for (int i; i < n; i++)`): on Mesa such a counter is undefined and the loop may never end.
-// Those declarations get the zero WebGL gives them. (Other uninitialised locals stay as the driver has
-// them: telling them apart needs a GLSL parser; Mesa's glsl_zero_init=true environment variable
-// initialises all of them, for the whole process. See docs/scenes.md.)
-void zero_initialise_loop_counters(const std::string& stripped, std::string& body) {
+// conditions (`for (int i; i < n; i++)`, or `int i; while (i < n)`): on Mesa such a variable is
+// undefined and the loop may never end. Declarations that WebGL would zero get that zero written out:
+// a `for` declaration of an int, uint or float without a value, and every statement that only declares
+// variables of a scalar, vector or matrix type without values (`float t;`, `vec3 a, b;`), in functions and
+// at global scope, never in a struct or block. Anything else (arrays, a list where some have values,
+// macros) stays as written; Mesa's glsl_zero_init=true initialises all of it, for the whole process (see
+// docs/scenes.md).
+struct ZeroInsertion {
+  std::size_t at;
+  std::string text;
+};
+
+void zero_for_counters(const std::string& stripped, std::vector<ZeroInsertion>& insertions) {
   static const std::regex counter(R"(\bfor\s*\(\s*((?:(?:highp|mediump|lowp)\s+)?(int|uint|float)\s+\w+)\s*;)");
-  std::vector<std::pair<std::size_t, std::string>> insertions;
   for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), counter); it != std::sregex_iterator(); ++it) {
-    const std::smatch& m = *it;
-    insertions.emplace_back(static_cast<std::size_t>(m.position(1) + m.length(1)), " = " + m[2].str() + "(0)");
+    insertions.push_back({static_cast<std::size_t>(it->position(1) + it->length(1)), " = " + (*it)[2].str() + "(0)"});
   }
-  for (auto it = insertions.rbegin(); it != insertions.rend(); ++it) body.insert(it->first, it->second);
+}
+
+// One statement (from `begin`, its ';' included) that declares only variables without values.
+void zero_declaration(const std::string& stripped, std::size_t begin, std::size_t end,
+                      std::vector<ZeroInsertion>& insertions) {
+  static const std::regex declaration(
+      R"(^\s*(?:(?:highp|mediump|lowp)\s+)?(float|int|uint|bool|[iub]?vec[234]|mat[234](?:x[234])?)\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*;$)");
+  static const std::regex name(R"([A-Za-z_]\w*)");
+  const std::string statement = stripped.substr(begin, end - begin);
+  std::smatch m;
+  if (!std::regex_match(statement, m, declaration)) return;
+  const std::string names = m[2].str();
+  const std::size_t names_at = begin + static_cast<std::size_t>(m.position(2));
+  for (auto it = std::sregex_iterator(names.begin(), names.end(), name); it != std::sregex_iterator(); ++it) {
+    insertions.push_back({names_at + static_cast<std::size_t>(it->position(0) + it->length(0)), " = " + m[1].str() + "(0)"});
+  }
+}
+
+void zero_initialise_variables(const std::string& stripped, std::string& body) {
+  std::vector<ZeroInsertion> insertions;
+  zero_for_counters(stripped, insertions);
+  // Scopes: global, code (function bodies and blocks in them), aggregate (struct and block members).
+  enum class Scope { Global, Code, Aggregate };
+  std::vector<Scope> scopes{Scope::Global};
+  std::size_t statement = 0;
+  int parentheses = 0;
+  std::string previous;  // the last token before the current character: a word or one character
+  bool line_start = true;
+  for (std::size_t i = 0; i < stripped.size(); ++i) {
+    const char c = stripped[i];
+    if (c == '\n') line_start = true;
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (line_start && c == '#') {
+      // A preprocessor line (with its continuations): not code to rewrite.
+      while (i < stripped.size() && (stripped[i] != '\n' || stripped[i - 1] == '\\')) ++i;
+      statement = i + 1;
+      line_start = true;  // i is at the line's end: the next line starts
+      continue;
+    }
+    line_start = false;
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t end = i;
+      while (end < stripped.size() && (std::isalnum(static_cast<unsigned char>(stripped[end])) || stripped[end] == '_')) ++end;
+      previous = stripped.substr(i, end - i);
+      i = end - 1;
+      continue;
+    }
+    if (c == '(') ++parentheses;
+    if (c == ')') --parentheses;
+    if (c == '{') {
+      const bool opens_code = previous == ")" || previous == "else" || previous == "do" ||
+                              (scopes.back() == Scope::Code && (previous == ";" || previous == "{" || previous == "}" || previous == ":"));
+      scopes.push_back(opens_code ? Scope::Code : Scope::Aggregate);
+      statement = i + 1;
+    } else if (c == '}') {
+      if (scopes.size() > 1) scopes.pop_back();
+      statement = i + 1;
+    } else if (c == ';' && parentheses == 0) {
+      if (scopes.back() != Scope::Aggregate) zero_declaration(stripped, statement, i + 1, insertions);
+      statement = i + 1;
+    }
+    previous = std::string(1, c);
+  }
+  std::sort(insertions.begin(), insertions.end(), [](const ZeroInsertion& a, const ZeroInsertion& b) { return a.at > b.at; });
+  for (const ZeroInsertion& insertion : insertions) body.insert(insertion.at, insertion.text);
 }
 
 // The user's code made ready for the compiler, line for line: its own #version blanked, uniform
-// initialisers taken out into `defaults`, uninitialised loop counters set to zero. Lines never move, so
+// initialisers taken out into `defaults`, variables WebGL would zero set to zero. Lines never move, so
 // compiler positions stay the user's.
 std::string prepare_user_code(const SourceText& source, std::map<std::string, UniformValue>& defaults) {
   static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
@@ -267,7 +337,7 @@ std::string prepare_user_code(const SourceText& source, std::map<std::string, Un
       if (body[i] != '\n') body[i] = ' ';
     }
   }
-  zero_initialise_loop_counters(stripped, body);  // last: it moves text within lines
+  zero_initialise_variables(stripped, body);  // last: it moves text within lines
   if (body.empty() || body.back() != '\n') body += '\n';
   return body;
 }
@@ -380,7 +450,9 @@ std::string main_text(const AssembledShader& shader, bool upright, bool wrap_mai
   } else {
     body += "  mainImage(" + output_name + ", " + (flipped ? "shaderflow_frag_coord" : "gl_FragCoord") + ".xy);\n";
   }
-  if ((upright && output.opaque) || output.ignore_alpha) body += "  " + output_name + ".a = 1.0;\n";
+  if ((upright && output.opaque) || (output.ignore_alpha && shader.entry == EntryPoint::MainImage)) {
+    body += "  " + output_name + ".a = 1.0;\n";
+  }
   if (upright && output.swizzle != "rgba") body += "  " + output_name + " = " + output_name + "." + output.swizzle + ";\n";
   return setup + "void main() {\n" + body + "}\n";
 }

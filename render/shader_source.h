@@ -104,7 +104,8 @@ struct ImageOutput {
   std::string swizzle = "rgba";  // memory byte k holds component swizzle[k]
   bool opaque = false;
   int width = 0, height = 0;  // the pass's render size; 0: unknown (uniforms)
-  // Alpha written as 1 whatever the pass computes (Shadertoy's opaque canvas, see Scene::opaque_image).
+  // Alpha written as 1 whatever Shadertoy-style code (mainImage) computes: Shadertoy's opaque canvas, see
+  // Scene::opaque_image. A main() of the user's own keeps its alpha.
   bool ignore_alpha = false;
   bool operator==(const ImageOutput& other) const {
     return upright == other.upright && swizzle == other.swizzle && opaque == other.opaque && width == other.width &&

@@ -575,6 +575,36 @@ TEST(Video, MissingVideoIsAnErrorNamingIt) {
   EXPECT_TRUE(contains(outcome.error, "video '" + folder.path + "/nowhere.mp4' not found")) << outcome.error;
 }
 
+// ---- Shadertoy's opaque canvas ------------------------------------------------------------------------
+
+// Shadertoy ignores the image pass's alpha (its WebGL canvas has none): an export renders opaque, in the
+// filter too. A native file keeps what it writes (RGBA output carries it): the identity effect passes an
+// RGBA input's alpha through.
+TEST(Canvas, ShadertoyExportsAreOpaqueNativeFilesKeepAlpha) {
+  const TempDir folder;
+  const std::string code = "void mainImage(out vec4 c, in vec2 p) { c = vec4(0.2, 0.4, 0.6, 0.0); }";
+  const std::string json = folder.write(
+      "clear.json", R"({"Shader": {"renderpass": [{"type": "image", "name": "Image", "code": ")" + code + R"("}]}})");
+  const std::string frag = folder.write("clear.frag", code + "\n");
+  for (const std::string& scene : {json, frag}) {
+    Pulled source("shaderflowsrc device=software num-buffers=1 scene=" + scene + " ! video/x-raw,format=RGBA,width=4,height=4");
+    const Pulled::Frame frame = source.next();
+    ASSERT_TRUE(frame) << source.error;
+    EXPECT_EQ(frame.rgba[3], scene == json ? 255 : 0) << scene;
+    EXPECT_EQ(frame.at(1, 1), (Rgb{51, 102, 153}));
+  }
+  Pulled effect("videotestsrc num-buffers=1 pattern=white ! video/x-raw,format=RGBA,width=4,height=4 ! alpha alpha=0.5 ! "
+                "video/x-raw,format=RGBA ! shaderflowfilter device=software scene=identity ! video/x-raw,format=RGBA");
+  Pulled::Frame frame = effect.next();
+  ASSERT_TRUE(frame) << effect.error;
+  EXPECT_NEAR(frame.rgba[3], 128, 1) << "the input's alpha, through the identity effect";
+  Pulled exported("videotestsrc num-buffers=1 ! video/x-raw,format=RGBA,width=4,height=4 ! shaderflowfilter device=software "
+                  "scene=" + json + " ! video/x-raw,format=RGBA");
+  frame = exported.next();
+  ASSERT_TRUE(frame) << exported.error;
+  EXPECT_EQ(frame.rgba[3], 255) << "an export through the filter";
+}
+
 // ---- what shaderflow cannot provide --------------------------------------------------------------------
 
 TEST(Unprovided, WebcamAndMusicSampleBlackWithOneWarningEach) {

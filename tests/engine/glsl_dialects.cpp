@@ -45,7 +45,7 @@ void write_upright(const std::string& dir, const std::string& name, const Source
 // compiles them: an ES 3.00 shader glslang refuses would be a bad test.
 void write_shadertoy_cases(const std::string& dir, const std::string& cases) {
   for (const char* name : {"es-builtins-and-packed", "entry-from-macro", "entry-for-two-sites", "byte-order-mark",
-                           "hw-performance", "loop-counter"}) {
+                           "hw-performance", "uninitialised"}) {
     std::ifstream file(cases + "/" + name + ".frag", std::ios::binary);
     const std::string code((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     const SourceText pass{code, std::string(name) + ".frag", 1};

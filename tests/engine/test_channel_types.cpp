@@ -218,19 +218,24 @@ TEST(ChannelTypes, VolumeHeadersShadertoyCannotUseAreErrors) {
   }
 }
 
-TEST(ChannelTypes, ShadertoyExportsAreOpaqueNativeFilesKeepTheirAlpha) {
+TEST(ChannelTypes, ShadertoyCodeOnAnOpaqueCanvasOwnMainKeepsItsAlpha) {
   const std::string code = "void mainImage(out vec4 c, in vec2 p) { c = vec4(0.2, 0.4, 0.6, 0.0); }";
   auto renderer = SyncRenderer::create("auto");
-  Scene native = parse_scene({"alpha.frag", code}, "");
-  renderer->set_scene(native);
-  EXPECT_EQ(render_frame(*renderer, 2, 2).at(0, 0)[3], 0);
+  Scene scene = parse_scene({"alpha.frag", code}, "");
+  renderer->set_scene(scene);
+  EXPECT_EQ(render_frame(*renderer, 2, 2).at(0, 0)[3], 0) << "without the canvas flag, as an effect";
   const Scene exported = parse_shadertoy_json(
       R"({"Shader": {"renderpass": [{"type": "image", "name": "Image", "code": ")" + code + R"("}]}})", "alpha.json");
-  EXPECT_TRUE(exported.opaque_image);
+  EXPECT_TRUE(exported.opaque_image) << "a Shadertoy export draws on Shadertoy's canvas";
   renderer->set_scene(exported);
   const BottomUpImage image = render_frame(*renderer, 2, 2);
   EXPECT_EQ(image.at(0, 0)[3], 255) << "Shadertoy's canvas has no alpha";
   EXPECT_EQ(image.at(0, 0)[1], unorm8(0.4));
+  // A main() of its own writes what it means, canvas or not.
+  Scene native = parse_scene({"own.frag", "void main() { fragColor = vec4(0.2, 0.4, 0.6, 0.0); }"}, "");
+  native.opaque_image = true;
+  renderer->set_scene(native);
+  EXPECT_EQ(render_frame(*renderer, 2, 2).at(0, 0)[3], 0);
 }
 
 TEST(ChannelTypes, JsonInputsOfEveryKind) {
