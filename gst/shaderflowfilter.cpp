@@ -21,8 +21,10 @@
  * is an identity. `iTime` is the input buffer's stream time in seconds, `iFrame` counts frames since
  * start or the last flush, `iTimeDelta` is the PTS difference to the previous frame, and `iChannelTime[0]`
  * equals `iTime`. The output size follows downstream caps (the input size when unconstrained).
- * Properties `channel1`..`channel3` bind picture files as `iChannel1..3`; multipass scenes read the
- * input wherever a pass binds `input` (an unbound `iChannel0` is the input too). See docs/scenes.md.
+ * Properties `channel1`..`channel3` bind pictures, video files, cubemaps, volumes or the keyboard as
+ * `iChannel1..3`; multipass scenes read the input wherever a pass binds `input` (an unbound `iChannel0`
+ * is the input too). Navigation events from downstream drive `iMouse` and the keyboard texture and go on
+ * upstream, their coordinates mapped to the input's size. See docs/scenes.md.
  */
 #include "gst/shaderflowfilter.h"
 
