@@ -69,11 +69,14 @@ void install_scene_text_properties(GObjectClass* klass, const char* default_scen
                           nullptr, kPlayingFlags));
   for (int channel = effects ? 1 : 0; channel < 4; ++channel) {
     const std::string name = "channel" + std::to_string(channel);
-    const std::string blurb = "Picture file (PNG, JPEG, ... decoded by GStreamer) sampled as iChannel" +
-                              std::to_string(channel) +
-                              " by the scene's image pass, upright as on Shadertoy (vflip), mipmapped, repeating. "
-                              "Replaces the scene's own binding of that channel. May change while PLAYING, as "
-                              "'scene'";
+    const std::string blurb =
+        "What the scene's image pass samples as iChannel" + std::to_string(channel) +
+        ", replacing the scene's own binding of that channel: a picture file (PNG, JPEG, ... upright as on "
+        "Shadertoy, mipmapped, repeating); a video file (.mp4, .webm, .mkv, ...: decoded by GStreamer, following "
+        "the scene's time, looping); cubemap:CROSS.png (a 4:3 or 3:4 cross, or a 6:1 or 1:6 strip) or "
+        "cubemap:PX,NX,PY,NY,PZ,NZ (six faces), sampled as samplerCube; volume:FILE.bin or FILE.bin (Shadertoy's "
+        "binary volume), sampled as sampler3D; keyboard (Shadertoy's 256x3 keyboard texture, from navigation "
+        "key events); none. May change while PLAYING, as 'scene'";
     g_object_class_install_property(klass, PROP_CHANNEL0 + static_cast<guint>(channel),
                                     g_param_spec_string(g_intern_string(name.c_str()), g_intern_string(name.c_str()),
                                                         g_intern_string(blurb.c_str()), nullptr, kPlayingFlags));
@@ -188,7 +191,15 @@ class ElementCore::Loader {
   void reload(const Settings& settings, bool requested) {
     try {
       render::Scene scene = load_scene(settings, core_.defaults_.input_video);
-      const render::SceneLoad loaded = core_.engine_->load_scene(scene).get();
+      render::SceneLoad loaded;
+      try {
+        core_.prepare_inputs(scene);
+        loaded = core_.engine_->load_scene(scene).get();
+      } catch (...) {
+        core_.videos_->settle(false);
+        throw;
+      }
+      core_.videos_->settle(true);
       core_.post_warnings(scene.warnings, "check the scene's inputs");
       core_.post_warnings(loaded.warnings, "check the uniforms property against the scene's uniform declarations");
       for (const std::string& note : loaded.notes) GST_INFO_OBJECT(core_.element_, "GLSL: %s", note.c_str());
@@ -357,13 +368,18 @@ render::Scene load_scene(const Settings& settings, bool input_video) {
   if (!settings.fragment.empty()) scene.files.clear();  // nothing on disk to watch
   for (int channel = 0; channel < 4; ++channel) {
     if (settings.channels[channel].empty()) continue;
-    render::Channel& bound = scene.image.channels[static_cast<std::size_t>(channel)];
-    bound = render::Channel{};
-    bound.kind = render::Channel::Kind::Picture;
-    bound.path = settings.channels[channel];
-    bound.sampler = render::picture_sampler();
+    const std::string property = "channel" + std::to_string(channel);
+    std::vector<std::string> notes;
+    const std::string problem = render::channel_from_source(settings.channels[channel], std::string(),
+                                                            scene.image.channels[static_cast<std::size_t>(channel)], notes);
+    if (!problem.empty()) {
+      throw render::Error(render::ErrorKind::InvalidArgument, property + ": " + problem,
+                          "Give a picture, a video (clip.mp4), cubemap:CROSS.png or cubemap:PX,NX,PY,NY,PZ,NZ, "
+                          "volume:FILE.bin, keyboard or none.");
+    }
+    for (const std::string& note : notes) scene.warnings.push_back(property + ": " + note);
   }
-  decode_pictures(scene);
+  decode_channel_files(scene);
   for (std::string& warning : render::unbound_channel_warnings(scene, input_video)) {
     scene.warnings.push_back(std::move(warning));
   }
@@ -386,6 +402,34 @@ bool ElementCore::apply_uniforms(const std::string& text, bool playing) {
   post_warnings(parsed.warnings, "check the uniforms property against the scene's uniform declarations");
   uniform_warnings_.push_back(engine_->set_uniforms(parsed.values));
   return true;
+}
+
+bool ElementCore::reads_keyboard(const render::Scene& scene) {
+  auto reads = [](const render::Pass& pass) {
+    for (const render::Channel& channel : pass.channels) {
+      if (channel.kind == render::Channel::Kind::Keyboard) return true;
+    }
+    return false;
+  };
+  for (const render::Pass& pass : scene.buffers) {
+    if (reads(pass)) return true;
+  }
+  return reads(scene.image);
+}
+
+void ElementCore::prepare_inputs(render::Scene& scene) {
+  videos_->prepare(scene, *engine_);
+  if (reads_keyboard(scene) && !keyboard_declared_) {
+    engine_->set_input(render::kKeyboardSlot, LiveInput::keyboard_format()).get();
+    keyboard_declared_ = true;
+  }
+}
+
+void ElementCore::add_channel_inputs(render::FrameRequest& request, bool wait) {
+  live_input_.next_frame(request.uniforms, keyboard_declared_, request.inputs);
+  videos_->add_inputs(*engine_, request, wait, [this](const std::string& warning) {
+    GST_ELEMENT_WARNING(element_, RESOURCE, READ, ("%s", warning.c_str()), (nullptr));
+  });
 }
 
 void ElementCore::prepare_frame() {
@@ -414,7 +458,7 @@ bool ElementCore::start() {
   }
   try {
     // Scene first: a typo in its name should not wait for (or hide behind) GPU start-up.
-    const render::Scene scene = load_scene(settings, defaults_.input_video);
+    render::Scene scene = load_scene(settings, defaults_.input_video);
     post_warnings(scene.warnings, "check the scene's inputs");
     render::EngineOptions options;
     options.device = settings.device;
@@ -436,7 +480,12 @@ bool ElementCore::start() {
       return false;
     }
     GST_INFO_OBJECT(element_, "GLSL: %s", engine_->glsl_description().c_str());
+    videos_ = std::make_unique<VideoChannels>();
+    keyboard_declared_ = false;
+    live_input_.restart();
+    prepare_inputs(scene);
     const render::SceneLoad loaded = engine_->load_scene(scene).get();
+    videos_->settle(true);
     post_warnings(loaded.warnings, "check the uniforms property against the scene's uniform declarations");
     for (const std::string& note : loaded.notes) GST_INFO_OBJECT(element_, "GLSL: %s", note.c_str());
     for (auto& warnings : uniform_warnings_) {  // the start values' warnings, before the first frame
@@ -448,6 +497,7 @@ bool ElementCore::start() {
     loader_ = std::make_unique<Loader>(*this, settings, scene.files);
   } catch (const render::Error& error) {
     gl_.detach();
+    videos_.reset();
     engine_.reset();
     post_error(error, "scene=" + settings.scene + " device=" + settings.device);
     return false;
@@ -465,6 +515,7 @@ void ElementCore::stop() {
   loader.reset();  // joins its thread: no reload reaches the engine from now on
   uniform_warnings_.clear();
   gl_.detach();
+  videos_.reset();  // the decoders; their frames held by the engine stay valid until it uploads them
   engine_.reset();
 }
 

@@ -5,13 +5,16 @@
 
 #include <gst/gst.h>
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "gst/gl_interop.h"
+#include "gst/live_input.h"
 #include "gst/output_conversion.h"
+#include "gst/video_channel.h"
 #include "render/engine.h"
 #include "render/error.h"
 
@@ -53,7 +56,7 @@ struct Settings {
   std::string fragment;
   std::string uniforms;
   std::string device = "auto";
-  std::string channels[4];  // picture files for the image pass's iChannelN
+  std::string channels[4];  // what the image pass's iChannelN reads (see render::channel_from_source)
   bool watch = true;
   ConversionMode conversion = ConversionMode::Auto;
   guint readback_depth = 1;
@@ -86,6 +89,14 @@ class ElementCore {
   // Before each frame (streaming thread): applies a changed `uniforms` property and posts the warnings
   // of earlier changes once the engine has them.
   void prepare_frame();
+  // Per frame (streaming thread): iMouse from navigation events, and the new frames of the keyboard
+  // texture and of video channels at the frame's time. `wait`: decode the video frame the time asks for
+  // (offline); live sources take what is decoded.
+  void add_channel_inputs(render::FrameRequest& request, bool wait);
+  // Any thread: a navigation event from downstream (pointer, keys). False for other events.
+  bool handle_navigation(GstEvent* event) { return live_input_.handle(event); }
+  // The negotiated output height (iMouse's origin is its bottom-left).
+  void set_output_height(int height) { live_input_.set_output_height(height); }
 
   // Every element error goes through here: the message names the cause and the fix. A lost GPU context
   // names the running scene; the next start() (NULL -> PLAYING) creates a new context.
@@ -97,6 +108,9 @@ class ElementCore {
 
  private:
   bool apply_uniforms(const std::string& text, bool playing);
+  // Before the engine loads `scene`: its video channels get decoders and slots, the keyboard its slot.
+  void prepare_inputs(render::Scene& scene);
+  static bool reads_keyboard(const render::Scene& scene);
   bool refuse_while_running(guint id) const;
 
   GstElement* const element_;
@@ -111,9 +125,13 @@ class ElementCore {
   std::unique_ptr<render::Engine> engine_;
   std::unique_ptr<Loader> loader_;
   std::vector<std::future<std::vector<std::string>>> uniform_warnings_;
+  LiveInput live_input_;  // kept across start/stop: a held key stays held
+  std::unique_ptr<VideoChannels> videos_;
+  std::atomic<bool> keyboard_declared_{false};  // the running engine has the keyboard slot
 };
 
-// The scene the settings describe, parsed and its pictures decoded. Throws render::Error.
+// The scene the settings describe, parsed and its pictures, cubemaps and volumes decoded. Throws
+// render::Error.
 render::Scene load_scene(const Settings& settings, bool input_video);
 
 }  // namespace shaderflow::gstglue

@@ -3,6 +3,9 @@
 #include <gst/gl/egl/gstgldisplay_egl.h>
 #include <gst/gl/gstglfuncs.h>
 
+#include <cstring>
+#include <vector>
+
 #include "render/devices.h"
 #include "render/error.h"
 
@@ -157,6 +160,21 @@ class DisplayLock {
 
 }  // namespace
 
+namespace {
+
+// Whether an EGL display renders on Mesa's software device (llvmpipe); false when that is unknown.
+bool display_is_software(void* egl_display) {
+  const int index = render::device_index_of_display(egl_display);
+  const std::vector<render::DeviceInfo> devices = render::list_devices();
+  return index >= 0 && index < static_cast<int>(devices.size()) && devices[static_cast<std::size_t>(index)].software;
+}
+
+}  // namespace
+
+// On a software renderer the engine keeps a display of its own and GL memory goes through system memory:
+// llvmpipe (Mesa 22.3) crashes when GstGL's threads and ours use one share group at once (a glupload !
+// shaderflowfilter pipeline in two threads, with MALLOC_PERTURB_, crashed in 3 of 3 runs), and a CPU
+// renderer gains nothing from sharing anyway.
 std::unique_ptr<render::Engine> GlInterop::create_engine(render::EngineOptions options, const std::string& device) {
   ensure_debug_category();
   detach();
@@ -165,13 +183,28 @@ std::unique_ptr<render::Engine> GlInterop::create_engine(render::EngineOptions o
   if (display_ && !egl_display) {
     GST_INFO_OBJECT(element_, "GstGL's display is not an EGL display: no textures shared with it");
   }
-  if (!egl_display) {  // no GstGL in sight: the engine opens its own display, a GstGL one wraps it on demand
-    std::unique_ptr<render::Engine> engine = render::Engine::create(options);
-    std::lock_guard<std::mutex> guard(mutex_);
-    engine_ = engine.get();
-    return engine;
+  if (egl_display) {
+    check_device(device, egl_display);
+    if (!display_is_software(egl_display)) {
+      std::unique_ptr<render::Engine> engine = create_sharing_engine(options, egl_display);
+      if (!engine->info().software) return engine;
+      detach();  // a software renderer after all: start again on a display of our own
+      engine.reset();
+    }
   }
-  check_device(device, egl_display);
+  std::unique_ptr<render::Engine> engine = render::Engine::create(options);
+  std::lock_guard<std::mutex> guard(mutex_);
+  engine_ = engine.get();
+  shares_textures_ = !engine->info().software;
+  if (!shares_textures_) {
+    GST_INFO_OBJECT(element_, "software renderer: GL memory in and out goes through system memory");
+  }
+  return engine;
+}
+
+// The engine on GstGL's EGL display, sharing with the application's, a neighbour's or the display's
+// GstGL context (made first when there is none).
+std::unique_ptr<render::Engine> GlInterop::create_sharing_engine(render::EngineOptions options, void* egl_display) {
   options.egl_display = egl_display;
   GstGLContext* share = neighbour_context();
   if (!share) {
@@ -191,6 +224,7 @@ std::unique_ptr<render::Engine> GlInterop::create_engine(render::EngineOptions o
   }
   std::lock_guard<std::mutex> guard(mutex_);
   engine_ = engine.get();
+  shares_textures_ = true;
   context_ = share;  // the engine shares with it: our GL memory belongs to it
   return engine;
 }
@@ -249,6 +283,7 @@ GstGLContext* GlInterop::display_context_locked() {
 
 void GlInterop::detach() {
   std::lock_guard<std::mutex> lock(mutex_);
+  release_pool();
   engine_ = nullptr;
   clear(context_);
   clear(wrapped_engine_);
@@ -258,15 +293,22 @@ GstGLContext* GlInterop::context() {
   std::unique_lock<std::mutex> lock(mutex_);
   if (context_) return context_;
   if (!engine_) throw render::Error(render::ErrorKind::Gl, "no engine to share textures with yet");
-  // The engine has a display of its own (no GstGL display at start): a GstGL one wrapping it, and a
-  // GstGL context sharing with the engine's. Wrapping takes the display's lock, so it comes first.
-  if (!display_) display_ = GST_GL_DISPLAY(gst_gl_display_egl_new_with_egl_display(engine_->egl_display()));
-  const GstGLAPI api = engine_->caps().gles ? GST_GL_API_GLES2 : GST_GL_API_OPENGL3;
-  clear(wrapped_engine_);
-  wrapped_engine_ = gst_gl_context_new_wrapped(display_, reinterpret_cast<guintptr>(engine_->egl_context()),
-                                               GST_GL_PLATFORM_EGL, api);
+  GstGLContext* share = nullptr;
+  if (shares_textures_) {
+    // The engine has a display of its own (no GstGL display at start): a GstGL one wrapping it, and a
+    // GstGL context sharing with the engine's. Wrapping takes the display's lock, so it comes first.
+    if (!display_) display_ = GST_GL_DISPLAY(gst_gl_display_egl_new_with_egl_display(engine_->egl_display()));
+    const GstGLAPI api = engine_->caps().gles ? GST_GL_API_GLES2 : GST_GL_API_OPENGL3;
+    clear(wrapped_engine_);
+    wrapped_engine_ = gst_gl_context_new_wrapped(display_, reinterpret_cast<guintptr>(engine_->egl_context()),
+                                                 GST_GL_PLATFORM_EGL, api);
+    share = wrapped_engine_;
+  } else if (!display_) {
+    display_ = gst_gl_display_new();  // GstGL's own choice: not the engine's display (see create_engine)
+  }
   DisplayLock display_lock(display_);
-  context_ = create_context_locked(wrapped_engine_);
+  if (!shares_textures_) context_ = display_context_locked();
+  if (!context_) context_ = create_context_locked(share);
   return context_;
 }
 
@@ -284,6 +326,62 @@ GstGLContext* GlInterop::create_context_locked(GstGLContext* share) {
   }
   gst_gl_display_add_context(display_, created);
   return created;
+}
+
+render::OutputMemory GlInterop::output_memory() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return shares_textures_ ? render::OutputMemory::Texture : render::OutputMemory::System;
+}
+
+GstBuffer* GlInterop::gl_buffer(const render::Frame& frame, const GstVideoInfo& info) {
+  return output_memory() == render::OutputMemory::Texture ? wrap_texture_frame(frame, info)
+                                                          : copy_to_gl_memory(frame, info);
+}
+
+// A frame read back (the engine does not share with GstGL) into GL memory of GstGL's own, which
+// uploads it when a GstGL element first uses it.
+GstBuffer* GlInterop::copy_to_gl_memory(const render::Frame& frame, const GstVideoInfo& info) {
+  GstGLContext* gl = context();
+  if (!pool_ || !gst_video_info_is_equal(&pool_info_, &info)) {
+    release_pool();
+    pool_ = gst_gl_buffer_pool_new(gl);
+    GstStructure* config = gst_buffer_pool_get_config(pool_);
+    GstCaps* caps = gst_video_info_to_caps(&info);
+    gst_caps_set_features(caps, 0, gst_caps_features_new(kGlMemoryFeature, nullptr));
+    gst_buffer_pool_config_set_params(config, caps, static_cast<guint>(GST_VIDEO_INFO_SIZE(&info)), 0, 0);
+    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+    gst_caps_unref(caps);
+    if (!gst_buffer_pool_set_config(pool_, config) || !gst_buffer_pool_set_active(pool_, TRUE)) {
+      release_pool();
+      throw render::Error(render::ErrorKind::Memory, "GstGL refused a buffer pool for the output frames",
+                          "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
+    }
+    pool_info_ = info;
+  }
+  GstBuffer* buffer = nullptr;
+  GstVideoFrame output;
+  if (gst_buffer_pool_acquire_buffer(pool_, &buffer, nullptr) != GST_FLOW_OK ||
+      !gst_video_frame_map(&output, &info, buffer, GST_MAP_WRITE)) {
+    if (buffer) gst_buffer_unref(buffer);
+    throw render::Error(render::ErrorKind::Memory, "could not write a GstGL output buffer",
+                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
+  }
+  // The frame is laid out as `info` says (the engine was given that layout).
+  const int stride = GST_VIDEO_INFO_PLANE_STRIDE(&info, 0);
+  const std::size_t row_bytes = static_cast<std::size_t>(GST_VIDEO_INFO_WIDTH(&info)) * 4;
+  for (int row = 0; row < GST_VIDEO_INFO_HEIGHT(&info); ++row) {
+    std::memcpy(static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&output, 0)) + row * GST_VIDEO_FRAME_PLANE_STRIDE(&output, 0),
+                frame.data() + static_cast<std::size_t>(row) * static_cast<std::size_t>(stride), row_bytes);
+  }
+  gst_video_frame_unmap(&output);
+  return buffer;
+}
+
+void GlInterop::release_pool() {
+  if (!pool_) return;
+  gst_buffer_pool_set_active(pool_, FALSE);
+  gst_object_unref(pool_);
+  pool_ = nullptr;
 }
 
 GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info) {
@@ -334,6 +432,7 @@ void finish_in(GstGLContext* producer) {
 }  // namespace
 
 bool GlInterop::input_texture(GstBuffer* buffer, render::InputFrame& frame) {
+  if (output_memory() != render::OutputMemory::Texture) return false;  // not sharing: see create_engine
   GstMemory* memory = gst_buffer_n_memory(buffer) > 0 ? gst_buffer_peek_memory(buffer, 0) : nullptr;
   if (!memory || !gst_is_gl_memory(memory)) return false;
   GstGLContext* producer = reinterpret_cast<GstGLBaseMemory*>(memory)->context;

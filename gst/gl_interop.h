@@ -52,6 +52,13 @@ class GlInterop {
   // The GstGLContext that GL memory of this element belongs to (made on demand). Throws render::Error.
   GstGLContext* context();
 
+  // Texture when the engine shares textures with GstGL (frames stay on the GPU), System on a software
+  // renderer (see create_engine): what the engine's output should be for GL-memory caps.
+  render::OutputMemory output_memory() const;
+  // A finished frame (of output_memory()) as a GL memory buffer: the texture wrapped, or the pixels
+  // copied into GstGL's own memory.
+  GstBuffer* gl_buffer(const render::Frame& frame, const GstVideoInfo& info);
+
   // A finished texture frame as a GL memory buffer (the frame goes back to the engine when downstream
   // frees the memory), with a sync meta set in our GstGL context.
   GstBuffer* wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info);
@@ -71,15 +78,21 @@ class GlInterop {
   GstGLContext* neighbour_context();
   GstGLContext* display_context_locked();
   GstGLContext* create_context_locked(GstGLContext* share);
+  std::unique_ptr<render::Engine> create_sharing_engine(render::EngineOptions options, void* egl_display);
+  GstBuffer* copy_to_gl_memory(const render::Frame& frame, const GstVideoInfo& info);
+  void release_pool();
 
   GstElement* const element_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   GstGLDisplay* display_ = nullptr;        // GstGL's or ours, once known
   GstGLContext* app_context_ = nullptr;    // gst.gl.app_context from the application
   GstGLContext* context_ = nullptr;        // shares with the engine's context: ours, or the one it shares with
   GstGLContext* wrapped_engine_ = nullptr;  // the engine's context as GstGL sees it
   render::Engine* engine_ = nullptr;
   bool warned_unshared_ = false;
+  bool shares_textures_ = true;
+  GstBufferPool* pool_ = nullptr;  // GL memory for copied frames (not sharing)
+  GstVideoInfo pool_info_{};
 };
 
 }  // namespace shaderflow::gstglue

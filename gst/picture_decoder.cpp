@@ -10,6 +10,7 @@
 #include <fstream>
 #include <map>
 
+#include "render/channel_data.h"
 #include "render/error.h"
 #include "render/scene_loader.h"
 
@@ -207,16 +208,35 @@ std::shared_ptr<const render::Picture> decode_picture(const std::string& path) {
   return picture;
 }
 
-void decode_pictures(render::Scene& scene) {
+void decode_channel_files(render::Scene& scene) {
   std::map<std::string, std::shared_ptr<const render::Picture>> decoded;  // one decode per file
+  std::map<std::string, std::shared_ptr<const render::Volume>> volumes;
+  auto picture = [&](const std::string& path) {
+    auto it = decoded.find(path);
+    if (it == decoded.end()) it = decoded.emplace(path, decode_picture(path)).first;
+    if (std::find(scene.files.begin(), scene.files.end(), path) == scene.files.end()) scene.files.push_back(path);
+    return it->second;
+  };
   auto decode_pass = [&](render::Pass& pass) {
     for (render::Channel& channel : pass.channels) {
-      if (channel.kind != render::Channel::Kind::Picture || channel.picture) continue;
-      auto it = decoded.find(channel.path);
-      if (it == decoded.end()) it = decoded.emplace(channel.path, decode_picture(channel.path)).first;
-      channel.picture = it->second;
-      if (std::find(scene.files.begin(), scene.files.end(), channel.path) == scene.files.end()) {
-        scene.files.push_back(channel.path);
+      if (channel.kind == render::Channel::Kind::Picture && !channel.picture) {
+        channel.picture = picture(channel.path);
+      } else if (channel.kind == render::Channel::Kind::Cubemap && !channel.faces[0]) {
+        if (channel.cube_files.size() == 1) {
+          channel.faces = render::cubemap_faces(picture(channel.cube_files[0]), channel.cube_files[0]);
+        } else {
+          for (std::size_t face = 0; face < 6 && face < channel.cube_files.size(); ++face) {
+            channel.faces[face] = picture(channel.cube_files[face]);
+          }
+        }
+        render::check_cubemap_faces(channel.faces, channel.path);
+      } else if (channel.kind == render::Channel::Kind::Volume && !channel.volume) {
+        auto it = volumes.find(channel.path);
+        if (it == volumes.end()) it = volumes.emplace(channel.path, render::read_shadertoy_volume(channel.path)).first;
+        channel.volume = it->second;
+        if (std::find(scene.files.begin(), scene.files.end(), channel.path) == scene.files.end()) {
+          scene.files.push_back(channel.path);
+        }
       }
     }
   };

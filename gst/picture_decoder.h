@@ -12,7 +12,8 @@ namespace shaderflow::gstglue {
 // Decodes an image file into RGBA (top row first). Throws render::Error(SceneNotFound) naming the file.
 std::shared_ptr<const render::Picture> decode_picture(const std::string& path);
 
-// Decodes every picture channel of the scene that has a path and no pixels yet.
-void decode_pictures(render::Scene& scene);
+// Decodes the files of every picture, cubemap and volume channel of the scene that has no data yet (each
+// file once) and adds them to the files hot reload watches. Throws render::Error naming the file.
+void decode_channel_files(render::Scene& scene);
 
 }  // namespace shaderflow::gstglue

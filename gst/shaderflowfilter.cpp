@@ -21,8 +21,10 @@
  * is an identity. `iTime` is the input buffer's stream time in seconds, `iFrame` counts frames since
  * start or the last flush, `iTimeDelta` is the PTS difference to the previous frame, and `iChannelTime[0]`
  * equals `iTime`. The output size follows downstream caps (the input size when unconstrained).
- * Properties `channel1`..`channel3` bind picture files as `iChannel1..3`; multipass scenes read the
- * input wherever a pass binds `input` (an unbound `iChannel0` is the input too). See docs/scenes.md.
+ * Properties `channel1`..`channel3` bind pictures, video files, cubemaps, volumes or the keyboard as
+ * `iChannel1..3`; multipass scenes read the input wherever a pass binds `input` (an unbound `iChannel0`
+ * is the input too). Navigation events from downstream drive `iMouse` and the keyboard texture and go on
+ * upstream, their coordinates mapped to the input's size. See docs/scenes.md.
  */
 #include "gst/shaderflowfilter.h"
 
@@ -218,12 +220,13 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* 
     priv.core.engine().set_input(input_format).get();
     if (state.gl_output || state.gl_input) priv.core.gl().context();  // the GstGL context, before the first frame
     if (state.gl_output) {
-      priv.core.engine().set_output(*gstglue::frame_layout_for(*out_info), render::OutputMemory::Texture).get();
+      priv.core.engine().set_output(*gstglue::frame_layout_for(*out_info), priv.core.gl().output_memory()).get();
     } else {
       state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
     }
     state.out_info = *out_info;
     state.negotiated = true;
+    priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(out_info));
     state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
                            ? static_cast<double>(GST_VIDEO_INFO_FPS_N(in_info)) / GST_VIDEO_INFO_FPS_D(in_info)
                            : 0.0;
@@ -309,6 +312,7 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
                           nullptr);
   render::FrameRequest request;
   request.uniforms = frame_uniforms(self, state, input);
+  priv.core.add_channel_inputs(request, true);
   try {
     request.inputs.push_back(state.gl_input ? texture_input(self, input) : mapped_input(self, input));
   } catch (const render::Error& error) {
@@ -332,7 +336,7 @@ static GstFlowReturn finish_oldest(GstShaderflowFilter* self, GstBuffer** out) {
   GstFlowReturn result = GST_FLOW_OK;
   try {
     const render::Frame frame = pending.ticket.wait();
-    *out = state.gl_output ? priv.core.gl().wrap_texture_frame(frame, state.out_info)
+    *out = state.gl_output ? priv.core.gl().gl_buffer(frame, state.out_info)
                            : gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, true);
     gst_buffer_copy_into(*out, pending.metadata,
                          static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS |
@@ -381,6 +385,30 @@ static gboolean gst_shaderflow_filter_sink_event(GstBaseTransform* trans, GstEve
     drain(self);
   }
   return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->sink_event(trans, event);
+}
+
+// Navigation events from downstream drive iMouse and the keyboard texture, and go on upstream with
+// their coordinates mapped to the input's size (as videoscale maps them), for whatever is there.
+static gboolean gst_shaderflow_filter_src_event(GstBaseTransform* trans, GstEvent* event) {
+  auto* self = GST_SHADERFLOW_FILTER(trans);
+  const bool used = self->priv->core.handle_navigation(event);
+  if (used) {
+    const GstVideoInfo& in = GST_VIDEO_FILTER(self)->in_info;
+    const GstVideoInfo& out = GST_VIDEO_FILTER(self)->out_info;
+    gdouble x = 0, y = 0;
+    if (GST_VIDEO_INFO_WIDTH(&out) > 0 && GST_VIDEO_INFO_HEIGHT(&out) > 0 &&
+        (GST_VIDEO_INFO_WIDTH(&in) != GST_VIDEO_INFO_WIDTH(&out) || GST_VIDEO_INFO_HEIGHT(&in) != GST_VIDEO_INFO_HEIGHT(&out))) {
+      event = gst_event_make_writable(event);
+      GstStructure* structure = gst_event_writable_structure(event);
+      if (gst_structure_get_double(structure, "pointer_x", &x) && gst_structure_get_double(structure, "pointer_y", &y)) {
+        gst_structure_set(structure, "pointer_x", G_TYPE_DOUBLE,
+                          x * GST_VIDEO_INFO_WIDTH(&in) / GST_VIDEO_INFO_WIDTH(&out), "pointer_y", G_TYPE_DOUBLE,
+                          y * GST_VIDEO_INFO_HEIGHT(&in) / GST_VIDEO_INFO_HEIGHT(&out), nullptr);
+      }
+    }
+  }
+  const gboolean forwarded = GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->src_event(trans, event);
+  return used || forwarded;  // taken here even when nothing upstream wants it
 }
 
 // With a live upstream, frames wait for readback-depth - 1 later ones before they are pushed.
@@ -461,6 +489,7 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
   transform_class->sink_event = gst_shaderflow_filter_sink_event;
   transform_class->query = gst_shaderflow_filter_query;
   transform_class->propose_allocation = gst_shaderflow_filter_propose_allocation;
+  transform_class->src_event = gst_shaderflow_filter_src_event;
   transform_class->submit_input_buffer = gst_shaderflow_filter_submit_input_buffer;
   transform_class->generate_output = gst_shaderflow_filter_generate_output;
   transform_class->passthrough_on_same_caps = FALSE;

@@ -17,9 +17,10 @@
  * ## Shader contract
  * Uniforms declared for every scene: `vec3 iResolution` (width, height, 1), `float iTime` (buffer PTS in
  * seconds), `float iTimeDelta` (1/fps), `float iFrameRate`, `int iFrame` (buffer index from 0),
- * `vec4 iMouse` (0, or the `uniforms` value), `vec4 iDate` (year, month-1, day, seconds),
- * `float iSampleRate` (44100), `sampler2D iChannel0..3`, `vec3 iChannelResolution[4]`,
- * `float iChannelTime[4]`. `fragCoord` is in pixels with the origin at the bottom-left of the picture,
+ * `vec4 iMouse` (from navigation events with Shadertoy's semantics, in output pixels from the bottom-left;
+ * a `uniforms` value wins), `vec4 iDate` (year, month-1, day, seconds), `float iSampleRate` (44100),
+ * `iChannel0..3` (sampler2D, or samplerCube/sampler3D for cubemap and volume channels),
+ * `vec3 iChannelResolution[4]`, `float iChannelTime[4]` (a video channel's own time). `fragCoord` is in pixels with the origin at the bottom-left of the picture,
  * as on Shadertoy. The scene's own `uniform` declarations are set through the `uniforms` property.
  */
 #include "gst/shaderflowsrc.h"
@@ -197,7 +198,7 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     if (state.gl_memory) {
       priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
       const auto layout = gstglue::frame_layout_for(info);
-      priv.core.engine().set_output(*layout, render::OutputMemory::Texture).get();
+      priv.core.engine().set_output(*layout, priv.core.gl().output_memory()).get();
     } else {
       state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
     }
@@ -210,6 +211,7 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     }
     state.info = info;
     state.negotiated = true;
+    priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(&info));
   } catch (const render::Error& error) {
     priv.core.post_error(error);
     return FALSE;
@@ -296,6 +298,13 @@ static gboolean gst_shaderflow_src_unlock_stop(GstBaseSrc* base) {
   if (priv.state) priv.state->live_base_pending = true;  // after a flush, start again from the running time
   priv.drop_pending = true;
   return TRUE;
+}
+
+// Navigation events from downstream (a sink's window): pointer and keys drive iMouse and the keyboard
+// texture.
+static gboolean gst_shaderflow_src_event(GstBaseSrc* base, GstEvent* event) {
+  if (GST_SHADERFLOW_SRC(base)->priv->core.handle_navigation(event)) return TRUE;
+  return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->event(base, event);
 }
 
 static gboolean gst_shaderflow_src_query(GstBaseSrc* base, GstQuery* query) {
@@ -408,6 +417,8 @@ static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, con
   frame.frame = static_cast<int>(k);
   frame.duration = GST_CLOCK_TIME_IS_VALID(settings.duration) ? static_cast<double>(settings.duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
+  // Offline, a video channel waits for the frame the time asks for; live, it shows what is decoded.
+  priv.core.add_channel_inputs(request, !settings.is_live);
 
   PendingFrame pending;
   pending.ticket = priv.core.engine().submit(std::move(request));
@@ -444,7 +455,7 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
   try {
     const render::Frame frame = pending.ticket.wait();
     if (state.gl_memory) {
-      buffer = priv.core.gl().wrap_texture_frame(frame, state.info);
+      buffer = priv.core.gl().gl_buffer(frame, state.info);
     } else {
       GstBufferPool* pool = gst_base_src_get_buffer_pool(GST_BASE_SRC(self));
       try {
@@ -536,6 +547,7 @@ static void gst_shaderflow_src_class_init(GstShaderflowSrcClass* klass) {
   base_class->unlock = gst_shaderflow_src_unlock;
   base_class->unlock_stop = gst_shaderflow_src_unlock_stop;
   base_class->query = gst_shaderflow_src_query;
+  base_class->event = gst_shaderflow_src_event;
   push_class->create = gst_shaderflow_src_create;
 
   GST_DEBUG_CATEGORY_INIT(shaderflowsrc_debug, "shaderflowsrc", 0, "shaderflow GLSL scene source");

@@ -73,7 +73,8 @@ class Engine {
   // GPU's limit or a layout that does not fit.
   std::future<void> set_output(const FrameLayout& layout, OutputMemory memory = OutputMemory::System);
   // Declares input `slot` and its frame layout: channels bound to `input` (slot 0, the filter's video;
-  // an unbound iChannel0 reads slot 0 too) or `inputN` sample its latest frame, converted to RGBA on the
+  // an unbound iChannel0 reads slot 0 too) or `inputN`, and video and keyboard channels (whose `input`
+  // names their slot: kKeyboardSlot, kFirstVideoSlot up) sample its latest frame, converted to RGBA on the
   // GPU. Throws Error(InvalidArgument) at once beyond the GPU's limit. A slot without frames samples black.
   std::future<void> set_input(int slot, const VideoFormat& format);
   std::future<void> set_input(const VideoFormat& format) { return set_input(0, format); }

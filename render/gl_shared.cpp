@@ -77,11 +77,16 @@ GlShared GlShared::create(const Caps& caps) {
       const GLint mode = wrap == 0 ? GL_CLAMP_TO_EDGE : GL_REPEAT;
       glSamplerParameteri(id, GL_TEXTURE_WRAP_S, mode);
       glSamplerParameteri(id, GL_TEXTURE_WRAP_T, mode);
+      glSamplerParameteri(id, GL_TEXTURE_WRAP_R, mode);  // volumes
       shared.samplers[filter * 2 + wrap] = gl::Sampler(id);
     }
   }
   shared.float_format = feedback_format(caps);
   shared.max_texture_size = caps.max_texture_size;
+  glGetIntegerv(GL_MAX_3D_TEXTURE_SIZE, &shared.max_3d_texture_size);
+  glGetIntegerv(GL_MAX_CUBE_MAP_TEXTURE_SIZE, &shared.max_cube_map_size);
+  // WebGL 2 (Shadertoy) and GLES 3 filter across cubemap faces; desktop GL does so only when asked.
+  if (!caps.gles) glEnable(GL_TEXTURE_CUBE_MAP_SEAMLESS);
   return shared;
 }
 

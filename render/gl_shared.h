@@ -29,6 +29,8 @@ struct GlShared {
   gl::Sampler samplers[6];  // filter x wrap, see sampler_for()
   GLenum float_format = GL_RGBA32F;  // feedback buffers
   int max_texture_size = 0;          // Caps::max_texture_size
+  int max_3d_texture_size = 0;       // volumes
+  int max_cube_map_size = 0;         // cubemap faces
 
   // Context current. Throws Error(Gl) if an internal shader does not compile.
   static GlShared create(const Caps& caps);

@@ -40,13 +40,38 @@ namespace {
 
 const char kChannelHint[] =
     "Write e.g. '// @channel0 A' (a buffer), '// @channel1 input' (the filter's video; inputN: input N), "
-    "'// @channel2 pictures/wood.png filter=nearest wrap=clamp vflip=false' or '// @channel3 none'.";
+    "'// @channel2 pictures/wood.png filter=nearest wrap=clamp vflip=false', '// @channel1 clip.mp4', "
+    "'// @channel2 cubemap:sky.png', '// @channel3 volume:noise.bin', '// @channel0 keyboard' or '// @channel3 none'.";
+
+bool has_extension(const std::string& path, std::initializer_list<const char*> extensions) {
+  const std::size_t dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return false;
+  std::string extension = path.substr(dot + 1);
+  std::transform(extension.begin(), extension.end(), extension.begin(),
+                 [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); });
+  for (const char* known : extensions) {
+    if (extension == known) return true;
+  }
+  return false;
+}
+
+// Containers GStreamer demuxes into video; anything else is decoded as a picture (its first frame).
+bool is_video_file(const std::string& path) {
+  return has_extension(path, {"mp4", "m4v", "mov", "webm", "mkv", "ogv", "ogg", "avi", "mpg", "mpeg", "ts",
+                              "m2ts", "flv", "wmv", "3gp"});
+}
+
+std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream list(text);
+  for (std::string item; std::getline(list, item, ',');) items.push_back(item);
+  return items;
+}
 
 // `// @channelN SOURCE [filter=..] [wrap=..] [vflip=..]` -> a channel of the current pass.
 void parse_channel(const std::string& file, int line, const std::string& source, const std::string& options,
-                   const std::string& base_dir, Channel& channel) {
+                   const std::string& base_dir, Channel& channel, std::vector<std::string>& warnings) {
   channel = Channel{};
-  if (source == "none") return;
   if (source == "input") {
     channel.kind = Channel::Kind::Input;
   } else if (source.rfind("input", 0) == 0 && source.size() > 5 &&
@@ -57,9 +82,10 @@ void parse_channel(const std::string& file, int line, const std::string& source,
     channel.kind = Channel::Kind::Buffer;
     channel.buffer = source[0] - 'A';
   } else {
-    channel.kind = Channel::Kind::Picture;
-    channel.path = resolve_path(source, base_dir);
-    channel.sampler = picture_sampler();
+    std::vector<std::string> notes;
+    const std::string problem = channel_from_source(source, base_dir, channel, notes);
+    if (!problem.empty()) fail(file, line, problem, kChannelHint);
+    for (const std::string& note : notes) warnings.push_back(file + ":" + std::to_string(line) + ": " + note);
   }
   std::istringstream in(options);
   for (std::string option; in >> option;) {
@@ -82,6 +108,61 @@ void parse_channel(const std::string& file, int line, const std::string& source,
 }
 
 }  // namespace
+
+Sampler default_sampler(Channel::Kind kind) {
+  switch (kind) {
+    case Channel::Kind::Picture: return picture_sampler();
+    case Channel::Kind::Cubemap: return {Sampler::Filter::Mipmap, Sampler::Wrap::Clamp, false};
+    case Channel::Kind::Volume: return {Sampler::Filter::Mipmap, Sampler::Wrap::Repeat, false};
+    case Channel::Kind::Keyboard: return {Sampler::Filter::Nearest, Sampler::Wrap::Clamp, false};
+    default: return {};  // buffers, inputs, videos: linear, clamped
+  }
+}
+
+std::string channel_from_source(const std::string& source, const std::string& base_dir, Channel& channel,
+                                std::vector<std::string>& warnings) {
+  channel = Channel{};
+  const std::size_t colon = source.find(':');
+  const std::string prefix = colon == std::string::npos ? std::string() : source.substr(0, colon);
+  const std::string rest = colon == std::string::npos ? source : source.substr(colon + 1);
+  if (source == "none") return {};
+  if (source == "keyboard") {
+    channel.kind = Channel::Kind::Keyboard;
+    channel.input = kKeyboardSlot;
+  } else if (source == "webcam" || source == "mic" || source == "music" || source == "musicstream") {
+    channel.kind = Channel::Kind::Black;
+    warnings.push_back("a '" + source + "' channel is not something shaderflow can provide; it samples black");
+  } else if (prefix == "cubemap") {
+    channel.kind = Channel::Kind::Cubemap;
+    for (const std::string& file : split_list(rest)) channel.cube_files.push_back(resolve_path(file, base_dir));
+    if (channel.cube_files.size() != 1 && channel.cube_files.size() != 6) {
+      return "'" + source + "' names " + std::to_string(channel.cube_files.size()) +
+             " files: a cubemap is one cross or strip picture, or six faces (+X,-X,+Y,-Y,+Z,-Z) separated by commas";
+    }
+    channel.path = channel.cube_files.front();
+  } else if (prefix == "volume" || (prefix.empty() && has_extension(source, {"bin"}))) {
+    channel.kind = Channel::Kind::Volume;
+    channel.path = resolve_path(rest, base_dir);
+  } else if (prefix == "video" || (prefix != "picture" && is_video_file(source))) {
+    channel.kind = Channel::Kind::Video;
+    channel.path = resolve_path(prefix == "video" ? rest : source, base_dir);
+  } else {
+    channel.kind = Channel::Kind::Picture;
+    channel.path = resolve_path(prefix == "picture" ? rest : source, base_dir);
+  }
+  if ((channel.kind == Channel::Kind::Picture || channel.kind == Channel::Kind::Video ||
+       channel.kind == Channel::Kind::Volume) && channel.path.empty()) {
+    return "'" + source + "' names no file";
+  }
+  channel.sampler = default_sampler(channel.kind);
+  return {};
+}
+
+ChannelTypes channel_types(const std::array<Channel, 4>& channels) {
+  ChannelTypes types{};
+  for (std::size_t c = 0; c < channels.size(); ++c) types[c] = channels[c].type();
+  return types;
+}
 
 Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   static const std::regex pass_line(R"(^[ \t]*#[ \t]*pass\b[ \t]*(\S*)[ \t]*(\S*).*$)");
@@ -137,7 +218,8 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
       if (index.size() != 1 || index[0] < '0' || index[0] > '3' || m[2].str().empty()) {
         fail(source.name, number, "'@channel" + index + "' needs a channel 0-3 and a source", kChannelHint);
       }
-      parse_channel(source.name, number, m[2].str(), m[3].str(), base_dir, current.channels[index[0] - '0']);
+      parse_channel(source.name, number, m[2].str(), m[3].str(), base_dir, current.channels[index[0] - '0'],
+                    scene.warnings);
     } else if (std::regex_match(line, m, expects_line)) {
       const std::string channel = m[1].str();
       if (channel.size() != 8 || channel.compare(0, 7, "channel") != 0 || channel[7] < '0' || channel[7] > '3' ||

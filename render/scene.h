@@ -1,6 +1,7 @@
 // A scene as the engine renders it: up to four buffer passes (A-D) drawn in order every frame, then the
-// image pass, each with four channels (a buffer, a picture, the filter's input video, or nothing), and a
-// Common source prepended to every pass. Single-pass .frag files, native multipass files and Shadertoy
+// image pass, each with four channels (a buffer, a picture, a cubemap, a volume, an engine input such as
+// the filter's video, a video file or the keyboard, black, or nothing), and a Common source prepended to
+// every pass. Single-pass .frag files, native multipass files and Shadertoy
 // JSON all become one of these. Pure data and string parsing, no GL: unit-tested on its own.
 #pragma once
 
@@ -49,15 +50,64 @@ struct Picture {
   }
 };
 
+// A decoded volume (Shadertoy's binary volume format, see render/channel_data.h): voxels x fastest, then
+// y, then z; `channels` components of one byte (unorm) or one 32-bit float each.
+struct Volume {
+  int width = 0, height = 0, depth = 0;
+  int channels = 1;      // 1..4
+  bool floats = false;   // 32-bit floats, else bytes
+  std::vector<std::uint8_t> voxels;
+};
+
+// The engine input slots the elements feed besides their own (slot 0, a mixer's sink_N): the keyboard
+// texture and one slot per video file, above any slot a scene can name (`inputN` takes at most 3 digits).
+inline constexpr int kKeyboardSlot = 1000;
+inline constexpr int kFirstVideoSlot = 1001;
+
 struct Channel {
-  enum class Kind { None, Buffer, Picture, Input };
+  // Keyboard and Video are engine inputs fed by the element (the keyboard's 256x3 texture at
+  // kKeyboardSlot, a decoded video file at `input`); Black samples black of `type`: a Shadertoy input
+  // shaderflow cannot provide, or a file a Shadertoy export references that is not there.
+  enum class Kind { None, Buffer, Picture, Input, Cubemap, Volume, Keyboard, Video, Black };
   Kind kind = Kind::None;
   int buffer = 0;        // Buffer: 0..3 for A..D
-  int input = 0;         // Input: the engine's input slot (0: the filter's video)
-  std::string path;      // Picture: the file, resolved; whoever loads the scene decodes it into `picture`
+  int input = 0;         // Input, Video, Keyboard: the engine's input slot (0: the filter's video)
+  // Picture, Volume, Video: the file, resolved; whoever loads the scene decodes it. Cubemap: the first
+  // (or only) file of `cube_files`.
+  std::string path;
   std::shared_ptr<const Picture> picture;
+  // Cubemap: six faces in GL's order (+X, -X, +Y, -Y, +Z, -Z), or one picture holding all six as a cross
+  // or a strip (see cubemap_faces in render/channel_data.h); decoded into `faces`.
+  std::vector<std::string> cube_files;
+  std::array<std::shared_ptr<const Picture>, 6> faces;
+  std::shared_ptr<const Volume> volume;
+  TextureType black_type = TextureType::Texture2D;  // Black: the sampler type it stands in for
   Sampler sampler;
+
+  TextureType type() const {
+    if (kind == Kind::Cubemap || (kind == Kind::Black && black_type == TextureType::Cube)) return TextureType::Cube;
+    if (kind == Kind::Volume || (kind == Kind::Black && black_type == TextureType::Texture3D)) return TextureType::Texture3D;
+    return TextureType::Texture2D;
+  }
+  // Fed per frame through an engine input slot.
+  bool reads_input() const { return kind == Kind::Input || kind == Kind::Video || kind == Kind::Keyboard; }
 };
+
+// Shadertoy's defaults per kind: cubemaps mipmapped, clamped and not flipped (faces come upright);
+// volumes mipmapped and repeating; videos linear, clamped, upright; the keyboard exact (nearest).
+Sampler default_sampler(Channel::Kind kind);
+
+// A channel from what a user writes for it (`// @channelN SOURCE` or the channelN property):
+//   FILE.png|.jpg|...       a picture          FILE.mp4|.webm|.mkv|...  a video file (looping)
+//   cubemap:FILE            one cross/strip    cubemap:F1,F2,F3,F4,F5,F6  six faces +X,-X,+Y,-Y,+Z,-Z
+//   volume:FILE / FILE.bin  a Shadertoy volume  keyboard                the keyboard texture
+//   picture:FILE, video:FILE  force the kind    webcam, mic, music      black (not provided here)
+// Relative paths resolve against base_dir. Returns "" and sets `channel`, or says what is wrong.
+std::string channel_from_source(const std::string& source, const std::string& base_dir, Channel& channel,
+                                std::vector<std::string>& warnings);
+
+// The types iChannel0..3 of a pass are declared as.
+ChannelTypes channel_types(const std::array<Channel, 4>& channels);
 
 struct Pass {
   int buffer = -1;  // 0..3 for Buffer A..D, -1 for the image pass
@@ -77,6 +127,10 @@ struct Scene {
   Pass image;
   std::vector<std::string> files;  // the files it was read from (scene, pictures): what hot reload watches
   std::vector<std::string> warnings;  // what a loader skipped (e.g. Shadertoy inputs with no equivalent here)
+  // Shadertoy-style code (mainImage) in the image pass has its alpha written as 1, as on Shadertoy's
+  // opaque canvas: set for Shadertoy exports. Native files keep the alpha they write (RGBA output carries
+  // it: effects, overlays), and a main() of its own always does.
+  bool opaque_image = false;
 };
 
 // "A".."D" for 0..3, "image" for -1.

@@ -73,11 +73,12 @@ JsonObject* object_at(JsonArray* array, guint index) {
   return JSON_NODE_HOLDS_OBJECT(node) ? json_node_get_object(node) : nullptr;
 }
 
-// Shadertoy's pass types and input types that shaderflow knows but does not render: skipped (or sampled
-// black) with a warning. Any other type is not Shadertoy's and is an error.
+// Shadertoy's pass types that shaderflow knows but does not render: skipped with a warning. Any other type
+// is not Shadertoy's and is an error.
 bool is_unsupported_pass_type(const std::string& type) { return type == "sound" || type == "cubemap"; }
-bool is_unsupported_input_type(const std::string& ctype) {
-  for (const char* known : {"cubemap", "keyboard", "music", "musicstream", "mic", "webcam", "video", "volume"}) {
+// Shadertoy's input types shaderflow cannot provide: they sample black with a warning.
+bool is_unprovided_input_type(const std::string& ctype) {
+  for (const char* known : {"music", "musicstream", "mic", "webcam"}) {
     if (ctype == known) return true;
   }
   return false;
@@ -135,23 +136,51 @@ void apply_sampler(JsonObject* sampler, Sampler& bound) {
   if (vflip == "true" || vflip == "false") bound.vflip = vflip == "true";
 }
 
-// Where the JSON's texture input lives on disk; throws Error(SceneNotFound) naming what was tried.
-std::string texture_path(JsonObject* input, const std::string& path, const std::string& pass_label, int channel,
-                         const std::string& base_dir) {
-  const std::string src = member_string(input, "src").empty() ? member_string(input, "filepath") : member_string(input, "src");
-  std::string tried;
-  const std::string found = find_texture(src, base_dir, tried);
-  if (found.empty()) {
-    throw Error(ErrorKind::SceneNotFound,
-                path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel) + " needs the texture '" + src +
-                    "', which is not there (looked for " + tried + ")",
-                "Download the texture next to the JSON file (or fix its \"src\"); relative paths start at the "
-                "JSON's folder.");
-  }
-  return found;
+// The file a JSON input names ("src", or "filepath" in older exports).
+std::string input_source(JsonObject* input) {
+  const std::string src = member_string(input, "src");
+  return src.empty() ? member_string(input, "filepath") : src;
 }
 
-// One input of a pass bound to its channel, or a warning for an input type shaderflow does not provide.
+// Shadertoy's cubemap faces: "src" is the first (+X), the others are the same name with _1 .. _5 before
+// the extension (cube.png, cube_1.png, ... cube_5.png).
+std::vector<std::string> cubemap_face_names(const std::string& src) {
+  std::vector<std::string> faces{src};
+  const std::size_t slash = src.rfind('/');
+  std::size_t dot = src.rfind('.');
+  if (dot == std::string::npos || (slash != std::string::npos && dot < slash)) dot = src.size();
+  for (int face = 1; face < 6; ++face) faces.push_back(src.substr(0, dot) + "_" + std::to_string(face) + src.substr(dot));
+  return faces;
+}
+
+// Binds a file input (texture, volume, video, cubemap) to its files on disk. A file the export references
+// that is not there (Shadertoy's own media, often not downloaded) makes the channel black of its type
+// with a warning naming what was looked for: the scene still renders.
+void bind_files(JsonObject* input, const std::string& ctype, const std::string& where, const std::string& base_dir,
+                Scene& scene, Channel& bound) {
+  const std::string src = input_source(input);
+  const std::vector<std::string> names = ctype == "cubemap" ? cubemap_face_names(src) : std::vector<std::string>{src};
+  std::vector<std::string> found;
+  for (const std::string& name : names) {
+    std::string tried;
+    const std::string path = name.empty() ? std::string() : find_texture(name, base_dir, tried);
+    if (path.empty()) {
+      bound.black_type = bound.type();
+      bound.kind = Channel::Kind::Black;
+      scene.warnings.push_back(where + " needs the " + ctype + " file '" + name + "', which is not there" +
+                               (tried.empty() ? std::string() : " (looked for " + tried + ")") +
+                               "; it samples black. Download it next to the JSON file (relative paths start at "
+                               "the JSON's folder) or fix its \"src\"");
+      return;
+    }
+    found.push_back(path);
+  }
+  scene.files.insert(scene.files.end(), found.begin(), found.end());
+  bound.path = found.front();
+  if (ctype == "cubemap") bound.cube_files = found;
+}
+
+// One input of a pass bound to its channel; input types shaderflow cannot provide sample black.
 void read_input(JsonObject* input, guint index, const std::string& path, const std::string& pass_label,
                 Scene& scene, render::Pass& pass) {
   if (!input) malformed(path, "input " + std::to_string(index) + " of pass '" + pass_label + "' is not an object");
@@ -160,6 +189,11 @@ void read_input(JsonObject* input, guint index, const std::string& path, const s
   if (channel < 0) malformed(path, "pass '" + pass_label + "' has an input without a channel 0-3");
   std::string ctype = member_string(input, "ctype");
   if (ctype.empty()) ctype = member_string(input, "type");
+  const std::string where = path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel);
+  static const std::map<std::string, Channel::Kind> file_kinds = {{"texture", Channel::Kind::Picture},
+                                                                  {"cubemap", Channel::Kind::Cubemap},
+                                                                  {"volume", Channel::Kind::Volume},
+                                                                  {"video", Channel::Kind::Video}};
   Channel bound;
   if (ctype == "buffer") {
     bound.kind = Channel::Kind::Buffer;
@@ -167,19 +201,31 @@ void read_input(JsonObject* input, guint index, const std::string& path, const s
     if (bound.buffer < 0) {
       malformed(path, "pass '" + pass_label + "' reads a buffer with the unknown id '" + member_string(input, "id") + "'");
     }
-  } else if (ctype == "texture") {
-    bound.kind = Channel::Kind::Picture;
-    bound.sampler = picture_sampler();
-    bound.path = texture_path(input, path, pass_label, channel, directory_of(path));
-    scene.files.push_back(bound.path);
-  } else if (!is_unsupported_input_type(ctype)) {
+  } else if (const auto kind = file_kinds.find(ctype); kind != file_kinds.end()) {
+    bound.kind = kind->second;
+    bound.sampler = default_sampler(bound.kind);
+    if (ctype == "cubemap" && member_string(input, "id") == "4dX3Rr") {
+      // Cubemap A: drawn by a cubemap pass, which is skipped (see is_unsupported_pass_type).
+      bound.kind = Channel::Kind::Black;
+      bound.black_type = TextureType::Cube;
+      scene.warnings.push_back(where + " reads Cubemap A, which a cubemap pass renders; shaderflow does not render "
+                               "cubemap passes, so it samples black");
+    } else {
+      bind_files(input, ctype, where, directory_of(path), scene, bound);
+    }
+  } else if (ctype == "keyboard") {
+    bound.kind = Channel::Kind::Keyboard;
+    bound.input = kKeyboardSlot;
+    bound.sampler = default_sampler(bound.kind);
+    pass.channels[static_cast<std::size_t>(channel)] = bound;
+    return;  // Shadertoy samples the keyboard exactly, whatever its sampler says
+  } else if (is_unprovided_input_type(ctype)) {
+    bound.kind = Channel::Kind::Black;
+    scene.warnings.push_back(where + " is a '" + ctype + "' input, which shaderflow does not provide; it samples black");
+  } else {
     malformed(path, "pass '" + pass_label + "' iChannel" + std::to_string(channel) + " has the unknown ctype '" + ctype +
                         "' (Shadertoy's are buffer, texture, cubemap, keyboard, music, musicstream, mic, webcam, "
                         "video, volume)");
-  } else {
-    scene.warnings.push_back(path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel) + " is a '" +
-                             ctype + "' input, which shaderflow does not provide; it samples black");
-    return;
   }
   apply_sampler(object_member(input, "sampler"), bound.sampler);
   pass.channels[static_cast<std::size_t>(channel)] = bound;
@@ -266,6 +312,7 @@ Scene parse_shadertoy_json(const std::string& text, const std::string& path) {
   Scene scene;
   scene.name = path;
   scene.files.push_back(path);
+  scene.opaque_image = true;  // Shadertoy draws on an opaque canvas: the image pass's alpha is ignored
   if (json_object_has_member(shader, "info")) {
     const std::string name = member_string(object_member(shader, "info"), "name");
     if (!name.empty()) scene.name = path + " (\"" + name + "\")";

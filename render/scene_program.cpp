@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "render/channel_data.h"
 #include "render/error.h"
 #include "render/gl_program.h"
 
@@ -140,51 +141,123 @@ void set_constant_uniforms(GLuint id) {
   }
 }
 
-void check_pictures(const render::Pass& pass, int max_size) {
+[[noreturn]] void too_large(const std::string& what, const std::string& size, int max_size, const char* limit,
+                            const std::string& kind = "picture") {
+  throw Error(ErrorKind::InvalidArgument,
+              what + " is " + size + " pixels, more than the " + std::to_string(max_size) +
+                  " pixels a side this GPU's textures of its kind can have (" + limit + ")",
+              "Scale the " + kind + " down to at most " + std::to_string(max_size) + " pixels a side" +
+                  (kind == "picture" ? " (e.g. gst-launch-1.0 filesrc location=IN ! decodebin ! videoconvert ! "
+                                       "videoscale ! video/x-raw,width=W,height=H ! pngenc ! filesink location=OUT.png)"
+                                     : "") +
+                  ", or render on a GPU with larger textures.");
+}
+
+// Every static texture a pass samples is decoded and fits this GPU.
+void check_channel_data(const render::Pass& pass, const GlShared& shared) {
   for (const Channel& channel : pass.channels) {
-    if (channel.kind != Channel::Kind::Picture) continue;
-    const Picture* picture = channel.picture.get();
-    if (!picture || !picture->complete()) {
-      throw Error(ErrorKind::InvalidArgument, "picture '" + channel.path + "' was not decoded",
-                  "Picture channels need their decoded RGBA pixels (Channel::picture).");
-    }
-    if (picture->width > max_size || picture->height > max_size) {
-      throw Error(ErrorKind::InvalidArgument,
-                  "picture '" + channel.path + "' is " + std::to_string(picture->width) + "x" +
-                      std::to_string(picture->height) + " pixels, more than the " + std::to_string(max_size) +
-                      " pixels a side this GPU's textures can have (GL_MAX_TEXTURE_SIZE)",
-                  "Scale the picture down to at most " + std::to_string(max_size) + " pixels a side (e.g. "
-                  "gst-launch-1.0 filesrc location=IN ! decodebin ! videoconvert ! videoscale ! video/x-raw,width=W,"
-                  "height=H ! pngenc ! filesink location=OUT.png), or render on a GPU with larger textures.");
+    if (channel.kind == Channel::Kind::Picture) {
+      const Picture* picture = channel.picture.get();
+      if (!picture || !picture->complete()) {
+        throw Error(ErrorKind::InvalidArgument, "picture '" + channel.path + "' was not decoded",
+                    "Picture channels need their decoded RGBA pixels (Channel::picture).");
+      }
+      if (picture->width > shared.max_texture_size || picture->height > shared.max_texture_size) {
+        too_large("picture '" + channel.path + "'", std::to_string(picture->width) + "x" + std::to_string(picture->height),
+                  shared.max_texture_size, "GL_MAX_TEXTURE_SIZE");
+      }
+    } else if (channel.kind == Channel::Kind::Cubemap) {
+      check_cubemap_faces(channel.faces, channel.path);
+      const int size = channel.faces[0]->width;
+      if (size > shared.max_cube_map_size) {
+        too_large("cubemap '" + channel.path + "' face", std::to_string(size) + "x" + std::to_string(size),
+                  shared.max_cube_map_size, "GL_MAX_CUBE_MAP_TEXTURE_SIZE");
+      }
+    } else if (channel.kind == Channel::Kind::Volume) {
+      const Volume* volume = channel.volume.get();
+      if (!volume) {
+        throw Error(ErrorKind::InvalidArgument, "volume '" + channel.path + "' was not read",
+                    "Volume channels need their voxels (Channel::volume).");
+      }
+      const int max_size = shared.max_3d_texture_size;
+      if (volume->width > max_size || volume->height > max_size || volume->depth > max_size) {
+        too_large("volume '" + channel.path + "'",
+                  std::to_string(volume->width) + "x" + std::to_string(volume->height) + "x" + std::to_string(volume->depth),
+                  max_size, "GL_MAX_3D_TEXTURE_SIZE", "volume");
+      }
     }
   }
 }
 
-// The texture a picture channel samples: uploaded once per (picture, vflip), with mipmaps. GL's texture
-// row 0 is v = 0, the bottom. Pictures come top row first, so vflip (upright, as Shadertoy) uploads the
+// A picture's rows into level 0 of `target` (GL_TEXTURE_2D or a cubemap face). GL's texture row 0 is
+// v = 0, the bottom. Pictures come top row first, so vflip (upright, as Shadertoy's pictures) uploads the
 // rows bottom-up, a row at a time straight from the picture's memory (no flipped copy of a large picture);
-// without it the picture's top row lands at v = 0.
-gl::Texture upload_picture(const Picture& picture, bool vflip) {
-  GLuint id = 0;
-  glGenTextures(1, &id);
-  gl::Texture texture(id);
-  glBindTexture(GL_TEXTURE_2D, id);
+// without it the picture's top row lands at v = 0 (what cubemap faces want: their t axis points down).
+void upload_rows(GLenum target, const Picture& picture, bool vflip) {
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, picture.width, picture.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  glTexImage2D(target, 0, GL_RGBA8, picture.width, picture.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
   if (vflip) {
     for (int y = 0; y < picture.height; ++y) {
-      glTexSubImage2D(GL_TEXTURE_2D, 0, 0, picture.height - 1 - y, picture.width, 1, GL_RGBA, GL_UNSIGNED_BYTE,
-                      picture.row(y));
+      glTexSubImage2D(target, 0, 0, picture.height - 1 - y, picture.width, 1, GL_RGBA, GL_UNSIGNED_BYTE, picture.row(y));
     }
   } else {
     glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(picture.stride() / 4));
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, picture.width, picture.height, GL_RGBA, GL_UNSIGNED_BYTE, picture.row(0));
+    glTexSubImage2D(target, 0, 0, 0, picture.width, picture.height, GL_RGBA, GL_UNSIGNED_BYTE, picture.row(0));
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   }
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+}
+
+gl::Texture new_texture(GLenum target) {
+  GLuint id = 0;
+  glGenTextures(1, &id);
+  glBindTexture(target, id);
+  return gl::Texture(id);
+}
+
+// The texture a picture channel samples: uploaded once per (picture, vflip), with mipmaps.
+gl::Texture upload_picture(const Picture& picture, bool vflip) {
+  gl::Texture texture = new_texture(GL_TEXTURE_2D);
+  upload_rows(GL_TEXTURE_2D, picture, vflip);
   glGenerateMipmap(GL_TEXTURE_2D);
   glBindTexture(GL_TEXTURE_2D, 0);
-  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
   return texture;
+}
+
+// A cubemap's six faces, +X to -Z; vflip turns each face upside down, as Shadertoy's upload does.
+gl::Texture upload_cubemap(const std::array<std::shared_ptr<const Picture>, 6>& faces, bool vflip) {
+  gl::Texture texture = new_texture(GL_TEXTURE_CUBE_MAP);
+  for (GLenum face = 0; face < 6; ++face) upload_rows(GL_TEXTURE_CUBE_MAP_POSITIVE_X + face, *faces[face], vflip);
+  glGenerateMipmap(GL_TEXTURE_CUBE_MAP);
+  glBindTexture(GL_TEXTURE_CUBE_MAP, 0);
+  return texture;
+}
+
+// A volume as WebGL 2 holds Shadertoy's: R8 .. RGBA8 or R32F .. RGBA32F, voxel (x, y, z) at texel
+// (x, y, z). Float volumes get no mipmaps on GLES, where they are not filterable.
+gl::Texture upload_volume(const Volume& volume, bool gles, bool& mipmapped) {
+  static const GLenum byte_formats[] = {GL_R8, GL_RG8, GL_RGB8, GL_RGBA8};
+  static const GLenum float_formats[] = {GL_R32F, GL_RG32F, GL_RGB32F, GL_RGBA32F};
+  static const GLenum layouts[] = {GL_RED, GL_RG, GL_RGB, GL_RGBA};
+  const std::size_t c = static_cast<std::size_t>(volume.channels - 1);
+  gl::Texture texture = new_texture(GL_TEXTURE_3D);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage3D(GL_TEXTURE_3D, 0, static_cast<GLint>(volume.floats ? float_formats[c] : byte_formats[c]), volume.width,
+               volume.height, volume.depth, 0, layouts[c], volume.floats ? GL_FLOAT : GL_UNSIGNED_BYTE,
+               volume.voxels.data());
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  mipmapped = !(volume.floats && gles);
+  if (mipmapped) glGenerateMipmap(GL_TEXTURE_3D);
+  glBindTexture(GL_TEXTURE_3D, 0);
+  return texture;
+}
+
+GLenum gl_target(TextureType type) {
+  switch (type) {
+    case TextureType::Cube: return GL_TEXTURE_CUBE_MAP;
+    case TextureType::Texture3D: return GL_TEXTURE_3D;
+    default: return GL_TEXTURE_2D;
+  }
 }
 
 }  // namespace
@@ -197,7 +270,10 @@ struct ScenePrograms::Pass {
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
   std::array<Channel, 4> channels;
-  std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by pictures_)
+  // Texture names for picture, cubemap and volume channels (owned by static_textures_), and whether
+  // each has mipmaps.
+  std::array<GLuint, 4> textures{};
+  std::array<bool, 4> mipmapped{};
   std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
   GlslDialect dialect = GlslDialect::Desktop330;  // the one it compiled in
 };
@@ -224,7 +300,7 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShar
   std::vector<const render::Pass*> all;
   for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
   all.push_back(&scene.image);
-  for (const render::Pass* pass : all) check_pictures(*pass, shared.max_texture_size);
+  for (const render::Pass* pass : all) check_channel_data(*pass, shared);
   ImageOutput buffer_output;  // buffers render at the output size, in GL orientation, RGBA
   buffer_output.width = output.width;
   buffer_output.height = output.height;
@@ -235,8 +311,10 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShar
     compiled.channels = pass->channels;
     const std::string where = image && scene.buffers.empty() ? pass->source.name
                                                              : pass->source.name + " (pass " + pass_name(pass->buffer) + ")";
-    PassProgram built = build_pass_program(scene.common, pass->source, image ? output : buffer_output, shared.glsl,
-                                           *shared.pass_vertices, where, given);
+    ImageOutput pass_output = image ? output : buffer_output;
+    pass_output.ignore_alpha = image && scene.opaque_image;
+    PassProgram built = build_pass_program(scene.common, pass->source, pass_output, shared.glsl, *shared.pass_vertices,
+                                           where, given, channel_types(pass->channels));
     if (!built.note.empty()) programs->dialect_notes_.push_back(built.note);
     compiled.given_uniforms = built.assembled.given_uniforms;
     compiled.dialect = built.assembled.dialect;
@@ -248,7 +326,7 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShar
     programs->passes_.push_back(std::move(compiled));
   }
   programs->read_uniform_docs(given);  // may throw for a malformed annotation: the old scene stays
-  programs->upload_pictures();
+  programs->upload_static_textures();
   for (const Pass& pass : programs->passes_) {
     if (pass.buffer >= 0) programs->feedback_[static_cast<std::size_t>(pass.buffer)] = std::make_unique<Feedback>();
   }
@@ -274,8 +352,10 @@ void ScenePrograms::read_uniform_docs(const UniformValues& given) {
         declared_uniforms_.push_back(name);
       }
     }
-    const AssembledShader assembled = assemble_fragment_shader(scene_.common, pass->source, shared_.dialect, ImageOutput{},
-                                                               likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given);
+    const AssembledShader assembled = assemble_fragment_shader(
+        scene_.common, pass->source, shared_.dialect, ImageOutput{},
+        likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given,
+        channel_types(pass->channels));
     uniform_defaults_.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
     for (const UniformDoc& doc : uniform_docs(pass->source.code, pass->source.name)) uniform_docs_.emplace(doc.name, doc);
   }
@@ -284,15 +364,32 @@ void ScenePrograms::read_uniform_docs(const UniformValues& given) {
   }
 }
 
-void ScenePrograms::upload_pictures() {
+// Pictures, cubemaps and volumes, uploaded once per decoded data (and vflip) however many channels share it.
+void ScenePrograms::upload_static_textures() {
+  const bool gles = shared_.dialect == GlslDialect::Es300;
   for (Pass& pass : passes_) {
     for (std::size_t c = 0; c < 4; ++c) {
       const Channel& channel = pass.channels[c];
-      if (channel.kind != Channel::Kind::Picture) continue;
-      const auto key = std::make_pair(channel.picture.get(), channel.sampler.vflip);
-      auto it = pictures_.find(key);
-      if (it == pictures_.end()) it = pictures_.emplace(key, upload_picture(*channel.picture, channel.sampler.vflip)).first;
-      pass.pictures[c] = it->second.get();
+      const void* data = channel.kind == Channel::Kind::Picture   ? static_cast<const void*>(channel.picture.get())
+                         : channel.kind == Channel::Kind::Cubemap ? static_cast<const void*>(channel.faces[0].get())
+                         : channel.kind == Channel::Kind::Volume  ? static_cast<const void*>(channel.volume.get())
+                                                                  : nullptr;
+      if (!data) continue;
+      const auto key = std::make_pair(data, channel.sampler.vflip);
+      auto it = static_textures_.find(key);
+      if (it == static_textures_.end()) {
+        StaticTexture made;
+        if (channel.kind == Channel::Kind::Picture) {
+          made.texture = upload_picture(*channel.picture, channel.sampler.vflip);
+        } else if (channel.kind == Channel::Kind::Cubemap) {
+          made.texture = upload_cubemap(channel.faces, channel.sampler.vflip);
+        } else {
+          made.texture = upload_volume(*channel.volume, gles, made.mipmapped);
+        }
+        it = static_textures_.emplace(key, std::move(made)).first;
+      }
+      pass.textures[c] = it->second.texture.get();
+      pass.mipmapped[c] = it->second.mipmapped;
     }
   }
 }
@@ -304,7 +401,8 @@ bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
   for (std::size_t i = 0; i < all.size() && i < passes_.size(); ++i) {
     const AssembledShader assembled =
         assemble_fragment_shader(scene_.common, all[i]->source, passes_[i].dialect, ImageOutput{},
-                                 likely_entry_point(scene_.common.code + "\n" + all[i]->source.code, all[i]->source.name), given);
+                                 likely_entry_point(scene_.common.code + "\n" + all[i]->source.code, all[i]->source.name), given,
+                                 channel_types(all[i]->channels));
     if (assembled.given_uniforms != passes_[i].given_uniforms) return true;
   }
   return false;
@@ -406,13 +504,15 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
 }
 
 // Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and later
-// ones as the previous frame's (the `current` texture until they swap).
+// ones as the previous frame's (the `current` texture until they swap). Each channel binds its unit's
+// target of its type; a channel with nothing to read binds texture 0 there, which samples black.
 void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12],
                                   float channel_time[4]) {
   for (int c = 0; c < 4; ++c) {
-    const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
+    const std::size_t index = static_cast<std::size_t>(c);
+    const Channel& channel = pass.channels[index];
     GLuint texture = 0;
-    float cw = 0, ch = 0;
+    float cw = 0, ch = 0, cd = 1;
     Sampler sampler = channel.sampler;
     if (channel.kind == Channel::Kind::Buffer) {
       const Feedback& feedback = *feedback_[static_cast<std::size_t>(channel.buffer)];
@@ -420,28 +520,38 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
       cw = static_cast<float>(width_);
       ch = static_cast<float>(height_);
       if (sampler.filter == Sampler::Filter::Mipmap && !feedback.mipmaps) sampler.filter = Sampler::Filter::Linear;
-    } else if (channel.kind == Channel::Kind::Picture) {
-      texture = pass.pictures[static_cast<std::size_t>(c)];
-      cw = static_cast<float>(channel.picture->width);
-      ch = static_cast<float>(channel.picture->height);
-    } else if (channel.kind == Channel::Kind::Input || (channel.kind == Channel::Kind::None && c == 0)) {
-      // An engine input; an unbound iChannel0 is input 0 (the filter's video), so single-pass effects
-      // need no binding.
-      const auto input = target.inputs.find(channel.kind == Channel::Kind::Input ? channel.input : 0);
+    } else if (channel.kind == Channel::Kind::Picture || channel.kind == Channel::Kind::Cubemap ||
+               channel.kind == Channel::Kind::Volume) {
+      texture = pass.textures[index];
+      const Picture* size = channel.kind == Channel::Kind::Picture ? channel.picture.get() : channel.faces[0].get();
+      if (channel.kind == Channel::Kind::Volume) {
+        cw = static_cast<float>(channel.volume->width);
+        ch = static_cast<float>(channel.volume->height);
+        cd = static_cast<float>(channel.volume->depth);
+      } else {
+        cw = static_cast<float>(size->width);
+        ch = static_cast<float>(size->height);
+      }
+      if (sampler.filter == Sampler::Filter::Mipmap && !pass.mipmapped[index]) sampler.filter = Sampler::Filter::Linear;
+    } else if (channel.reads_input() || (channel.kind == Channel::Kind::None && c == 0)) {
+      // An engine input (the filter's video, a video file, the keyboard); an unbound iChannel0 is input 0
+      // (the filter's video), so single-pass effects need no binding.
+      const auto input = target.inputs.find(channel.kind == Channel::Kind::None ? 0 : channel.input);
       if (input != target.inputs.end()) {
         texture = input->second.texture;
         cw = static_cast<float>(input->second.width);
         ch = static_cast<float>(input->second.height);
         channel_time[c] = static_cast<float>(input->second.time);
-        sampler = {Sampler::Filter::Linear, Sampler::Wrap::Clamp, false};
+        // Inputs change every frame and have no mipmaps.
+        if (sampler.filter == Sampler::Filter::Mipmap) sampler.filter = Sampler::Filter::Linear;
       }
     }
     glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
-    glBindTexture(GL_TEXTURE_2D, texture);
+    glBindTexture(gl_target(channel.type()), texture);
     glBindSampler(static_cast<GLuint>(1 + c), texture ? shared_.sampler_for(sampler) : 0);
     channel_resolution[c * 3] = cw;
     channel_resolution[c * 3 + 1] = ch;
-    channel_resolution[c * 3 + 2] = texture ? 1.0f : 0.0f;
+    channel_resolution[c * 3 + 2] = texture ? cd : 0.0f;
   }
   glActiveTexture(GL_TEXTURE0);
 }
@@ -497,7 +607,7 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
   uniforms_dirty_ = false;
   for (int c = 0; c < 4; ++c) {
     glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
-    glBindTexture(GL_TEXTURE_2D, 0);
+    for (const GLenum kind : {GL_TEXTURE_2D, GL_TEXTURE_CUBE_MAP, GL_TEXTURE_3D}) glBindTexture(kind, 0);
     glBindSampler(static_cast<GLuint>(1 + c), 0);
   }
   glActiveTexture(GL_TEXTURE0);

@@ -37,7 +37,8 @@ struct DrawTarget {
 class ScenePrograms {
  public:
   // Compiles and links every pass; throws Error(ShaderCompile) naming the file and line, or
-  // Error(InvalidArgument) for a picture channel without decoded pixels. Context current.
+  // Error(InvalidArgument) for a picture, cubemap or volume channel without its decoded data or beyond the
+  // GPU's limits. Context current.
   // `given`: the uniform values in force; those the code uses without a declaration are declared with their
   // value's type (see glsl_library.h).
   static std::unique_ptr<ScenePrograms> compile(const Scene& scene, GlShared& shared, const ImageOutput& output,
@@ -66,7 +67,7 @@ class ScenePrograms {
  private:
   ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output);
   void read_uniform_docs(const UniformValues& given);
-  void upload_pictures();
+  void upload_static_textures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);
   void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12], float channel_time[4]);
@@ -80,7 +81,12 @@ class ScenePrograms {
   std::vector<std::string> declared_uniforms_;           // as written in the source (may be inactive)
   std::map<std::string, UniformValue> uniform_defaults_;  // from initialisers and @default
   std::map<std::string, UniformDoc> uniform_docs_;        // @enum and @range, by name
-  std::map<std::pair<const Picture*, bool>, gl::Texture> pictures_;  // (picture, vflip) -> texture
+  struct StaticTexture {
+    gl::Texture texture;
+    bool mipmapped = true;
+  };
+  // (decoded picture, cubemap or volume; vflip) -> its texture
+  std::map<std::pair<const void*, bool>, StaticTexture> static_textures_;
   std::vector<std::unique_ptr<Feedback>> feedback_;  // by letter A..D; null where unused
   std::optional<CoercedUniform> mouse_override_;
   bool uniforms_dirty_ = false;

@@ -47,10 +47,6 @@ const char kPreludeUniforms[] =
     "uniform vec4 iMouse;\n"
     "uniform vec4 iDate;\n"
     "uniform float iSampleRate;\n"
-    "uniform sampler2D iChannel0;\n"
-    "uniform sampler2D iChannel1;\n"
-    "uniform sampler2D iChannel2;\n"
-    "uniform sampler2D iChannel3;\n"
     "uniform vec3 iChannelResolution[4];\n"
     "uniform float iChannelTime[4];\n"
     // ShaderFlow: iDeltatime = iTimeDelta, iFramerate = iFrameRate, iAspectRatio = width / height,
@@ -91,6 +87,18 @@ const char kShaderflowCoordinates[] =
     "  stuv = (gluv + 1.0) / 2.0;\n"
     "  glxy = stxy - iResolution.xy / 2.0;\n"
     "}\n";
+
+// iChannel0..3 with the sampler type of what each channel holds, as Shadertoy declares them.
+std::string channel_declarations(const ChannelTypes& channels) {
+  std::string text;
+  for (std::size_t c = 0; c < channels.size(); ++c) {
+    const char* type = channels[c] == TextureType::Cube        ? "samplerCube"
+                       : channels[c] == TextureType::Texture3D ? "sampler3D"
+                                                               : "sampler2D";
+    text += std::string("uniform ") + type + " iChannel" + std::to_string(c) + ";\n";
+  }
+  return text;
+}
 
 int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
@@ -213,8 +221,94 @@ std::vector<UniformDeclarator> uniform_declarators(const std::string& code) {
 
 namespace {
 
+// WebGL initialises every variable to zero and Shadertoy code relies on it, most dangerously in loop
+// conditions (`for (int i; i < n; i++)`, or `int i; while (i < n)`): on Mesa such a variable is
+// undefined and the loop may never end. Declarations that WebGL would zero get that zero written out:
+// a `for` declaration of an int, uint or float without a value, and every statement that only declares
+// variables of a scalar, vector or matrix type without values (`float t;`, `vec3 a, b;`), in functions and
+// at global scope, never in a struct or block. Anything else (arrays, a list where some have values,
+// macros) stays as written; Mesa's glsl_zero_init=true initialises all of it, for the whole process (see
+// docs/scenes.md).
+struct ZeroInsertion {
+  std::size_t at;
+  std::string text;
+};
+
+void zero_for_counters(const std::string& stripped, std::vector<ZeroInsertion>& insertions) {
+  static const std::regex counter(R"(\bfor\s*\(\s*((?:(?:highp|mediump|lowp)\s+)?(int|uint|float)\s+\w+)\s*;)");
+  for (auto it = std::sregex_iterator(stripped.begin(), stripped.end(), counter); it != std::sregex_iterator(); ++it) {
+    insertions.push_back({static_cast<std::size_t>(it->position(1) + it->length(1)), " = " + (*it)[2].str() + "(0)"});
+  }
+}
+
+// One statement (from `begin`, its ';' included) that declares only variables without values.
+void zero_declaration(const std::string& stripped, std::size_t begin, std::size_t end,
+                      std::vector<ZeroInsertion>& insertions) {
+  static const std::regex declaration(
+      R"(^\s*(?:(?:highp|mediump|lowp)\s+)?(float|int|uint|bool|[iub]?vec[234]|mat[234](?:x[234])?)\s+([A-Za-z_]\w*(?:\s*,\s*[A-Za-z_]\w*)*)\s*;$)");
+  static const std::regex name(R"([A-Za-z_]\w*)");
+  const std::string statement = stripped.substr(begin, end - begin);
+  std::smatch m;
+  if (!std::regex_match(statement, m, declaration)) return;
+  const std::string names = m[2].str();
+  const std::size_t names_at = begin + static_cast<std::size_t>(m.position(2));
+  for (auto it = std::sregex_iterator(names.begin(), names.end(), name); it != std::sregex_iterator(); ++it) {
+    insertions.push_back({names_at + static_cast<std::size_t>(it->position(0) + it->length(0)), " = " + m[1].str() + "(0)"});
+  }
+}
+
+void zero_initialise_variables(const std::string& stripped, std::string& body) {
+  std::vector<ZeroInsertion> insertions;
+  zero_for_counters(stripped, insertions);
+  // Scopes: global, code (function bodies and blocks in them), aggregate (struct and block members).
+  enum class Scope { Global, Code, Aggregate };
+  std::vector<Scope> scopes{Scope::Global};
+  std::size_t statement = 0;
+  int parentheses = 0;
+  std::string previous;  // the last token before the current character: a word or one character
+  bool line_start = true;
+  for (std::size_t i = 0; i < stripped.size(); ++i) {
+    const char c = stripped[i];
+    if (c == '\n') line_start = true;
+    if (std::isspace(static_cast<unsigned char>(c))) continue;
+    if (line_start && c == '#') {
+      // A preprocessor line (with its continuations): not code to rewrite.
+      while (i < stripped.size() && (stripped[i] != '\n' || stripped[i - 1] == '\\')) ++i;
+      statement = i + 1;
+      line_start = true;  // i is at the line's end: the next line starts
+      continue;
+    }
+    line_start = false;
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '_') {
+      std::size_t end = i;
+      while (end < stripped.size() && (std::isalnum(static_cast<unsigned char>(stripped[end])) || stripped[end] == '_')) ++end;
+      previous = stripped.substr(i, end - i);
+      i = end - 1;
+      continue;
+    }
+    if (c == '(') ++parentheses;
+    if (c == ')') --parentheses;
+    if (c == '{') {
+      const bool opens_code = previous == ")" || previous == "else" || previous == "do" ||
+                              (scopes.back() == Scope::Code && (previous == ";" || previous == "{" || previous == "}" || previous == ":"));
+      scopes.push_back(opens_code ? Scope::Code : Scope::Aggregate);
+      statement = i + 1;
+    } else if (c == '}') {
+      if (scopes.size() > 1) scopes.pop_back();
+      statement = i + 1;
+    } else if (c == ';' && parentheses == 0) {
+      if (scopes.back() != Scope::Aggregate) zero_declaration(stripped, statement, i + 1, insertions);
+      statement = i + 1;
+    }
+    previous = std::string(1, c);
+  }
+  std::sort(insertions.begin(), insertions.end(), [](const ZeroInsertion& a, const ZeroInsertion& b) { return a.at > b.at; });
+  for (const ZeroInsertion& insertion : insertions) body.insert(insertion.at, insertion.text);
+}
+
 // The user's code made ready for the compiler, line for line: its own #version blanked, uniform
-// initialisers taken out into `defaults`. Lines never move, so compiler positions stay the user's.
+// initialisers taken out into `defaults`, variables WebGL would zero set to zero. Lines never move, so
+// compiler positions stay the user's.
 std::string prepare_user_code(const SourceText& source, std::map<std::string, UniformValue>& defaults) {
   static const std::regex version_line(R"(^[ \t]*#[ \t]*version[^\n]*)");
   std::string body = without_byte_order_mark(source.code);
@@ -243,6 +337,7 @@ std::string prepare_user_code(const SourceText& source, std::map<std::string, Un
       if (body[i] != '\n') body[i] = ' ';
     }
   }
+  zero_initialise_variables(stripped, body);  // last: it moves text within lines
   if (body.empty() || body.back() != '\n') body += '\n';
   return body;
 }
@@ -316,16 +411,19 @@ bool renames_packed(const std::string& code) {
 // Everything before the user's code: version, orientation, the uniforms, the output, ShaderFlow's
 // coordinates. `code` is the user's code without comments.
 std::string prelude_text(GlslDialect dialect, const ImageOutput& output, bool wrap_main, const std::string& code,
-                         const AssembledShader& shader, const std::string& output_name, bool declares_output) {
+                         const AssembledShader& shader, const std::string& output_name, bool declares_output,
+                         const ChannelTypes& channels) {
   const bool upright = output.upright;
+  // GLSL ES gives sampler3D no default precision; Shadertoy's WebGL declares it too.
   std::string prelude = dialect == GlslDialect::Es300
                             ? "#version 300 es\nprecision highp float;\nprecision highp int;\n"
-                              "precision highp sampler2D;\n"
+                              "precision highp sampler2D;\nprecision highp samplerCube;\nprecision highp sampler3D;\n"
                             : "#version 330 core\n";
   if (upright) prelude += dialect == GlslDialect::Es300 ? kUprightOutputEs : kUprightOutput;
   if (renames_packed(code)) prelude += "#define packed shaderflow_packed\n";
   prelude += size_declarations(output);
   prelude += kPreludeUniforms;
+  prelude += channel_declarations(channels);
   // Shadertoy defines HW_PERFORMANCE (0 on phones, 1 elsewhere); its code picks its quality with #if.
   if (shader.entry != EntryPoint::Main) prelude += "#define HW_PERFORMANCE 1\n";
   if (!declares_output) prelude += "out vec4 " + output_name + ";\n";
@@ -352,7 +450,9 @@ std::string main_text(const AssembledShader& shader, bool upright, bool wrap_mai
   } else {
     body += "  mainImage(" + output_name + ", " + (flipped ? "shaderflow_frag_coord" : "gl_FragCoord") + ".xy);\n";
   }
-  if (upright && output.opaque) body += "  " + output_name + ".a = 1.0;\n";
+  if ((upright && output.opaque) || (output.ignore_alpha && shader.entry == EntryPoint::MainImage)) {
+    body += "  " + output_name + ".a = 1.0;\n";
+  }
   if (upright && output.swizzle != "rgba") body += "  " + output_name + " = " + output_name + "." + output.swizzle + ";\n";
   return setup + "void main() {\n" + body + "}\n";
 }
@@ -360,7 +460,8 @@ std::string main_text(const AssembledShader& shader, bool upright, bool wrap_mai
 }  // namespace
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                                         const ImageOutput& output, EntryPoint entry, const UniformValues& given) {
+                                         const ImageOutput& output, EntryPoint entry, const UniformValues& given,
+                                         const ChannelTypes& channels) {
   const std::string code =
       strip_comments(without_byte_order_mark(common.code) + "\n" + without_byte_order_mark(pass.code));
   // A global `out vec4 name;` means the user names the output; otherwise the prelude declares fragColor.
@@ -386,7 +487,8 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   const bool declares_output = entry != EntryPoint::MainImage && std::regex_search(code, output_declaration, user_output);
   const std::string output_name = declares_output ? output_declaration[4].str() : "fragColor";
 
-  const std::string prelude = prelude_text(dialect, output, wrap_main, code, shader, output_name, declares_output);
+  const std::string prelude =
+      prelude_text(dialect, output, wrap_main, code, shader, output_name, declares_output, channels);
   std::string text = prelude;
   int line = count_lines(prelude) + 1;
   auto append = [&](const SourceText& source) {

@@ -2,6 +2,7 @@
 // compiler's messages back to the user's own line numbers. Pure string work: unit-tested without GL.
 #pragma once
 
+#include <array>
 #include <map>
 #include <optional>
 #include <string>
@@ -13,6 +14,11 @@
 namespace shaderflow::render {
 
 enum class GlslDialect { Desktop330, Es300 };
+
+// How the prelude declares iChannelN: as Shadertoy does, samplerCube for cubemaps, sampler3D for volumes
+// and sampler2D for everything else.
+enum class TextureType { Texture2D, Cube, Texture3D };
+using ChannelTypes = std::array<TextureType, 4>;
 
 // Who provides main(): Shadertoy code defines mainImage() and the assembly adds a main() that calls it;
 // native and ShaderFlow scenes define main() themselves. None adds no main() at all (for probing what
@@ -98,9 +104,12 @@ struct ImageOutput {
   std::string swizzle = "rgba";  // memory byte k holds component swizzle[k]
   bool opaque = false;
   int width = 0, height = 0;  // the pass's render size; 0: unknown (uniforms)
+  // Alpha written as 1 whatever Shadertoy-style code (mainImage) computes: Shadertoy's opaque canvas, see
+  // Scene::opaque_image. A main() of the user's own keeps its alpha.
+  bool ignore_alpha = false;
   bool operator==(const ImageOutput& other) const {
     return upright == other.upright && swizzle == other.swizzle && opaque == other.opaque && width == other.width &&
-           height == other.height;
+           height == other.height && ignore_alpha == other.ignore_alpha;
   }
   bool operator!=(const ImageOutput& other) const { return !(*this == other); }
 };
@@ -108,10 +117,10 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                                          const ImageOutput& output);
 // `entry`: how the pass is entered (see EntryPoint). `given`: the values of the `uniforms` property; those
 // the code uses without any declaration are declared with their value's type (ShaderFlow scenes read
-// values its Python side declares).
+// values its Python side declares). `channels`: what iChannel0..3 are declared as (sampler2D by default).
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output, EntryPoint entry,
-                                         const UniformValues& given = {});
+                                         const UniformValues& given = {}, const ChannelTypes& channels = {});
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.

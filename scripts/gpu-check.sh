@@ -14,7 +14,7 @@ prepare() {
   local dir=$1
   [ -x build/bench/pipeline-timer ] || { echo "build first (scripts/setup.sh)"; exit 1; }
   ../shared/tools/gpu-bundle.sh "$dir/bundle" build >/dev/null || exit 1
-  cp build/tests/test-engine build/tests/test-elements build/bench/pipeline-timer "$dir/bundle/bin/"
+  cp build/tests/test-engine build/tests/test-elements build/tests/test-gl-memory build/bench/pipeline-timer "$dir/bundle/bin/"
   # Elements the element tests use beyond the bundle's (videobox); the tests that need the libav decoders
   # are left out there instead (libav alone is larger than a device call may carry).
   local gstdir
@@ -68,12 +68,24 @@ run_checks() {
   test-elements --gtest_brief=1 --gtest_filter='-NoEgl.*:ShaderflowPipeline.EncodesToMp4AndDecodesBackFrameForFrame' \
     >"$dir/elements.log" 2>&1
   local elements=$?
-  [ $engine -eq 0 ] && [ $elements -eq 0 ] || status=1
+  echo "==> GL memory tests (textures shared with GstGL on a GPU)"
+  test-gl-memory --gtest_brief=1 >"$dir/gl-memory.log" 2>&1
+  local gl_memory=$?
+  [ $engine -eq 0 ] && [ $elements -eq 0 ] && [ $gl_memory -eq 0 ] || status=1
+  echo "==> device mismatch: device=software against GstGL on the GPU must be an error naming both"
+  local mismatch
+  mismatch="$(gst-launch-1.0 gltestsrc num-buffers=1 ! 'video/x-raw(memory:GLMemory),format=RGBA' ! \
+    shaderflowfilter device=software ! fakesink 2>&1)"
+  case "$mismatch" in
+    *"cannot be shared"*) summary+=("| device mismatch | error names both renderers |") ;;
+    *) summary+=("| device mismatch | NO ERROR |"); status=1; echo "$mismatch" | tail -3 ;;
+  esac
   echo
   echo "Summary on ${renderer:-an unknown renderer}:"
   printf '%s\n' "${summary[@]}"
   echo "| engine tests | $(grep -Eo '[0-9]+ tests? ran|PASSED.*|FAILED.*' "$dir/engine.log" | tr '\n' ' ') |"
   echo "| element tests | $(grep -Eo '[0-9]+ tests? ran|PASSED.*|FAILED.*' "$dir/elements.log" | tr '\n' ' ') |"
+  echo "| GL memory tests | $(grep -Eo '[0-9]+ tests? ran|PASSED.*|FAILED.*' "$dir/gl-memory.log" | tr '\n' ' ') |"
   echo
   echo "| row | size | format | shaderflow fps | GstGL fps | ratio |"
   echo "|---|---|---|---|---|---|"

@@ -47,7 +47,16 @@ std::string describe_channel(const Channel& channel) {
     case Channel::Kind::Buffer: return "buffer " + pass_name(channel.buffer) + sampler + ")";
     case Channel::Kind::Picture:
       return "picture " + channel.path + sampler + " vflip=" + (channel.sampler.vflip ? "true" : "false") + ")";
-    case Channel::Kind::Input: return "the filter's input video";
+    case Channel::Kind::Input: return channel.input == 0 ? "the filter's input video" : "input " + std::to_string(channel.input);
+    case Channel::Kind::Cubemap: {
+      std::string files;
+      for (const std::string& file : channel.cube_files) files += (files.empty() ? "" : ",") + file;
+      return "cubemap " + files + sampler + " vflip=" + (channel.sampler.vflip ? "true" : "false") + ")";
+    }
+    case Channel::Kind::Volume: return "volume " + channel.path + sampler + ")";
+    case Channel::Kind::Video: return "video " + channel.path + " (looping with the scene's time)";
+    case Channel::Kind::Keyboard: return "the keyboard (256x3, from navigation key events)";
+    case Channel::Kind::Black: return "black (not provided)";
     default: return {};
   }
 }
@@ -190,13 +199,18 @@ void print_scene_text(const std::string& name, const SceneReport& report) {
 }
 
 std::string json_channel(const SceneReport& report, std::size_t pass_index, int c, const Channel& channel) {
-  const char* kinds[] = {"none", "buffer", "picture", "input"};
+  const char* kinds[] = {"none", "buffer", "picture", "input", "cubemap", "volume", "keyboard", "video", "black"};
   std::string out = "{\"channel\": " + std::to_string(c) + ", \"kind\": \"" + kinds[static_cast<int>(channel.kind)] + "\"";
   if (channel.kind == Channel::Kind::Buffer) {
     out += ", \"buffer\": " + json_string(pass_name(channel.buffer)) + ", \"previous_frame\": " +
            (reads_previous_frame(report, pass_index, channel) ? "true" : "false");
-  } else if (channel.kind == Channel::Kind::Picture) {
+  } else if (channel.kind == Channel::Kind::Picture || channel.kind == Channel::Kind::Volume ||
+             channel.kind == Channel::Kind::Video) {
     out += ", \"path\": " + json_string(channel.path);
+  } else if (channel.kind == Channel::Kind::Cubemap) {
+    std::string files;
+    for (const std::string& file : channel.cube_files) files += (files.empty() ? "" : ", ") + json_string(file);
+    out += ", \"paths\": [" + files + "]";
   }
   return out + "}";
 }

@@ -168,11 +168,11 @@ TEST(BadInput, BufferCyclesAreLegalFeedback) {
 TEST(BadInput, KnownButUnsupportedShadertoyInputsWarn) {
   const TempDir folder;
   const std::string path =
-      folder.write("keyboard.json", shadertoy("[" + image_pass(R"([{"id": 33, "channel": 0, "ctype": "keyboard"}])") + "]"));
+      folder.write("webcam.json", shadertoy("[" + image_pass(R"([{"id": 33, "channel": 0, "ctype": "webcam"}])") + "]"));
   const Outcome outcome = run_src("num-buffers=1 scene=\"" + path + "\"", nullptr, "video/x-raw,width=8,height=8");
   EXPECT_TRUE(outcome.eos) << outcome.error;
   ASSERT_FALSE(outcome.warnings.empty());
-  EXPECT_TRUE(contains(outcome.warnings.front(), "'keyboard' input, which shaderflow does not provide")) << outcome.warnings.front();
+  EXPECT_TRUE(contains(outcome.warnings.front(), "'webcam' input, which shaderflow does not provide")) << outcome.warnings.front();
 }
 
 TEST(BadInput, TextureMissingOrNotAnImage) {

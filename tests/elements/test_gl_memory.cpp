@@ -1,6 +1,7 @@
 // Frames in GL memory (video/x-raw(memory:GLMemory)): shaderflow elements hand textures to each other and
 // to GstGL elements without reading them back, and every path gives the pixels the system-memory path
-// gives. The expected pixels are derived here from the shaders' formulas, not from a rendered reference.
+// gives. On a software renderer (CI) the same caps go through system memory (gst/gl_interop.h) and must
+// give the same pixels; scripts/gpu-check.sh runs these tests on a GPU, where textures are shared. The expected pixels are derived here from the shaders' formulas, not from a rendered reference.
 // Needs GstGL on EGL (the meson test sets GST_GL_PLATFORM=egl GST_GL_WINDOW=egl-device).
 //
 // Every pipeline gets the application's GstGL display, as GstGL asks of applications that run several

@@ -11,6 +11,7 @@
 #include "render/glsl_library.h"
 #include "render/output_pass.h"
 #include "render/scene.h"
+#include "render/scene_loader.h"
 #include "tests/support/glsl_idioms.h"
 
 using namespace shaderflow::render;
@@ -44,12 +45,34 @@ void write_upright(const std::string& dir, const std::string& name, const Source
 // compiles them: an ES 3.00 shader glslang refuses would be a bad test.
 void write_shadertoy_cases(const std::string& dir, const std::string& cases) {
   for (const char* name : {"es-builtins-and-packed", "entry-from-macro", "entry-for-two-sites", "byte-order-mark",
-                           "hw-performance"}) {
+                           "hw-performance", "uninitialised"}) {
     std::ifstream file(cases + "/" + name + ".frag", std::ios::binary);
     const std::string code((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     const SourceText pass{code, std::string(name) + ".frag", 1};
     std::ofstream(dir + "/case-" + name + ".es.frag") << assemble_fragment_shader({}, pass, GlslDialect::Es300).text;
     write_upright(dir, std::string("case-") + name, {}, pass, false);
+  }
+}
+
+// The channel-type test shaders (tests/shadertoy/channels) with iChannelN declared as their channels say
+// (samplerCube, sampler3D, sampler2D), in both dialects, image output or not.
+void write_channel_cases(const std::string& dir, const std::string& cases) {
+  const std::string channels = cases + "/../channels/";
+  for (const char* name : {"cubemap.json", "volume.json", "keyboard.json", "mouse.frag", "video.frag"}) {
+    const std::string path = channels + name;
+    const Scene scene = std::string(name).find(".json") != std::string::npos ? load_shadertoy_json(path)
+                                                                              : parse_scene(load_scene(path), "");
+    ImageOutput upright;
+    upright.upright = true;
+    upright.ignore_alpha = scene.opaque_image;
+    for (const GlslDialect dialect : {GlslDialect::Desktop330, GlslDialect::Es300}) {
+      for (const bool image : {false, true}) {
+        std::ofstream(dir + "/channels-" + name + (image ? ".upright" : "") + (dialect == GlslDialect::Es300 ? ".es.frag" : ".gl.frag"))
+            << assemble_fragment_shader(scene.common, scene.image.source, dialect, image ? upright : ImageOutput{},
+                                        EntryPoint::MainImage, {}, channel_types(scene.image.channels))
+                   .text;
+      }
+    }
   }
 }
 
@@ -107,6 +130,7 @@ int main(int argc, char** argv) {
   write(dir, "idioms", {}, {kShadertoyIdioms, "idioms.frag", 1});
   write_upright(dir, "idioms", {}, {kShadertoyIdioms, "idioms.frag", 1});
   write_shadertoy_cases(dir, argv[2]);
+  write_channel_cases(dir, argv[2]);
   write(dir, "shaderflow-main", {}, {"void main() { fragColor = vec4(stuv, gluv); }\n", "sf.frag", 1});
   // The whole ShaderFlow library (shaders/lib/): a #define naming each entry pulls it in unexpanded.
   std::string every_name;

@@ -61,6 +61,21 @@ TEST(ShadertoyCases, EsBuiltinsAndAVariableNamedPackedRender) {
   expect_solid("es-builtins-and-packed.frag", {0.25, 0.75, snorm_half, 1.0});
 }
 
+// WebGL zero-initialises variables; Mesa leaves them undefined, and a loop counter that starts anywhere
+// can loop for ever (found in the corpus). Declarations without values get the zero WebGL gives them.
+TEST(ShadertoyCases, VariablesWithoutAValueStartAtZero) {
+  expect_solid("uninitialised.frag", {0.8, 0.5, 0.25, 1.0});
+  const AssembledShader shader =
+      assemble_fragment_shader(load_scene(kCases + "uninitialised.frag").code, "uninitialised.frag", GlslDialect::Es300);
+  for (const char* written : {"for (int i = int(0); i < STEPS; i++)", "for (highp float f = float(0); f < 2.0;",
+                              "int n = int(0);", "vec3 a = vec3(0), b = vec3(0);", "mat2 m = mat2(0);",
+                              "bool hit = bool(0);", "float global_sum = float(0);", "float zero = float(0);",
+                              "struct Ray { vec3 origin; float length; };", "float weights[2] = float[2](0.0, 0.0);",
+                              "#define STEPS 4\n"}) {
+    EXPECT_NE(shader.text.find(written), std::string::npos) << written << " in:\n" << shader.text;
+  }
+}
+
 TEST(ShadertoyCases, EntryPointNamedByAMacro) { expect_solid("entry-from-macro.frag", {0.2, 0.4, 0.6, 1.0}); }
 
 TEST(ShadertoyCases, HwPerformanceIsDefinedAsOnAShadertoyDesktop) {

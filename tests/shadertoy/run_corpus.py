@@ -14,8 +14,11 @@ export or API answer ({"Shader": {...}}, a bare {"renderpass": [...]} or an arra
    main() calling mainImage()). A shader glslang refuses would not run on Shadertoy either: it is
    counted apart and not held against shaderflow.
 2. The ones glslang accepts are rendered by gst-launch-1.0 shaderflowsrc (a few frames, small size,
-   with a timeout). Texture inputs of JSON exports get a generated placeholder picture under the name
-   the export asks for, in a copy of the JSON's folder.
+   with a timeout). File inputs of JSON exports get generated placeholders under the names the export
+   asks for, in a copy of the JSON's folder: a picture for a texture, six faces (NAME, NAME_1 .. NAME_5)
+   for a cubemap, a Shadertoy volume (.bin) for a volume, a short clip for a video. A .frag gets the same
+   placeholders through the channelN properties for the inputs its MANIFEST.tsv line lists (cubemap:,
+   volume:, keyboard; webcam and music, which shaderflow does not provide, are named so and sample black).
 3. Failures are printed grouped by class, each with the shader and the first line of the reason.
 
 A MANIFEST.tsv in the folder (columns: file, repository, path, kind, inputs) may give each .frag the
@@ -36,8 +39,8 @@ import tempfile
 import zlib
 
 SAMPLER_OF_INPUT = {"cubemap": "samplerCube", "volume": "sampler3D"}
-# Inputs Shadertoy offers that shaderflow does not provide (yet): they sample black or fail to compile.
-UNPROVIDED_INPUTS = {"cubemap", "volume", "keyboard", "webcam", "video", "music", "musicstream", "mic"}
+# Inputs Shadertoy offers that shaderflow does not provide: they sample black, with a warning.
+UNPROVIDED_INPUTS = {"webcam", "music", "musicstream", "mic"}
 
 
 def shadertoy_wrapper(common, code, samplers):
@@ -63,7 +66,8 @@ class Shader:
         self.passes = []      # (label, code, {channel: sampler type})
         self.common = ""
         self.inputs = set()   # Shadertoy input types used by any pass
-        self.textures = []    # file names of texture inputs (JSON only)
+        self.textures = []    # (input type, file name) of file inputs (JSON only)
+        self.channels = {}    # .frag: {channel: input type} from MANIFEST.tsv
         self.load_error = None
         self.byte_order_mark = False
 
@@ -103,6 +107,7 @@ def load(path, root, manifest):
     if not path.endswith(".json"):
         types = channel_types(manifest.get(os.path.normpath(path), []))
         shader.inputs = set(types.values())
+        shader.channels = types
         # Shadertoy's editor never stores a byte-order mark; one in a file is removed before the check
         # (what shaderflow does with it is what the render step finds out).
         shader.passes.append(("image", text.lstrip("\ufeff"),
@@ -121,9 +126,10 @@ def load(path, root, manifest):
             types = channel_types(rp.get("inputs") or [])
             shader.inputs |= set(types.values())
             for item in rp.get("inputs") or []:
-                if (item.get("type") or item.get("ctype")) == "texture":
+                kind = item.get("type") or item.get("ctype")
+                if kind in ("texture", "cubemap", "volume", "video"):
                     src = item.get("src") or item.get("filepath") or ""
-                    shader.textures.append(os.path.basename(src))
+                    shader.textures.append((kind, os.path.basename(src)))
             if kind in ("image", "buffer"):
                 shader.passes.append((rp.get("name") or kind, rp.get("code", ""),
                                       {c: SAMPLER_OF_INPUT.get(t, "sampler2D") for c, t in types.items()}))
@@ -156,22 +162,69 @@ def png(path, width=64, height=64):
                 chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 
 
+def volume(path, size=32):
+    """A Shadertoy volume (grey noise-like bytes), as its 3D noise textures are."""
+    voxels = bytes((x * 37 + y * 91 + z * 53) % 256 for z in range(size) for y in range(size) for x in range(size))
+    with open(path, "wb") as f:
+        f.write(b"BIN\0" + struct.pack("<IIIBBH", size, size, size, 1, 0, 0) + voxels)
+
+
+def clip(path, env):
+    """A two-second video; the container is found by its content whatever the name says."""
+    subprocess.run(["gst-launch-1.0", "-q", "videotestsrc", "num-buffers=20", "pattern=ball", "!",
+                    "video/x-raw,width=64,height=48,framerate=10/1", "!", "x264enc", "!", "mp4mux", "!",
+                    "filesink", "location=" + path], check=True, env=env, capture_output=True)
+
+
+def placeholder(kind, path, env):
+    """A stand-in for the media a Shadertoy input names."""
+    if kind == "cubemap":
+        stem, ext = os.path.splitext(path)
+        for face in range(6):
+            png(stem + ("_%d" % face if face else "") + ext, 32, 32)
+    elif kind == "volume":
+        volume(path)
+    elif kind == "video":
+        clip(path, env)
+    else:
+        png(path)
+
+
+def channel_properties(shader, workdir, env):
+    """channelN=... for a .frag's inputs as its MANIFEST line lists them."""
+    props = []
+    for channel, kind in sorted(shader.channels.items()):
+        if kind in ("texture", "cubemap", "volume", "video"):
+            path = os.path.join(workdir, "channel%d.%s" % (channel, {"volume": "bin", "video": "mp4"}.get(kind, "png")))
+            if kind == "cubemap":
+                png(path, 128, 96)  # one picture: a 4:3 cross of 32x32 faces
+            else:
+                placeholder(kind, path, env)
+            props.append("channel%d=%s%s" % (channel, {"cubemap": "cubemap:", "volume": "volume:"}.get(kind, ""), path))
+        elif kind in ("keyboard", "webcam", "mic", "music", "musicstream"):
+            props.append("channel%d=%s" % (channel, kind))
+    return props
+
+
 def render(shader, workdir, args):
     """None when the frames came out, else the element's error text (or the reason it gave none)."""
     scene = shader.path
+    props = []
     if shader.path.endswith(".json"):
         scene = os.path.join(workdir, os.path.basename(shader.path))
         shutil.copy(shader.path, scene)
-        for name in shader.textures:
+        for kind, name in shader.textures:
             if name:
-                png(os.path.join(workdir, name))
+                placeholder(kind, os.path.join(workdir, name), args.env)
+    else:
+        props = channel_properties(shader, workdir, args.env)
     width, height = args.size.split("x")
     sink = "fakesink"
     if args.frames_dir:
         out = os.path.join(args.frames_dir, re.sub(r"[^\w.-]", "_", shader.name) + ".png")
         sink = "videoconvert ! pngenc snapshot=true ! filesink location=%s" % out
-    command = ("shaderflowsrc scene=%s num-buffers=%d ! video/x-raw,format=RGBA,width=%s,height=%s ! %s"
-               % (scene, args.frames, width, height, sink))
+    command = ("shaderflowsrc scene=%s %snum-buffers=%d ! video/x-raw,format=RGBA,width=%s,height=%s ! %s"
+               % (scene, "".join(p + " " for p in props), args.frames, width, height, sink))
     try:
         result = subprocess.run(["gst-launch-1.0", "-q"] + command.split(" "), capture_output=True, text=True,
                                 timeout=args.timeout, env=args.env)
