@@ -1,5 +1,5 @@
 // A scene as the engine renders it: up to four buffer passes (A-D) drawn in order every frame, then the
-// image pass, each with four channels (a buffer, a picture, the filter's input video, or nothing), and a
+// image pass, each with eight channels (a buffer, a picture, an engine input, or nothing), and a
 // Common source prepended to every pass. Single-pass .frag files, native multipass files and Shadertoy
 // JSON all become one of these. Pure data and string parsing, no GL: unit-tested on its own.
 #pragma once
@@ -14,6 +14,10 @@
 #include "render/shader_source.h"
 
 namespace shaderflow::render {
+
+// iChannel0..7: Shadertoy has four; a mixer needs at least eight inputs. Texture units: the output pass
+// samples unit 0, channel N unit N + 1, so 9 of the 16 fragment units GL guarantees are in use.
+inline constexpr int kChannelCount = 8;
 
 // How a channel is sampled; the defaults are Shadertoy's for buffers.
 struct Sampler {
@@ -53,7 +57,7 @@ struct Channel {
   enum class Kind { None, Buffer, Picture, Input };
   Kind kind = Kind::None;
   int buffer = 0;        // Buffer: 0..3 for A..D
-  int input = 0;         // Input: the engine's input slot (0: the filter's video)
+  int input = 0;         // Input: the engine's input slot (0: the filter's video, N: a mixer's sink_N)
   std::string path;      // Picture: the file, resolved; whoever loads the scene decodes it into `picture`
   std::shared_ptr<const Picture> picture;
   Sampler sampler;
@@ -62,10 +66,12 @@ struct Channel {
 struct Pass {
   int buffer = -1;  // 0..3 for Buffer A..D, -1 for the image pass
   SourceText source;
-  std::array<Channel, 4> channels;
+  // An unbound channel N (Kind::None) reads engine input N when there is one (the filter's video for
+  // iChannel0, a mixer's sink_N for iChannelN), else black.
+  std::array<Channel, kChannelCount> channels;
   // What the scene says belongs in each channel (`// @expects channelN WHAT`), "" when it says nothing:
   // a channel that is expected but left unbound gets a warning (see unbound_channel_warnings).
-  std::array<std::string, 4> expected;
+  std::array<std::string, kChannelCount> expected;
 };
 
 struct Scene {
@@ -84,6 +90,7 @@ std::string pass_name(int buffer);
 
 // A single-pass scene (the image pass only) from GLSL code, with its `// @channelN` bindings read.
 // Native multipass files are split at lines `#pass common|A|B|C|D|image`; see docs/scenes.md.
+// A gl-transitions file (render/gl_transition.h) becomes a two-input scene.
 // Relative picture paths resolve against base_dir (the scene file's folder; "" for the current one).
 // Throws Error(SceneNotFound) for a malformed #pass or @channel line, naming the file and line.
 Scene parse_scene(const SceneSource& source, const std::string& base_dir);

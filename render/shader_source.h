@@ -149,6 +149,10 @@ struct UniformDoc {
 // Throws Error(ShaderCompile) naming the line for a malformed annotation.
 std::vector<UniformDoc> uniform_docs(const std::string& code, const std::string& source_name);
 
+// The value of `uniform TYPE NAME = VALUE;` as the user wrote it (VALUE: the text after '='): a literal,
+// or a constructor of literals (vec3(1.0, 0.5, 0.2), vec3(0.5) broadcast). False when it is anything else.
+bool parse_uniform_default(const std::string& type, std::string text, UniformValue& value);
+
 // The code with comments blanked out (newlines kept, so line numbers stay).
 std::string strip_comments(const std::string& code);
 

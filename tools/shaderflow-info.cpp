@@ -179,7 +179,7 @@ void print_scene_text(const std::string& name, const SceneReport& report) {
   std::printf("passes: %s%s\n", report.scene.common.code.empty() ? "" : "common + ", order.c_str());
   for (const Pass* pass : report.passes) {
     std::printf("  pass %s (%s:%d)\n", pass_name(pass->buffer).c_str(), pass->source.name.c_str(), pass->source.first_line);
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < kChannelCount; ++c) {
       const std::string text = describe_channel(pass->channels[static_cast<std::size_t>(c)]);
       if (!text.empty()) std::printf("    iChannel%d: %s\n", c, text.c_str());
     }
@@ -209,7 +209,7 @@ void print_scene_json(const std::string& name, const SceneReport& report) {
   for (std::size_t p = 0; p < report.passes.size(); ++p) {
     const Pass& pass = *report.passes[p];
     std::string channels;
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < kChannelCount; ++c) {
       const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
       feedback |= reads_previous_frame(report, p, channel);
       if (channel.kind == Channel::Kind::None) continue;

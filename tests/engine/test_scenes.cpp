@@ -266,7 +266,7 @@ TEST(Multipass, ExpectedChannelsWarnWhenUnbound) {
   scene.image.channels[2].kind = Channel::Kind::Picture;
   EXPECT_TRUE(unbound_channel_warnings(scene, true).empty());
   try {
-    parse_scene({"e.frag", "\n// @expects channel7 something\n"}, "");
+    parse_scene({"e.frag", "\n// @expects channel8 something\n"}, "");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("e.frag:2"), std::string::npos) << e.what();
