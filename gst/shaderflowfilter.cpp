@@ -36,6 +36,7 @@
 #include "gst/element_core.h"
 #include "gst/formats.h"
 #include "gst/frame_buffers.h"
+#include "gst/input_frames.h"
 #include "render/builtin_scenes.h"
 #include "render/engine.h"
 #include "render/error.h"
@@ -90,16 +91,6 @@ struct Private {
   std::optional<State> state;
 };
 
-// The input frame stays mapped until the engine thread has uploaded it, then goes back upstream.
-struct MappedInput {
-  GstVideoFrame frame;
-  ~MappedInput() {
-    GstBuffer* buffer = frame.buffer;
-    gst_video_frame_unmap(&frame);
-    gst_buffer_unref(buffer);
-  }
-};
-
 }  // namespace
 
 struct _GstShaderflowFilter {
@@ -107,7 +98,8 @@ struct _GstShaderflowFilter {
   Private* priv;
 };
 
-G_DEFINE_TYPE(GstShaderflowFilter, gst_shaderflow_filter, GST_TYPE_VIDEO_FILTER)
+G_DEFINE_TYPE_WITH_CODE(GstShaderflowFilter, gst_shaderflow_filter, GST_TYPE_VIDEO_FILTER,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_CHILD_PROXY, gstglue::ElementCore::child_proxy_init))
 GST_ELEMENT_REGISTER_DEFINE(shaderflowfilter, "shaderflowfilter", GST_RANK_NONE, GST_TYPE_SHADERFLOW_FILTER)
 
 static void gst_shaderflow_filter_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
@@ -211,14 +203,20 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
   return TRUE;
 }
 
+// The input buffer's stream time (GST_CLOCK_TIME_NONE when it has none).
+static GstClockTime stream_time_of(GstShaderflowFilter* self, GstBuffer* input) {
+  const GstClockTime pts = GST_BUFFER_PTS(input);
+  const GstSegment& segment = GST_BASE_TRANSFORM(self)->segment;
+  return GST_CLOCK_TIME_IS_VALID(pts) && segment.format == GST_FORMAT_TIME
+             ? gst_segment_to_stream_time(&segment, GST_FORMAT_TIME, pts)
+             : GST_CLOCK_TIME_NONE;
+}
+
 // The uniforms of the frame made from this input buffer: its stream time, a frame count, the time since
 // the previous frame.
 static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& state, GstBuffer* input) {
   const GstClockTime pts = GST_BUFFER_PTS(input);
-  const GstSegment& segment = GST_BASE_TRANSFORM(self)->segment;
-  const guint64 stream_time = GST_CLOCK_TIME_IS_VALID(pts) && segment.format == GST_FORMAT_TIME
-                                  ? gst_segment_to_stream_time(&segment, GST_FORMAT_TIME, pts)
-                                  : GST_CLOCK_TIME_NONE;
+  const GstClockTime stream_time = stream_time_of(self, input);
   render::FrameUniforms frame;
   frame.time = GST_CLOCK_TIME_IS_VALID(stream_time) ? static_cast<double>(stream_time) / GST_SECOND : 0.0;
   frame.frame_rate = state.frame_rate;
@@ -245,25 +243,22 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
     return GST_FLOW_NOT_NEGOTIATED;
   }
   State& state = *priv.state;
-  priv.core.prepare_frame();
-  auto mapped = std::make_shared<MappedInput>();
-  if (!gst_video_frame_map(&mapped->frame, &GST_VIDEO_FILTER(self)->in_info, input, GST_MAP_READ)) {
+  priv.core.prepare_frame(stream_time_of(self, input));
+  render::FrameRequest request;
+  try {
+    // The engine holds the input (mapped) until it is uploaded; upstream gets it back then.
+    request.inputs.push_back(gstglue::input_frame_for(input, GST_VIDEO_FILTER(self)->in_info, 0, 0.0));
+  } catch (const render::Error& error) {
     gst_buffer_unref(input);
-    priv.core.post_error(render::Error(render::ErrorKind::Memory, "could not map an input buffer for reading",
-                                       "Upstream gave a buffer that does not match its caps."));
+    priv.core.post_error(error);
     return GST_FLOW_ERROR;
   }
   PendingFrame pending;
   pending.metadata = gst_buffer_new();
   GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
-  render::FrameRequest request;
   request.uniforms = frame_uniforms(self, state, input);
-  render::InputPlane planes[3];
-  render::InputFrame frame;
-  frame.planes.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
-  frame.owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
-  frame.time = request.uniforms.time;
-  request.inputs.push_back(std::move(frame));
+  request.inputs.back().time = request.uniforms.time;
+  gst_buffer_unref(input);
   pending.ticket = priv.core.engine().submit(std::move(request));
   state.pending.push_back(std::move(pending));
   return GST_FLOW_OK;
