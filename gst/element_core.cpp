@@ -66,7 +66,9 @@ void install_scene_text_properties(GObjectClass* klass, const char* default_scen
                           "\"u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>\" (iMouse may be set too). "
                           "Values are converted to the declared type; unknown names and mismatches give a "
                           "warning; uniforms not given keep their declared default (or 0). May change while "
-                          "PLAYING (applied from the next frame)",
+                          "PLAYING (applied from the next frame). Every uniform is also a child object with a "
+                          "controllable 'value' (NAME::value=1.5; vectors also NAME::x .. NAME::w); this string and "
+                          "the children show the same values, the last one set wins",
                           nullptr, kPlayingFlags));
   // A filter's iChannel0 is its input, a mixer's channels are its pads.
   const bool mixer = std::string(scene_kind) == "mixer";

@@ -53,4 +53,13 @@ GstBuffer* buffer_for_frame(const render::Frame& frame, OutputConversion& conver
   return buffer;
 }
 
+GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, OutputConversion& conversion,
+                           const GstVideoInfo& info, GstBufferPool* pool, bool video_meta) {
+  GstBuffer* out = buffer_for_frame(ticket.wait(), conversion, info, pool, video_meta);
+  gst_buffer_copy_into(out, metadata,
+                       static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META),
+                       0, static_cast<gsize>(-1));
+  return out;
+}
+
 }  // namespace shaderflow::gstglue

@@ -16,4 +16,9 @@ namespace shaderflow::gstglue {
 GstBuffer* buffer_for_frame(const render::Frame& frame, OutputConversion& conversion, const GstVideoInfo& info,
                             GstBufferPool* pool, bool video_meta);
 
+// The output buffer of a frame in flight: waits for it, then buffer_for_frame, with the timestamps, flags
+// and metas of `metadata` (the buffer an element keeps for what the output carries). Throws render::Error.
+GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, OutputConversion& conversion,
+                           const GstVideoInfo& info, GstBufferPool* pool, bool video_meta);
+
 }  // namespace shaderflow::gstglue

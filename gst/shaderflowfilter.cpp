@@ -273,12 +273,7 @@ static GstFlowReturn finish_oldest(GstShaderflowFilter* self, GstBuffer** out) {
   GstBufferPool* pool = gst_base_transform_get_buffer_pool(GST_BASE_TRANSFORM(self));
   GstFlowReturn result = GST_FLOW_OK;
   try {
-    const render::Frame frame = pending.ticket.wait();
-    *out = gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, true);
-    gst_buffer_copy_into(*out, pending.metadata,
-                         static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS |
-                                                         GST_BUFFER_COPY_META),
-                         0, static_cast<gsize>(-1));
+    *out = gstglue::finished_buffer(pending.ticket, pending.metadata, state.conversion, state.out_info, pool, true);
   } catch (const render::Error& error) {
     priv.core.post_error(error);
     result = GST_FLOW_ERROR;

@@ -259,12 +259,7 @@ static GstFlowReturn push_oldest(GstShaderflowMixer* self) {
   GstBuffer* out = nullptr;
   GstBufferPool* pool = gst_aggregator_get_buffer_pool(GST_AGGREGATOR(self));
   try {
-    const render::Frame frame = pending.ticket.wait();
-    out = gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, state.video_meta);
-    gst_buffer_copy_into(out, pending.shell,
-                         static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS |
-                                                         GST_BUFFER_COPY_META),
-                         0, static_cast<gsize>(-1));
+    out = gstglue::finished_buffer(pending.ticket, pending.shell, state.conversion, state.out_info, pool, state.video_meta);
   } catch (const render::Error& error) {
     priv.core.post_error(error);
   }

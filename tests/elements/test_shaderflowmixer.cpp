@@ -149,8 +149,12 @@ TEST(Mixer, GlTransitionFileTimedByOffsetAndDuration) {
         const double from_share = smoothstep(edge - 0.25, edge, (u + v) * 0.5);
         const std::uint8_t* pixel = run.frames[k].at(x, y);
         const std::string where = "frame " + std::to_string(k) + " at " + std::to_string(x) + "," + std::to_string(y);
-        if (time < 0.5) EXPECT_EQ(pixel[0], 255) << where << ": the from-input before offset";
-        if (time >= 1.5) EXPECT_EQ(pixel[2], 255) << where << ": the to-input after offset + duration";
+        if (time < 0.5) {
+          EXPECT_EQ(pixel[0], 255) << where << ": the from-input before offset";
+        }
+        if (time >= 1.5) {
+          EXPECT_EQ(pixel[2], 255) << where << ": the to-input after offset + duration";
+        }
         EXPECT_NEAR(pixel[0], unorm8(from_share), 1) << where;
         EXPECT_NEAR(pixel[2], unorm8(1.0 - from_share), 1) << where;
         EXPECT_EQ(pixel[1], 0) << where;
@@ -228,4 +232,40 @@ TEST(Mixer, AnInputFormatItCannotTakeIsRefusedAtLinkTime) {
   EXPECT_NE(error, nullptr) << "UYVY is not an input format";
   if (error) g_error_free(error);
   if (pipeline) gst_object_unref(pipeline);
+}
+
+// iChannelTime[N] is the stream time of the frame pad N shows: inputs at 10 and 5 fps into 10 fps.
+TEST(Mixer, ChannelTimesAreEachInputsOwn) {
+  GstElement* pipeline = launch(
+      "videotestsrc num-buffers=6 ! video/x-raw,width=8,height=8,framerate=10/1 ! m.sink_0 "
+      "videotestsrc num-buffers=3 ! video/x-raw,width=8,height=8,framerate=5/1 ! m.sink_1 "
+      "shaderflowmixer name=m ! video/x-raw,format=RGBA,width=8,height=8,framerate=10/1 ! appsink name=out sync=false");
+  GstElement* mixer = gst_bin_get_by_name(GST_BIN(pipeline), "m");
+  g_object_set(mixer, "fragment",
+               "void mainImage(out vec4 c, in vec2 p) { c = vec4(iChannelTime[0], iChannelTime[1], iTime, 1.0); }", nullptr);
+  gst_object_unref(mixer);
+  const SinkRun run = collect_frames(pipeline);
+  ASSERT_EQ(run.error, "");
+  ASSERT_EQ(run.frames.size(), 6u);
+  for (std::size_t k = 0; k < run.frames.size(); ++k) {
+    const std::uint8_t* pixel = run.frames[k].at(0, 0);
+    EXPECT_NEAR(pixel[0], unorm8(k / 10.0), 1) << "frame " << k;
+    EXPECT_NEAR(pixel[1], unorm8((k / 2) * 0.2), 1) << "frame " << k;
+    EXPECT_NEAR(pixel[2], unorm8(k / 10.0), 1) << "frame " << k;
+  }
+}
+
+// Live inputs make a live mixer (GstVideoAggregator produces on the clock); the output is still the mix.
+TEST(Mixer, LiveInputs) {
+  GstElement* pipeline = launch(
+      "videotestsrc is-live=true pattern=solid-color foreground-color=0xffff0000 num-buffers=4 ! "
+      "video/x-raw,format=RGBA,width=8,height=8,framerate=20/1 ! m.sink_0 "
+      "videotestsrc is-live=true pattern=solid-color foreground-color=0xff0000ff num-buffers=4 ! "
+      "video/x-raw,format=RGBA,width=8,height=8,framerate=20/1 ! m.sink_1 "
+      "shaderflowmixer name=m uniforms=progress=0.5 ! video/x-raw,format=RGBA,framerate=20/1 ! appsink name=out");
+  const SinkRun run = collect_frames(pipeline);
+  ASSERT_EQ(run.error, "");
+  ASSERT_GE(run.frames.size(), 3u);
+  EXPECT_NEAR(run.frames[1].at(4, 4)[0], 128, 1);
+  EXPECT_NEAR(run.frames[1].at(4, 4)[2], 128, 1);
 }

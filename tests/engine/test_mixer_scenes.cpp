@@ -150,6 +150,24 @@ TEST(GlTransitions, RendersItsFormulaWithProgressRatioAndDefaults) {
   }
 }
 
+// An input of another shape covers the output, centred and cropped: 8x2 columns into a square output
+// show columns 3 and 4 (stretched, they would show 1-2 and 5-6 blended).
+TEST(GlTransitions, InputsOfAnotherShapeCoverTheOutput) {
+  auto renderer = SyncRenderer::create("auto");
+  renderer->set_scene({"c.glsl", "vec4 transition(vec2 uv) { return getFromColor(uv); }\n"});
+  renderer->set_output(2, 2, OutputFormat{});
+  renderer->engine().set_input(0, rgba(8, 2)).get();
+  std::vector<std::uint8_t> columns;
+  for (int y = 0; y < 2; ++y) {
+    for (int x = 0; x < 8; ++x) columns.insert(columns.end(), {static_cast<std::uint8_t>(x * 30), 0, 0, 255});
+  }
+  FrameRequest request;
+  request.inputs.push_back({0, {{columns.data(), 32}}, nullptr, 0.0});
+  const Frame frame = renderer->engine().submit(std::move(request)).wait();
+  EXPECT_EQ(frame.data()[0], 90);
+  EXPECT_EQ(frame.data()[4], 120);
+}
+
 TEST(GlTransitions, ErrorsNameTheUsersLine) {
   auto renderer = SyncRenderer::create("auto");
   try {
