@@ -10,12 +10,19 @@ namespace shaderflow::render {
 namespace {
 
 // What the format takes as given. `ratio` is a macro rather than a variable: iResolution is a constant
-// when the output size is compiled in, and GLSL ES allows no non-constant global initialisers.
+// when the output size is compiled in, and GLSL ES allows no non-constant global initialisers. An input
+// of another shape than the output covers it, centred and cropped, never stretched (the format leaves
+// that to the implementer).
 const char kTransitionCommon[] =
     "uniform float progress;  // @range 0 1  Where the transition is: 0 shows only sink_0, 1 only sink_1\n"
     "#define ratio (iResolution.x / iResolution.y)\n"
-    "vec4 getFromColor(vec2 uv) { return texture(iChannel0, uv); }\n"
-    "vec4 getToColor(vec2 uv) { return texture(iChannel1, uv); }\n";
+    "vec2 shaderflow_cover(vec2 uv, vec3 size) {\n"
+    "  float shape = size.x / max(size.y, 1.0);\n"
+    "  if (size.z == 0.0 || shape == ratio) return uv;\n"
+    "  return (uv - 0.5) * (shape > ratio ? vec2(ratio / shape, 1.0) : vec2(1.0, shape / ratio)) + 0.5;\n"
+    "}\n"
+    "vec4 getFromColor(vec2 uv) { return texture(iChannel0, shaderflow_cover(uv, iChannelResolution[0])); }\n"
+    "vec4 getToColor(vec2 uv) { return texture(iChannel1, shaderflow_cover(uv, iChannelResolution[1])); }\n";
 
 const char kTransitionEntry[] =
     "void mainImage(out vec4 fragColor, in vec2 fragCoord) { fragColor = transition(fragCoord / iResolution.xy); }\n";

@@ -1,8 +1,9 @@
 // gl-transitions (https://github.com/gl-transitions/gl-transitions) as two-input scenes: a file that
 // defines `vec4 transition(vec2 uv)` and neither mainImage() nor main() runs unchanged. The engine adds
 // what the format takes as given: `progress` (a uniform, 0 = only the first input, 1 = only the second),
-// `ratio` (the output's width / height), getFromColor(uv) (iChannel0: a mixer's sink_0, stretched to
-// the output) and getToColor(uv) (iChannel1: sink_1). Parameters with their defaults in a comment
+// `ratio` (the output's width / height), getFromColor(uv) (iChannel0: a mixer's sink_0) and
+// getToColor(uv) (iChannel1: sink_1), each covering the output (centred, cropped, never stretched when
+// its shape differs). Parameters with their defaults in a comment
 // (`uniform float foo; // = 42.0`, `uniform vec2 a /* = vec2(1.0) */, b;`) get those defaults, as if
 // written as initialisers. Pure string work, no GL.
 #pragma once

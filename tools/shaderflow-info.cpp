@@ -20,13 +20,14 @@ namespace {
 
 const char kUsage[] =
     "usage: shaderflow-info [--json] [--require-gpu] [--device DEVICE]\n"
-    "       shaderflow-info --scenes | --effects | --scene NAME|PATH [--json]\n"
+    "       shaderflow-info --scenes | --effects | --mixers | --scene NAME|PATH [--json]\n"
     "  Lists the EGL client extensions and devices, then the OpenGL context shaderflow would use.\n"
     "  --json          machine-readable output\n"
     "  --require-gpu   exit 1 unless a hardware (non-software) renderer is available\n"
     "  --device DEV    auto (default), software, an EGL device index, /dev/dri/renderD128, cuda:N\n"
     "  --scenes        the built-in scenes for shaderflowsrc, one name per line\n"
     "  --effects       the built-in effects for shaderflowfilter, one name per line\n"
+    "  --mixers        the built-in mixer scenes for shaderflowmixer, one name per line\n"
     "  --scene S       a scene's passes, channels and uniforms with their documentation; with --json also\n"
     "                  \"feedback\": whether a pass reads a buffer's previous frame\n";
 
@@ -276,6 +277,8 @@ int main(int argc, char** argv) {
       return print_names("scene");
     } else if (!std::strcmp(argv[i], "--effects")) {
       return print_names("effect");
+    } else if (!std::strcmp(argv[i], "--mixers")) {
+      return print_names("mixer");
     } else if (!std::strcmp(argv[i], "--scene") && i + 1 < argc) {
       scene = argv[++i];
     } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
