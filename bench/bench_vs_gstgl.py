@@ -64,9 +64,11 @@ ROWS = {
 }
 
 
-def run(description, name, fragment):
+def run(description, name=None, fragment=None):
+    """Seconds from PLAYING to EOS; `fragment` goes to the element `name` first, when given."""
     pipeline = Gst.parse_launch(description)
-    pipeline.get_by_name(name).set_property("fragment", fragment)
+    if fragment is not None:
+        pipeline.get_by_name(name).set_property("fragment", fragment)
     bus = pipeline.get_bus()
     start = time.monotonic()
     pipeline.set_state(Gst.State.PLAYING)

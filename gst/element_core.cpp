@@ -2,15 +2,16 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <optional>
 #include <thread>
 #include <utility>
 
 #include "gst/picture_decoder.h"
-#include "gst/uniforms_property.h"
 #include "render/builtin_scenes.h"
 #include "render/scene_loader.h"
+#include "render/scene_uniforms.h"
 
 GST_DEBUG_CATEGORY_STATIC(shaderflow_core_debug);
 #define GST_CAT_DEFAULT shaderflow_core_debug
@@ -65,9 +66,13 @@ void install_scene_text_properties(GObjectClass* klass, const char* default_scen
                           "\"u,speed=1.5,count=3,enabled=true,tint=<1.0,0.5,0.2>\" (iMouse may be set too). "
                           "Values are converted to the declared type; unknown names and mismatches give a "
                           "warning; uniforms not given keep their declared default (or 0). May change while "
-                          "PLAYING (applied from the next frame)",
+                          "PLAYING (applied from the next frame). Every uniform is also a child object with a "
+                          "controllable 'value' (NAME::value=1.5; vectors also NAME::x .. NAME::w); this string and "
+                          "the children show the same values, the last one set wins",
                           nullptr, kPlayingFlags));
-  for (int channel = effects ? 1 : 0; channel < 4; ++channel) {
+  // A filter's iChannel0 is its input, a mixer's channels are its pads.
+  const bool mixer = std::string(scene_kind) == "mixer";
+  for (int channel = effects ? 1 : mixer ? 4 : 0; channel < 4; ++channel) {
     const std::string name = "channel" + std::to_string(channel);
     const std::string blurb =
         "What the scene's image pass samples as iChannel" + std::to_string(channel) +
@@ -205,6 +210,7 @@ class ElementCore::Loader {
       for (const std::string& note : loaded.notes) GST_INFO_OBJECT(core_.element_, "GLSL: %s", note.c_str());
       running_ = settings;
       watch(scene.files);
+      core_.follow_scene(scene);
       {
         std::lock_guard<std::mutex> lock(core_.mutex_);
         core_.running_scene_ = settings.fragment.empty() ? settings.scene : "fragment";
@@ -227,10 +233,56 @@ class ElementCore::Loader {
   std::thread thread_;
 };
 
+namespace {
+
+GQuark core_quark() {
+  static const GQuark quark = g_quark_from_static_string("shaderflow-element-core");
+  return quark;
+}
+
+}  // namespace
+
 ElementCore::ElementCore(GstElement* element, const ElementDefaults& defaults)
-    : element_(element), defaults_(defaults), gl_(element) {
+    : element_(element), defaults_(defaults), children_(element), gl_(element) {
   settings_.scene = defaults.scene;
   settings_.readback_depth = defaults.readback_depth;
+  g_object_set_qdata(G_OBJECT(element), core_quark(), this);
+  follow_settings_scene(settings_);  // gst-launch sets `name::value` right after creating the element
+}
+
+ElementCore* ElementCore::of(gpointer element) {
+  return static_cast<ElementCore*>(g_object_get_qdata(G_OBJECT(element), core_quark()));
+}
+
+void ElementCore::child_proxy_init(gpointer g_iface, gpointer) {
+  auto* iface = static_cast<GstChildProxyInterface*>(g_iface);
+  iface->get_child_by_name = [](GstChildProxy* proxy, const gchar* name) -> GObject* {
+    ElementCore* core = of(proxy);
+    return core && name ? core->children_.child_named(name) : nullptr;
+  };
+  iface->get_child_by_index = [](GstChildProxy* proxy, guint index) -> GObject* {
+    ElementCore* core = of(proxy);
+    return core ? core->children_.child_at(index) : nullptr;
+  };
+  iface->get_children_count = [](GstChildProxy* proxy) -> guint {
+    ElementCore* core = of(proxy);
+    return core ? core->children_.count() : 0;
+  };
+}
+
+void ElementCore::follow_scene(const render::Scene& scene) {
+  children_.follow_scene(render::settable_uniforms(scene));
+  std::lock_guard<std::mutex> lock(mutex_);
+  warned_uniforms_.clear();
+}
+
+void ElementCore::follow_settings_scene(const Settings& settings) {
+  try {
+    follow_scene(settings.fragment.empty() ? render::read_scene(settings.scene)
+                                           : render::parse_scene({"fragment", settings.fragment}, std::string()));
+  } catch (const render::Error& error) {
+    GST_DEBUG_OBJECT(element_, "no uniform children yet: %s", error.what());
+  }
 }
 
 ElementCore::~ElementCore() { stop(); }
@@ -247,15 +299,15 @@ bool ElementCore::refuse_while_running(guint id) const {
 }
 
 bool ElementCore::set_property(guint id, const GValue* value) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::unique_lock<std::mutex> lock(mutex_);
   const char* text = G_VALUE_HOLDS_STRING(value) ? g_value_get_string(value) : nullptr;
   bool reload = false;
   switch (id) {
     case PROP_SCENE: settings_.scene = text && *text ? text : defaults_.scene; reload = true; break;
     case PROP_FRAGMENT: settings_.fragment = text ? text : ""; reload = true; break;
     case PROP_UNIFORMS:
-      settings_.uniforms = text ? text : "";
-      uniforms_changed_ = true;
+      children_.set_text(text ? text : "");
+      warned_uniforms_.clear();
       break;
     case PROP_CHANNEL0:
     case PROP_CHANNEL1:
@@ -286,6 +338,12 @@ bool ElementCore::set_property(guint id, const GValue* value) {
       return false;
   }
   if (reload && loader_) loader_->request(settings_);
+  if (reload && !loader_) {
+    // Stopped: the children follow now; running, they follow once the new scene has loaded.
+    const Settings settings = settings_;
+    lock.unlock();
+    follow_settings_scene(settings);
+  }
   return true;
 }
 
@@ -295,7 +353,7 @@ bool ElementCore::get_property(guint id, GValue* value) const {
   switch (id) {
     case PROP_SCENE: g_value_set_string(value, settings_.scene.c_str()); return true;
     case PROP_FRAGMENT: set_or_null(settings_.fragment); return true;
-    case PROP_UNIFORMS: set_or_null(settings_.uniforms); return true;
+    case PROP_UNIFORMS: set_or_null(children_.text()); return true;
     case PROP_DEVICE: g_value_set_string(value, settings_.device.c_str()); return true;
     case PROP_RENDERER: set_or_null(renderer_name_); return true;
     case PROP_CHANNEL0:
@@ -313,7 +371,9 @@ bool ElementCore::get_property(guint id, GValue* value) const {
 
 Settings ElementCore::snapshot() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  return settings_;
+  Settings settings = settings_;
+  settings.uniforms = children_.text();
+  return settings;
 }
 
 void ElementCore::post_warnings(const std::vector<std::string>& warnings, const char* fix) const {
@@ -386,22 +446,22 @@ render::Scene load_scene(const Settings& settings, bool input_video) {
   return scene;
 }
 
-// A string that does not parse is an error at start (returns false) and a warning while playing (the
-// previous values stay), so a typo does not end a live stream.
-bool ElementCore::apply_uniforms(const std::string& text, bool playing) {
-  ParsedUniforms parsed = parse_uniforms(text);
-  if (!parsed.ok) {
-    if (playing) {
-      GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS, ("%s; keeping the previous uniform values", parsed.error.c_str()),
-                          (nullptr));
-      return true;
+// Warnings about the uniform values, each uniform's once until the values or the scene change: values
+// animated outside an @range would otherwise warn at every frame.
+void ElementCore::post_uniform_warnings(const std::vector<std::string>& warnings) {
+  std::vector<std::string> fresh;
+  for (const std::string& warning : warnings) {
+    const std::size_t open = warning.find('\'');
+    const std::string key = warning.substr(0, warning.find('\'', open == std::string::npos ? open : open + 1));
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (std::find(warned_uniforms_.begin(), warned_uniforms_.end(), key) != warned_uniforms_.end()) {
+      GST_INFO_OBJECT(element_, "%s", warning.c_str());
+      continue;
     }
-    post_error(render::Error(render::ErrorKind::InvalidArgument, parsed.error));
-    return false;
+    warned_uniforms_.push_back(key);
+    fresh.push_back(warning);
   }
-  post_warnings(parsed.warnings, "check the uniforms property against the scene's uniform declarations");
-  uniform_warnings_.push_back(engine_->set_uniforms(parsed.values));
-  return true;
+  post_warnings(fresh, "check the uniforms property against the scene's uniform declarations");
 }
 
 bool ElementCore::reads_keyboard(const render::Scene& scene) {
@@ -432,18 +492,18 @@ void ElementCore::add_channel_inputs(render::FrameRequest& request, bool wait) {
   });
 }
 
-void ElementCore::prepare_frame() {
-  std::string uniforms;
-  bool changed = false;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    std::swap(changed, uniforms_changed_);
-    if (changed) uniforms = settings_.uniforms;
+// A string that does not parse is an error at start (see start()) and a warning while playing (the
+// previous values stay), so a typo does not end a live stream.
+void ElementCore::prepare_frame(GstClockTime stream_time, const render::UniformValues& automatic) {
+  if (GST_CLOCK_TIME_IS_VALID(stream_time)) children_.sync(stream_time);
+  if (const auto error = children_.take_new_parse_error()) {
+    GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS, ("%s; keeping the previous uniform values", error->c_str()), (nullptr));
   }
-  if (changed) apply_uniforms(uniforms, true);
+  post_warnings(children_.take_parse_warnings(), "check the uniforms property against the scene's uniform declarations");
+  if (auto values = children_.changed_values(automatic)) uniform_warnings_.push_back(engine_->set_uniforms(std::move(*values)));
   while (!uniform_warnings_.empty() &&
          uniform_warnings_.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-    post_warnings(uniform_warnings_.front().get(), "check the uniforms property against the scene's uniform declarations");
+    post_uniform_warnings(uniform_warnings_.front().get());
     uniform_warnings_.erase(uniform_warnings_.begin());
   }
 }
@@ -453,8 +513,8 @@ bool ElementCore::start() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     settings = settings_;
-    uniforms_changed_ = false;
     running_scene_ = settings.fragment.empty() ? settings.scene : "fragment";
+    warned_uniforms_.clear();
   }
   try {
     // Scene first: a typo in its name should not wait for (or hide behind) GPU start-up.
@@ -474,11 +534,15 @@ bool ElementCore::start() {
                           ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
     }
     // Uniforms first: values the scene uses without declaring them are declared when it compiles.
-    if (!apply_uniforms(settings.uniforms, false)) {
+    if (const std::string error = children_.parse_error(); !error.empty()) {
+      children_.take_new_parse_error();  // reported here, as an error
       gl_.detach();
       engine_.reset();
+      post_error(render::Error(render::ErrorKind::InvalidArgument, error));
       return false;
     }
+    post_warnings(children_.take_parse_warnings(), "check the uniforms property against the scene's uniform declarations");
+    uniform_warnings_.push_back(engine_->set_uniforms(*children_.changed_values({}, true)));
     GST_INFO_OBJECT(element_, "GLSL: %s", engine_->glsl_description().c_str());
     videos_ = std::make_unique<VideoChannels>();
     keyboard_declared_ = false;
@@ -486,10 +550,11 @@ bool ElementCore::start() {
     prepare_inputs(scene);
     const render::SceneLoad loaded = engine_->load_scene(scene).get();
     videos_->settle(true);
-    post_warnings(loaded.warnings, "check the uniforms property against the scene's uniform declarations");
+    follow_scene(scene);
+    post_uniform_warnings(loaded.warnings);
     for (const std::string& note : loaded.notes) GST_INFO_OBJECT(element_, "GLSL: %s", note.c_str());
     for (auto& warnings : uniform_warnings_) {  // the start values' warnings, before the first frame
-      post_warnings(warnings.get(), "check the uniforms property against the scene's uniform declarations");
+      post_uniform_warnings(warnings.get());
     }
     uniform_warnings_.clear();
     std::lock_guard<std::mutex> lock(mutex_);

@@ -15,6 +15,7 @@
 #include "gst/live_input.h"
 #include "gst/output_conversion.h"
 #include "gst/video_channel.h"
+#include "gst/uniform_children.h"
 #include "render/engine.h"
 #include "render/error.h"
 
@@ -54,7 +55,7 @@ struct ElementDefaults {
 struct Settings {
   std::string scene;
   std::string fragment;
-  std::string uniforms;
+  std::string uniforms;  // as the property reads (see UniformChildren: the string and the children agree)
   std::string device = "auto";
   std::string channels[4];  // what the image pass's iChannelN reads (see render::channel_from_source)
   bool watch = true;
@@ -86,9 +87,6 @@ class ElementCore {
   render::Engine& engine() { return *engine_; }
   // GstGL interop: the element's set_context and CONTEXT queries go here; GL memory in and out.
   GlInterop& gl() { return gl_; }
-  // Before each frame (streaming thread): applies a changed `uniforms` property and posts the warnings
-  // of earlier changes once the engine has them.
-  void prepare_frame();
   // Per frame (streaming thread): iMouse from navigation events, and the new frames of the keyboard
   // texture and of video channels at the frame's time. `wait`: decode the video frame the time asks for
   // (offline); live sources take what is decoded.
@@ -97,6 +95,19 @@ class ElementCore {
   bool handle_navigation(GstEvent* event) { return live_input_.handle(event); }
   // The negotiated output height (iMouse's origin is its bottom-left).
   void set_output_height(int height) { live_input_.set_output_height(height); }
+  // Before each frame (streaming thread): applies the uniforms' control bindings at the frame's stream
+  // time (GST_CLOCK_TIME_NONE: none), then changed uniform values (the `uniforms` property, the
+  // children, and `automatic` values for declared uniforms nobody set, such as the mixer's progress),
+  // and posts the warnings of earlier changes once the engine has them.
+  void prepare_frame(GstClockTime stream_time = GST_CLOCK_TIME_NONE, const render::UniformValues& automatic = {});
+
+  // The scene's uniforms as child objects (see uniform_children.h). An element implements GstChildProxy
+  // with child_proxy_init (G_IMPLEMENT_INTERFACE(GST_TYPE_CHILD_PROXY, ElementCore::child_proxy_init))
+  // and passes each frame's stream time to prepare_frame; nothing else is needed.
+  UniformChildren& uniform_children() { return children_; }
+  static void child_proxy_init(gpointer iface, gpointer data);
+  // The core of an element that has one (null otherwise).
+  static ElementCore* of(gpointer element);
 
   // Every element error goes through here: the message names the cause and the fix. A lost GPU context
   // names the running scene; the next start() (NULL -> PLAYING) creates a new context.
@@ -107,17 +118,21 @@ class ElementCore {
   class Loader;
 
  private:
-  bool apply_uniforms(const std::string& text, bool playing);
   // Before the engine loads `scene`: its video channels get decoders and slots, the keyboard its slot.
   void prepare_inputs(render::Scene& scene);
   static bool reads_keyboard(const render::Scene& scene);
   bool refuse_while_running(guint id) const;
+  // Children for the scene these settings name, when it can be read now (errors wait for start()).
+  void follow_settings_scene(const Settings& settings);
+  void follow_scene(const render::Scene& scene);
+  void post_uniform_warnings(const std::vector<std::string>& warnings);
 
   GstElement* const element_;
   const ElementDefaults defaults_;
   mutable std::mutex mutex_;
   Settings settings_;
-  bool uniforms_changed_ = false;
+  UniformChildren children_;
+  std::vector<std::string> warned_uniforms_;  // uniforms warned about since the values or the scene changed
   std::string renderer_name_;  // the read-only property
   std::string running_scene_;  // how errors name the scene in use
   // Running state, made in start() and dropped in stop().

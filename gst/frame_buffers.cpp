@@ -1,5 +1,7 @@
 #include "gst/frame_buffers.h"
 
+#include "gst/gl_interop.h"
+
 #include "render/error.h"
 
 namespace shaderflow::gstglue {
@@ -51,6 +53,23 @@ GstBuffer* buffer_for_frame(const render::Frame& frame, OutputConversion& conver
   conversion.convert(frame.data(), output);
   gst_video_frame_unmap(&output);
   return buffer;
+}
+
+GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, OutputConversion& conversion,
+                           const GstVideoInfo& info, GstBufferPool* pool, bool video_meta, GlInterop* gl) {
+  const render::Frame frame = ticket.wait();
+  GstBuffer* out = gl ? gl->gl_buffer(frame, info) : buffer_for_frame(frame, conversion, info, pool, video_meta);
+  // An input's GL sync point is upstream's (waited for already); a GL output has its own.
+  gst_buffer_foreach_meta(metadata,
+                          [](GstBuffer*, GstMeta** meta, gpointer) -> gboolean {
+                            if ((*meta)->info->api == GST_GL_SYNC_META_API_TYPE) *meta = nullptr;
+                            return TRUE;
+                          },
+                          nullptr);
+  gst_buffer_copy_into(out, metadata,
+                       static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META),
+                       0, static_cast<gsize>(-1));
+  return out;
 }
 
 }  // namespace shaderflow::gstglue

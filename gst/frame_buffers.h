@@ -16,4 +16,12 @@ namespace shaderflow::gstglue {
 GstBuffer* buffer_for_frame(const render::Frame& frame, OutputConversion& conversion, const GstVideoInfo& info,
                             GstBufferPool* pool, bool video_meta);
 
+class GlInterop;
+
+// The output buffer of a frame in flight: waits for it, then buffer_for_frame (or, with `gl`, GL memory:
+// GlInterop::gl_buffer), with the timestamps, flags and metas of `metadata` (the buffer an element keeps
+// for what the output carries; GL sync metas of its input are dropped). Throws render::Error.
+GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, OutputConversion& conversion,
+                           const GstVideoInfo& info, GstBufferPool* pool, bool video_meta, GlInterop* gl = nullptr);
+
 }  // namespace shaderflow::gstglue

@@ -442,7 +442,7 @@ bool GlInterop::input_texture(GstBuffer* buffer, render::InputFrame& frame) {
     // texture names mean nothing to the engine, so the caller maps the memory (GstGL downloads it).
     if (!warned_unshared_) {
       GST_WARNING_OBJECT(element_, "upstream GL memory is in %" GST_PTR_FORMAT ", which does not share with "
-                         "shaderflow's context: every frame is downloaded and uploaded again", producer);
+                         "shaderflow's context: every frame is downloaded and uploaded again", static_cast<void*>(producer));
       warned_unshared_ = true;
     }
     return false;
@@ -455,7 +455,7 @@ bool GlInterop::input_texture(GstBuffer* buffer, render::InputFrame& frame) {
                         "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
   }
   mapped->memory = memory;
-  mapped->buffer = buffer;
+  mapped->buffer = gst_buffer_ref(buffer);
   GstGLSyncMeta* sync = gst_buffer_get_gl_sync_meta(buffer);
   if (sync && !uploads_now) {
     gst_gl_sync_meta_wait_cpu(sync, producer);  // a fence: we ask for it in the allocation query

@@ -63,8 +63,8 @@ class GlInterop {
   // frees the memory), with a sync meta set in our GstGL context.
   GstBuffer* wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info);
   // An input buffer in GL memory as a texture frame (RGBA, 2D, its texture up to date and upstream's GL work
-  // on it done), taking the buffer: it is held mapped until the engine is done with the frame. False, the
-  // buffer untouched, when it is not GL memory or its context does not share with ours (map it instead).
+  // on it done); the frame holds a reference and the GL mapping until the engine is done with it. False
+  // when it is not GL memory or its context does not share with ours (map it instead).
   bool input_texture(GstBuffer* buffer, render::InputFrame& frame);
   // What an upstream allocation query should carry for GL memory in: the sync meta.
   static void propose_allocation(GstQuery* query);

@@ -2,6 +2,7 @@
 #include <gst/gst.h>
 
 #include "gst/shaderflowfilter.h"
+#include "gst/shaderflowmixer.h"
 #include "gst/shaderflowsrc.h"
 
 #ifndef PACKAGE
@@ -11,6 +12,7 @@
 static gboolean plugin_init(GstPlugin* plugin) {
   gboolean ok = GST_ELEMENT_REGISTER(shaderflowsrc, plugin);
   ok &= GST_ELEMENT_REGISTER(shaderflowfilter, plugin);
+  ok &= GST_ELEMENT_REGISTER(shaderflowmixer, plugin);
   return ok;
 }
 

@@ -38,6 +38,7 @@
 #include "gst/element_core.h"
 #include "gst/formats.h"
 #include "gst/frame_buffers.h"
+#include "gst/input_frames.h"
 #include "render/builtin_scenes.h"
 #include "render/engine.h"
 #include "render/error.h"
@@ -96,16 +97,6 @@ struct Private {
   std::optional<State> state;
 };
 
-// The input frame stays mapped until the engine thread has uploaded it, then goes back upstream.
-struct MappedInput {
-  GstVideoFrame frame;
-  ~MappedInput() {
-    GstBuffer* buffer = frame.buffer;
-    gst_video_frame_unmap(&frame);
-    gst_buffer_unref(buffer);
-  }
-};
-
 }  // namespace
 
 struct _GstShaderflowFilter {
@@ -113,7 +104,8 @@ struct _GstShaderflowFilter {
   Private* priv;
 };
 
-G_DEFINE_TYPE(GstShaderflowFilter, gst_shaderflow_filter, GST_TYPE_VIDEO_FILTER)
+G_DEFINE_TYPE_WITH_CODE(GstShaderflowFilter, gst_shaderflow_filter, GST_TYPE_VIDEO_FILTER,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_CHILD_PROXY, gstglue::ElementCore::child_proxy_init))
 GST_ELEMENT_REGISTER_DEFINE(shaderflowfilter, "shaderflowfilter", GST_RANK_NONE, GST_TYPE_SHADERFLOW_FILTER)
 
 static void gst_shaderflow_filter_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
@@ -241,14 +233,20 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* 
   return TRUE;
 }
 
+// The input buffer's stream time (GST_CLOCK_TIME_NONE when it has none).
+static GstClockTime stream_time_of(GstShaderflowFilter* self, GstBuffer* input) {
+  const GstClockTime pts = GST_BUFFER_PTS(input);
+  const GstSegment& segment = GST_BASE_TRANSFORM(self)->segment;
+  return GST_CLOCK_TIME_IS_VALID(pts) && segment.format == GST_FORMAT_TIME
+             ? gst_segment_to_stream_time(&segment, GST_FORMAT_TIME, pts)
+             : GST_CLOCK_TIME_NONE;
+}
+
 // The uniforms of the frame made from this input buffer: its stream time, a frame count, the time since
 // the previous frame.
 static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& state, GstBuffer* input) {
   const GstClockTime pts = GST_BUFFER_PTS(input);
-  const GstSegment& segment = GST_BASE_TRANSFORM(self)->segment;
-  const guint64 stream_time = GST_CLOCK_TIME_IS_VALID(pts) && segment.format == GST_FORMAT_TIME
-                                  ? gst_segment_to_stream_time(&segment, GST_FORMAT_TIME, pts)
-                                  : GST_CLOCK_TIME_NONE;
+  const GstClockTime stream_time = stream_time_of(self, input);
   render::FrameUniforms frame;
   frame.time = GST_CLOCK_TIME_IS_VALID(stream_time) ? static_cast<double>(stream_time) / GST_SECOND : 0.0;
   frame.frame_rate = state.frame_rate;
@@ -264,30 +262,6 @@ static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& st
   return frame;
 }
 
-// A system-memory input frame: mapped until the engine thread has uploaded it. Takes the buffer.
-static render::InputFrame mapped_input(GstShaderflowFilter* self, GstBuffer* input) {
-  auto mapped = std::make_shared<MappedInput>();
-  if (!gst_video_frame_map(&mapped->frame, &GST_VIDEO_FILTER(self)->in_info, input, GST_MAP_READ)) {
-    gst_buffer_unref(input);
-    throw render::Error(render::ErrorKind::Memory, "could not map an input buffer for reading",
-                        "Upstream gave a buffer that does not match its caps.");
-  }
-  render::InputPlane planes[3];
-  render::InputFrame frame;
-  frame.planes.assign(planes, planes + gstglue::input_planes_for(mapped->frame, planes));
-  frame.owner = std::shared_ptr<const void>(mapped, mapped.get());  // unmaps and unrefs the input
-  return frame;
-}
-
-// A GL-memory input frame: its texture, sampled on the GPU; the buffer is held until the frame is done.
-// Memory the engine cannot sample (another share group's texture, or not GL memory after all) is mapped:
-// GstGL downloads it and the engine uploads it again.
-static render::InputFrame texture_input(GstShaderflowFilter* self, GstBuffer* input) {
-  render::InputFrame frame;
-  if (!self->priv->core.gl().input_texture(input, frame)) return mapped_input(self, input);
-  return frame;
-}
-
 // Takes an input buffer: maps it, submits it to the engine (which uploads and renders it while earlier
 // frames are read back and pushed) and keeps its ticket.
 static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform* trans, gboolean, GstBuffer* input) {
@@ -299,28 +273,24 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
     return GST_FLOW_NOT_NEGOTIATED;
   }
   State& state = *priv.state;
-  priv.core.prepare_frame();
-  PendingFrame pending;
-  pending.metadata = gst_buffer_new();
-  GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
-  // The input's GL sync point is upstream's, waited for here; the output gets its own.
-  gst_buffer_foreach_meta(pending.metadata,
-                          [](GstBuffer*, GstMeta** meta, gpointer) -> gboolean {
-                            if ((*meta)->info->api == GST_GL_SYNC_META_API_TYPE) *meta = nullptr;
-                            return TRUE;
-                          },
-                          nullptr);
+  priv.core.prepare_frame(stream_time_of(self, input));
   render::FrameRequest request;
-  request.uniforms = frame_uniforms(self, state, input);
-  priv.core.add_channel_inputs(request, true);
   try {
-    request.inputs.push_back(state.gl_input ? texture_input(self, input) : mapped_input(self, input));
+    // The engine holds the input (mapped, or its texture) until it is done with it; upstream gets it back then.
+    request.inputs.push_back(gstglue::input_frame_for(input, GST_VIDEO_FILTER(self)->in_info, 0, 0.0,
+                                                      state.gl_input ? &priv.core.gl() : nullptr));
   } catch (const render::Error& error) {
-    gst_buffer_unref(pending.metadata);
+    gst_buffer_unref(input);
     priv.core.post_error(error);
     return GST_FLOW_ERROR;
   }
-  request.inputs.back().time = request.uniforms.time;
+  PendingFrame pending;
+  pending.metadata = gst_buffer_new();
+  GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
+  request.uniforms = frame_uniforms(self, state, input);
+  priv.core.add_channel_inputs(request, true);
+  request.inputs.front().time = request.uniforms.time;
+  gst_buffer_unref(input);
   pending.ticket = priv.core.engine().submit(std::move(request));
   state.pending.push_back(std::move(pending));
   return GST_FLOW_OK;
@@ -335,13 +305,8 @@ static GstFlowReturn finish_oldest(GstShaderflowFilter* self, GstBuffer** out) {
   GstBufferPool* pool = gst_base_transform_get_buffer_pool(GST_BASE_TRANSFORM(self));
   GstFlowReturn result = GST_FLOW_OK;
   try {
-    const render::Frame frame = pending.ticket.wait();
-    *out = state.gl_output ? priv.core.gl().gl_buffer(frame, state.out_info)
-                           : gstglue::buffer_for_frame(frame, state.conversion, state.out_info, pool, true);
-    gst_buffer_copy_into(*out, pending.metadata,
-                         static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS |
-                                                         GST_BUFFER_COPY_META),
-                         0, static_cast<gsize>(-1));
+    *out = gstglue::finished_buffer(pending.ticket, pending.metadata, state.conversion, state.out_info, pool, true,
+                                    state.gl_output ? &priv.core.gl() : nullptr);
   } catch (const render::Error& error) {
     priv.core.post_error(error);
     result = GST_FLOW_ERROR;

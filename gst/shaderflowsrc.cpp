@@ -20,7 +20,7 @@
  * `vec4 iMouse` (from navigation events with Shadertoy's semantics, in output pixels from the bottom-left;
  * a `uniforms` value wins), `vec4 iDate` (year, month-1, day, seconds), `float iSampleRate` (44100),
  * `iChannel0..3` (sampler2D, or samplerCube/sampler3D for cubemap and volume channels),
- * `vec3 iChannelResolution[4]`, `float iChannelTime[4]` (a video channel's own time). `fragCoord` is in pixels with the origin at the bottom-left of the picture,
+ * `vec3 iChannelResolution[8]`, `float iChannelTime[8]` (a video channel's own time). `fragCoord` is in pixels with the origin at the bottom-left of the picture,
  * as on Shadertoy. The scene's own `uniform` declarations are set through the `uniforms` property.
  */
 #include "gst/shaderflowsrc.h"
@@ -133,7 +133,8 @@ struct _GstShaderflowSrc {
   Private* priv;
 };
 
-G_DEFINE_TYPE(GstShaderflowSrc, gst_shaderflow_src, GST_TYPE_PUSH_SRC)
+G_DEFINE_TYPE_WITH_CODE(GstShaderflowSrc, gst_shaderflow_src, GST_TYPE_PUSH_SRC,
+                        G_IMPLEMENT_INTERFACE(GST_TYPE_CHILD_PROXY, gstglue::ElementCore::child_proxy_init))
 GST_ELEMENT_REGISTER_DEFINE(shaderflowsrc, "shaderflowsrc", GST_RANK_NONE, GST_TYPE_SHADERFLOW_SRC)
 
 static void gst_shaderflow_src_set_property(GObject* object, guint prop_id, const GValue* value, GParamSpec* pspec) {
@@ -395,7 +396,6 @@ static bool wait_for_frame(GstShaderflowSrc* self, GstClockTime pts) {
 // Submits the next frame of the timeline to the engine (it renders while earlier frames are pushed).
 static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, const gstglue::Settings& settings) {
   Private& priv = *self->priv;
-  priv.core.prepare_frame();
   const gint fps_n = GST_VIDEO_INFO_FPS_N(&state.info);
   const gint fps_d = GST_VIDEO_INFO_FPS_D(&state.info);
   if (settings.is_live) catch_up_with_clock(self, state);
@@ -406,6 +406,7 @@ static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, con
     next = std::min(next, settings.duration);
   }
   if (settings.is_live && !wait_for_frame(self, pts)) return GST_FLOW_FLUSHING;
+  priv.core.prepare_frame(gst_segment_to_stream_time(&GST_BASE_SRC(self)->segment, GST_FORMAT_TIME, pts));
   // iFrame and the buffer offset count frames from time 0, also after a seek.
   const guint64 k = gst_util_uint64_scale(state.base_time, static_cast<guint64>(fps_n),
                                           static_cast<guint64>(fps_d) * GST_SECOND) + state.frames_since_base;

@@ -92,4 +92,39 @@ ParsedUniforms parse_uniforms(const std::string& text) {
   return result;
 }
 
+namespace {
+
+std::string format_number(const render::UniformValue& value, double number) {
+  if (value.kind == render::UniformValue::Kind::Bool) return number != 0.0 ? "true" : "false";
+  // The shorter text when it reads back as the same double (0.2, not 0.20000000000000001), locale-free.
+  gchar text[G_ASCII_DTOSTR_BUF_SIZE];
+  g_ascii_formatd(text, sizeof text, "%.15g", number);
+  if (g_ascii_strtod(text, nullptr) != number) g_ascii_dtostr(text, sizeof text, number);
+  std::string out = text;
+  if (value.kind == render::UniformValue::Kind::Float && out.find_first_of(".eEn") == std::string::npos) out += ".0";
+  return out;
+}
+
+}  // namespace
+
+std::string format_uniforms(const render::UniformValues& values) {
+  if (values.empty()) return {};
+  std::string out = "u";
+  for (const auto& [name, value] : values) {
+    out += "," + name + "=";
+    if (value.kind == render::UniformValue::Kind::Name) {
+      gchar* quoted = g_strescape(value.name.c_str(), nullptr);
+      out += std::string("\"") + quoted + "\"";
+      g_free(quoted);
+    } else if (value.components.size() == 1) {
+      out += format_number(value, value.components[0]);
+    } else {
+      out += "<";
+      for (std::size_t i = 0; i < value.components.size(); ++i) out += (i ? "," : "") + format_number(value, value.components[i]);
+      out += ">";
+    }
+  }
+  return out;
+}
+
 }  // namespace shaderflow::gstglue

@@ -19,4 +19,8 @@ struct ParsedUniforms {
 // An empty string gives no values. The structure name may be left out ("speed=1.5" works too).
 ParsedUniforms parse_uniforms(const std::string& text);
 
+// The values as a string parse_uniforms reads back as the same values (kinds included: floats keep a
+// decimal point), e.g. "u,speed=1.5,count=3,on=true,tint=<1.0,0.5,0.2>"; "" for no values.
+std::string format_uniforms(const render::UniformValues& values);
+
 }  // namespace shaderflow::gstglue

@@ -431,11 +431,29 @@ std::future<SceneLoad> Engine::load_scene(Scene scene) {
   });
 }
 
+namespace {
+
+// Values that could declare other uniforms than `before` did: other names, kinds or sizes. Only those need
+// the (string-heavy) check against the scene's code; animated values change numbers alone, every frame.
+bool other_shapes(const UniformValues& before, const UniformValues& after) {
+  if (before.size() != after.size()) return true;
+  for (auto a = before.begin(), b = after.begin(); a != before.end(); ++a, ++b) {
+    if (a->first != b->first || a->second.kind != b->second.kind ||
+        a->second.components.size() != b->second.components.size()) {
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values) {
   return queue_with_result<std::vector<std::string>>(*core_, [values = std::move(values)](GlState& gl) {
+    const bool reshaped = other_shapes(gl.uniforms, values);
     gl.uniforms = values;
     if (!gl.scene) return std::vector<std::string>{};  // checked against the scene when it comes
-    if (!gl.scene->declares_other_uniforms(gl.uniforms)) return gl.scene->resolve_uniforms(gl.uniforms);
+    if (!reshaped || !gl.scene->declares_other_uniforms(gl.uniforms)) return gl.scene->resolve_uniforms(gl.uniforms);
     // Values the scene uses without declaring them are declared with their type: other names or types
     // are another shader.
     try {

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "render/error.h"
+#include "render/gl_transition.h"
 
 namespace shaderflow::render {
 
@@ -158,7 +159,7 @@ std::string channel_from_source(const std::string& source, const std::string& ba
   return {};
 }
 
-ChannelTypes channel_types(const std::array<Channel, 4>& channels) {
+ChannelTypes channel_types(const std::array<Channel, kChannelCount>& channels) {
   ChannelTypes types{};
   for (std::size_t c = 0; c < channels.size(); ++c) types[c] = channels[c].type();
   return types;
@@ -168,6 +169,7 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   static const std::regex pass_line(R"(^[ \t]*#[ \t]*pass\b[ \t]*(\S*)[ \t]*(\S*).*$)");
   static const std::regex channel_line(R"(^[ \t]*//[ \t]*@channel(\S*)[ \t]*(\S*)(.*)$)");
   static const std::regex expects_line(R"(^[ \t]*//[ \t]*@expects\b[ \t]*(\S*)[ \t]*(.*?)[ \t\r]*$)");
+  if (is_gl_transition(source.code)) return gl_transition_scene(source);
   Scene scene;
   scene.name = source.name;
 
@@ -175,8 +177,8 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
   struct Section {
     int buffer = -2;  // -3 common, -1 image, 0..3 A..D
     SourceText text;
-    std::array<Channel, 4> channels;
-    std::array<std::string, 4> expected;
+    std::array<Channel, kChannelCount> channels;
+    std::array<std::string, kChannelCount> expected;
   };
   std::vector<Section> sections(1);
   sections[0].text = {"", source.name, 1};
@@ -215,16 +217,16 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
     Section& current = sections.back();
     if (std::regex_match(line, m, channel_line)) {
       const std::string index = m[1].str();
-      if (index.size() != 1 || index[0] < '0' || index[0] > '3' || m[2].str().empty()) {
-        fail(source.name, number, "'@channel" + index + "' needs a channel 0-3 and a source", kChannelHint);
+      if (index.size() != 1 || index[0] < '0' || index[0] >= '0' + kChannelCount || m[2].str().empty()) {
+        fail(source.name, number, "'@channel" + index + "' needs a channel 0-7 and a source", kChannelHint);
       }
       parse_channel(source.name, number, m[2].str(), m[3].str(), base_dir, current.channels[index[0] - '0'],
                     scene.warnings);
     } else if (std::regex_match(line, m, expects_line)) {
       const std::string channel = m[1].str();
-      if (channel.size() != 8 || channel.compare(0, 7, "channel") != 0 || channel[7] < '0' || channel[7] > '3' ||
-          m[2].str().empty()) {
-        fail(source.name, number, "'@expects " + channel + "' needs a channel0-3 and what belongs there",
+      if (channel.size() != 8 || channel.compare(0, 7, "channel") != 0 || channel[7] < '0' ||
+          channel[7] >= '0' + kChannelCount || m[2].str().empty()) {
+        fail(source.name, number, "'@expects " + channel + "' needs a channel0-7 and what belongs there",
              "Write e.g. '// @expects channel1 a depth map (white = near)'.");
       }
       current.expected[static_cast<std::size_t>(channel[7] - '0')] = m[2].str();

@@ -1,7 +1,7 @@
 // A scene as the engine renders it: up to four buffer passes (A-D) drawn in order every frame, then the
-// image pass, each with four channels (a buffer, a picture, a cubemap, a volume, an engine input such as
-// the filter's video, a video file or the keyboard, black, or nothing), and a Common source prepended to
-// every pass. Single-pass .frag files, native multipass files and Shadertoy
+// image pass, each with eight channels (a buffer, a picture, a cubemap, a volume, an engine input such
+// as the filter's video, a mixer's sink_N, a video file or the keyboard, black, or nothing), and a Common
+// source prepended to every pass. Single-pass .frag files, native multipass files and Shadertoy
 // JSON all become one of these. Pure data and string parsing, no GL: unit-tested on its own.
 #pragma once
 
@@ -71,7 +71,7 @@ struct Channel {
   enum class Kind { None, Buffer, Picture, Input, Cubemap, Volume, Keyboard, Video, Black };
   Kind kind = Kind::None;
   int buffer = 0;        // Buffer: 0..3 for A..D
-  int input = 0;         // Input, Video, Keyboard: the engine's input slot (0: the filter's video)
+  int input = 0;         // Input, Video, Keyboard: the engine's input slot (0: the filter's video, N: a mixer's sink_N)
   // Picture, Volume, Video: the file, resolved; whoever loads the scene decodes it. Cubemap: the first
   // (or only) file of `cube_files`.
   std::string path;
@@ -107,15 +107,17 @@ std::string channel_from_source(const std::string& source, const std::string& ba
                                 std::vector<std::string>& warnings);
 
 // The types iChannel0..3 of a pass are declared as.
-ChannelTypes channel_types(const std::array<Channel, 4>& channels);
+ChannelTypes channel_types(const std::array<Channel, kChannelCount>& channels);
 
 struct Pass {
   int buffer = -1;  // 0..3 for Buffer A..D, -1 for the image pass
   SourceText source;
-  std::array<Channel, 4> channels;
+  // An unbound channel N (Kind::None) reads engine input N when there is one (the filter's video for
+  // iChannel0, a mixer's sink_N for iChannelN), else black.
+  std::array<Channel, kChannelCount> channels;
   // What the scene says belongs in each channel (`// @expects channelN WHAT`), "" when it says nothing:
   // a channel that is expected but left unbound gets a warning (see unbound_channel_warnings).
-  std::array<std::string, 4> expected;
+  std::array<std::string, kChannelCount> expected;
 };
 
 struct Scene {
@@ -138,6 +140,7 @@ std::string pass_name(int buffer);
 
 // A single-pass scene (the image pass only) from GLSL code, with its `// @channelN` bindings read.
 // Native multipass files are split at lines `#pass common|A|B|C|D|image`; see docs/scenes.md.
+// A gl-transitions file (render/gl_transition.h) becomes a two-input scene.
 // Relative picture paths resolve against base_dir (the scene file's folder; "" for the current one).
 // Throws Error(SceneNotFound) for a malformed #pass or @channel line, naming the file and line.
 Scene parse_scene(const SceneSource& source, const std::string& base_dir);

@@ -133,9 +133,9 @@ std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
 void set_constant_uniforms(GLuint id) {
   glUseProgram(id);
   glUniform1f(glGetUniformLocation(id, "iSampleRate"), 44100.0f);
-  // Channels sample units 1-4, never unit 0 where the output pass binds the scene target: sampling
+  // Channels sample units 1-8, never unit 0 where the output pass binds the scene target: sampling
   // a texture that is also being rendered to is undefined. Nothing is bound there yet: black.
-  for (int channel = 0; channel < 4; ++channel) {
+  for (int channel = 0; channel < kChannelCount; ++channel) {
     const std::string name = "iChannel" + std::to_string(channel);
     glUniform1i(glGetUniformLocation(id, name.c_str()), channel + 1);
   }
@@ -269,11 +269,11 @@ struct ScenePrograms::Pass {
   BuiltinLocations builtins;
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
-  std::array<Channel, 4> channels;
+  std::array<Channel, kChannelCount> channels;
   // Texture names for picture, cubemap and volume channels (owned by static_textures_), and whether
   // each has mipmaps.
-  std::array<GLuint, 4> textures{};
-  std::array<bool, 4> mipmapped{};
+  std::array<GLuint, kChannelCount> textures{};
+  std::array<bool, kChannelCount> mipmapped{};
   std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
   GlslDialect dialect = GlslDialect::Desktop330;  // the one it compiled in
 };
@@ -368,7 +368,7 @@ void ScenePrograms::read_uniform_docs(const UniformValues& given) {
 void ScenePrograms::upload_static_textures() {
   const bool gles = shared_.dialect == GlslDialect::Es300;
   for (Pass& pass : passes_) {
-    for (std::size_t c = 0; c < 4; ++c) {
+    for (std::size_t c = 0; c < pass.channels.size(); ++c) {
       const Channel& channel = pass.channels[c];
       const void* data = channel.kind == Channel::Kind::Picture   ? static_cast<const void*>(channel.picture.get())
                          : channel.kind == Channel::Kind::Cubemap ? static_cast<const void*>(channel.faces[0].get())
@@ -506,9 +506,9 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
 // Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and later
 // ones as the previous frame's (the `current` texture until they swap). Each channel binds its unit's
 // target of its type; a channel with nothing to read binds texture 0 there, which samples black.
-void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12],
-                                  float channel_time[4]) {
-  for (int c = 0; c < 4; ++c) {
+void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[],
+                                  float channel_time[]) {
+  for (int c = 0; c < kChannelCount; ++c) {
     const std::size_t index = static_cast<std::size_t>(c);
     const Channel& channel = pass.channels[index];
     GLuint texture = 0;
@@ -533,10 +533,11 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
         ch = static_cast<float>(size->height);
       }
       if (sampler.filter == Sampler::Filter::Mipmap && !pass.mipmapped[index]) sampler.filter = Sampler::Filter::Linear;
-    } else if (channel.reads_input() || (channel.kind == Channel::Kind::None && c == 0)) {
-      // An engine input (the filter's video, a video file, the keyboard); an unbound iChannel0 is input 0
-      // (the filter's video), so single-pass effects need no binding.
-      const auto input = target.inputs.find(channel.kind == Channel::Kind::None ? 0 : channel.input);
+    } else if (channel.reads_input() || channel.kind == Channel::Kind::None) {
+      // An engine input (the filter's video, a mixer's sink_N, a video file, the keyboard); an unbound
+      // iChannelN is input N (the filter's video for iChannel0, a mixer's sink_N), so single-pass effects
+      // and mixer scenes need no binding.
+      const auto input = target.inputs.find(channel.kind == Channel::Kind::None ? c : channel.input);
       if (input != target.inputs.end()) {
         texture = input->second.texture;
         cw = static_cast<float>(input->second.width);
@@ -556,8 +557,8 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
   glActiveTexture(GL_TEXTURE0);
 }
 
-void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
-                                 const float channel_time[4]) {
+void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[],
+                                 const float channel_time[]) {
   const float w = static_cast<float>(width_), h = static_cast<float>(height_);
   const BuiltinLocations& loc = pass.builtins;
   glUniform3f(loc.resolution, w, h, 1.0f);
@@ -567,8 +568,8 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, c
   glUniform1i(loc.frame, frame.frame);
   glUniform4fv(loc.mouse, 1, mouse_override_ ? mouse_override_->f : frame.mouse);
   glUniform4fv(loc.date, 1, frame.date);
-  glUniform3fv(loc.channel_resolution, 4, channel_resolution);
-  glUniform1fv(loc.channel_time, 4, channel_time);
+  glUniform3fv(loc.channel_resolution, kChannelCount, channel_resolution);
+  glUniform1fv(loc.channel_time, kChannelCount, channel_time);
   glUniform1f(loc.deltatime, static_cast<float>(frame.time_delta));
   glUniform1f(loc.framerate, static_cast<float>(frame.frame_rate));
   glUniform1f(loc.aspect_ratio, w / h);
@@ -582,9 +583,9 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
   glBindVertexArray(shared_.vertex_array.get());
   glViewport(0, 0, width_, height_);
   for (Pass& pass : passes_) {
-    float channel_resolution[12] = {0};
+    float channel_resolution[kChannelCount * 3] = {0};
     // iChannelTime: an input's own time; otherwise the scene's time for channel 0, as before inputs had one.
-    float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
+    float channel_time[kChannelCount] = {static_cast<float>(frame.time)};
     bind_channels(pass, target, channel_resolution, channel_time);
     Feedback* feedback = pass.buffer >= 0 ? feedback_[static_cast<std::size_t>(pass.buffer)].get() : nullptr;
     glBindFramebuffer(GL_FRAMEBUFFER,
@@ -605,7 +606,7 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
     }
   }
   uniforms_dirty_ = false;
-  for (int c = 0; c < 4; ++c) {
+  for (int c = 0; c < kChannelCount; ++c) {
     glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
     for (const GLenum kind : {GL_TEXTURE_2D, GL_TEXTURE_CUBE_MAP, GL_TEXTURE_3D}) glBindTexture(kind, 0);
     glBindSampler(static_cast<GLuint>(1 + c), 0);

@@ -70,9 +70,10 @@ class ScenePrograms {
   void upload_static_textures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);
-  void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12], float channel_time[4]);
-  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
-                    const float channel_time[4]);
+  // channel_resolution: kChannelCount * 3 floats, channel_time: kChannelCount.
+  void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[], float channel_time[]);
+  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[],
+                    const float channel_time[]);
 
   Scene scene_;
   GlShared& shared_;

@@ -14,6 +14,7 @@ namespace shaderflow::render {
 const char* const kBuiltinUniformNames[] = {
     "iResolution", "iTime",     "iTimeDelta", "iFrameRate", "iFrame",    "iMouse",
     "iDate",       "iSampleRate", "iChannel0", "iChannel1", "iChannel2", "iChannel3",
+    "iChannel4", "iChannel5", "iChannel6", "iChannel7",
     "iChannelResolution", "iChannelTime",
     // ShaderFlow's names (https://github.com/BrokenSource/ShaderFlow), for scenes written for it
     "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration", nullptr};
@@ -47,8 +48,8 @@ const char kPreludeUniforms[] =
     "uniform vec4 iMouse;\n"
     "uniform vec4 iDate;\n"
     "uniform float iSampleRate;\n"
-    "uniform vec3 iChannelResolution[4];\n"
-    "uniform float iChannelTime[4];\n"
+    "uniform vec3 iChannelResolution[8];\n"
+    "uniform float iChannelTime[8];\n"
     // ShaderFlow: iDeltatime = iTimeDelta, iFramerate = iFrameRate, iAspectRatio = width / height,
     // iTau = iTime / iDuration (0 while the duration is unknown). ShaderFlow's other names (iQuality,
     // iCamera...) come with its library (render/glsl_library.h) when the code uses them.
@@ -88,7 +89,8 @@ const char kShaderflowCoordinates[] =
     "  glxy = stxy - iResolution.xy / 2.0;\n"
     "}\n";
 
-// iChannel0..3 with the sampler type of what each channel holds, as Shadertoy declares them.
+// iChannel0..7 with the sampler type of what each channel holds, as Shadertoy declares them (channels
+// 4-7, a mixer's inputs 4-7: Shadertoy code never names them, so they cost it nothing).
 std::string channel_declarations(const ChannelTypes& channels) {
   std::string text;
   for (std::size_t c = 0; c < channels.size(); ++c) {
@@ -104,8 +106,8 @@ int count_lines(const std::string& text) {
   return static_cast<int>(std::count(text.begin(), text.end(), '\n'));
 }
 
-// The value of `uniform TYPE NAME = VALUE;` as the user wrote it: a literal, or a constructor of
-// literals (vec3(1.0, 0.5, 0.2), vec3(0.5) broadcast). Returns false when it is anything else.
+}  // namespace
+
 bool parse_uniform_default(const std::string& type, std::string text, UniformValue& value) {
   text.erase(std::remove_if(text.begin(), text.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); }),
              text.end());
@@ -144,8 +146,6 @@ bool parse_uniform_default(const std::string& type, std::string text, UniformVal
   }
   return static_cast<int>(value.components.size()) == components;
 }
-
-}  // namespace
 
 std::string strip_comments(const std::string& code) {
   std::string out = code;

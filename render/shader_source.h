@@ -17,8 +17,12 @@ enum class GlslDialect { Desktop330, Es300 };
 
 // How the prelude declares iChannelN: as Shadertoy does, samplerCube for cubemaps, sampler3D for volumes
 // and sampler2D for everything else.
+// iChannel0..7: Shadertoy has four; a mixer needs at least eight inputs. Texture units: the output pass
+// samples unit 0, channel N unit N + 1, so 9 of the 16 fragment units GL guarantees are in use.
+inline constexpr int kChannelCount = 8;
+
 enum class TextureType { Texture2D, Cube, Texture3D };
-using ChannelTypes = std::array<TextureType, 4>;
+using ChannelTypes = std::array<TextureType, kChannelCount>;
 
 // Who provides main(): Shadertoy code defines mainImage() and the assembly adds a main() that calls it;
 // native and ShaderFlow scenes define main() themselves. None adds no main() at all (for probing what
@@ -157,6 +161,10 @@ struct UniformDoc {
 };
 // Throws Error(ShaderCompile) naming the line for a malformed annotation.
 std::vector<UniformDoc> uniform_docs(const std::string& code, const std::string& source_name);
+
+// The value of `uniform TYPE NAME = VALUE;` as the user wrote it (VALUE: the text after '='): a literal,
+// or a constructor of literals (vec3(1.0, 0.5, 0.2), vec3(0.5) broadcast). False when it is anything else.
+bool parse_uniform_default(const std::string& type, std::string text, UniformValue& value);
 
 // The code with comments blanked out (newlines kept, so line numbers stay).
 std::string strip_comments(const std::string& code);

@@ -20,13 +20,14 @@ namespace {
 
 const char kUsage[] =
     "usage: shaderflow-info [--json] [--require-gpu] [--device DEVICE]\n"
-    "       shaderflow-info --scenes | --effects | --scene NAME|PATH [--json]\n"
+    "       shaderflow-info --scenes | --effects | --mixers | --scene NAME|PATH [--json]\n"
     "  Lists the EGL client extensions and devices, then the OpenGL context shaderflow would use.\n"
     "  --json          machine-readable output\n"
     "  --require-gpu   exit 1 unless a hardware (non-software) renderer is available\n"
     "  --device DEV    auto (default), software, an EGL device index, /dev/dri/renderD128, cuda:N\n"
     "  --scenes        the built-in scenes for shaderflowsrc, one name per line\n"
     "  --effects       the built-in effects for shaderflowfilter, one name per line\n"
+    "  --mixers        the built-in mixer scenes for shaderflowmixer, one name per line\n"
     "  --scene S       a scene's passes, channels and uniforms with their documentation; with --json also\n"
     "                  \"feedback\": whether a pass reads a buffer's previous frame\n";
 
@@ -188,7 +189,7 @@ void print_scene_text(const std::string& name, const SceneReport& report) {
   std::printf("passes: %s%s\n", report.scene.common.code.empty() ? "" : "common + ", order.c_str());
   for (const Pass* pass : report.passes) {
     std::printf("  pass %s (%s:%d)\n", pass_name(pass->buffer).c_str(), pass->source.name.c_str(), pass->source.first_line);
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < kChannelCount; ++c) {
       const std::string text = describe_channel(pass->channels[static_cast<std::size_t>(c)]);
       if (!text.empty()) std::printf("    iChannel%d: %s\n", c, text.c_str());
     }
@@ -223,7 +224,7 @@ void print_scene_json(const std::string& name, const SceneReport& report) {
   for (std::size_t p = 0; p < report.passes.size(); ++p) {
     const Pass& pass = *report.passes[p];
     std::string channels;
-    for (int c = 0; c < 4; ++c) {
+    for (int c = 0; c < kChannelCount; ++c) {
       const Channel& channel = pass.channels[static_cast<std::size_t>(c)];
       feedback |= reads_previous_frame(report, p, channel);
       if (channel.kind == Channel::Kind::None) continue;
@@ -290,6 +291,8 @@ int main(int argc, char** argv) {
       return print_names("scene");
     } else if (!std::strcmp(argv[i], "--effects")) {
       return print_names("effect");
+    } else if (!std::strcmp(argv[i], "--mixers")) {
+      return print_names("mixer");
     } else if (!std::strcmp(argv[i], "--scene") && i + 1 < argc) {
       scene = argv[++i];
     } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {

@@ -4,8 +4,10 @@ vec3 palette(float t) {
     return vec3(0.5) + vec3(0.5) * cos(6.28318 * (vec3(1.0, 1.0, 1.0) * t + vec3(0.00, 0.10, 0.20)));
 }
 
+uniform float speed = 1.0;  // @range 0 16  How fast the plasma flows (1 = real time; animate speed::value)
+
 void mainImage(out vec4 fragColor, in vec2 fragCoord) {
-    float t = iTime;
+    float t = iTime * speed;
     // Aspect-correct coordinates so the pattern is never stretched at any output size.
     vec2 p = (2.0 * fragCoord - iResolution.xy) / iResolution.y;
     float v = sin(p.x * 3.0 + t);

@@ -100,9 +100,9 @@ TEST(BadInput, UndeclaredUniformOrChannelIsACompileErrorNamingIt) {
   EXPECT_TRUE(contains(outcome.error, "fragment:2")) << outcome.error;
   EXPECT_TRUE(contains(outcome.error, "speed")) << outcome.error;
   EXPECT_EQ(outcome.buffers, 0);
-  outcome = run_src("num-buffers=1", "void mainImage(out vec4 c, in vec2 p) {\n  c = texture(iChannel4, p);\n}\n");
+  outcome = run_src("num-buffers=1", "void mainImage(out vec4 c, in vec2 p) {\n  c = texture(iChannel8, p);\n}\n");
   EXPECT_TRUE(contains(outcome.error, "fragment:2")) << outcome.error;
-  EXPECT_TRUE(contains(outcome.error, "iChannel4")) << outcome.error;
+  EXPECT_TRUE(contains(outcome.error, "iChannel8")) << outcome.error;
   EXPECT_EQ(outcome.buffers, 0);
 }
 

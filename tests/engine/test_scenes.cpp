@@ -266,7 +266,7 @@ TEST(Multipass, ExpectedChannelsWarnWhenUnbound) {
   scene.image.channels[2].kind = Channel::Kind::Picture;
   EXPECT_TRUE(unbound_channel_warnings(scene, true).empty());
   try {
-    parse_scene({"e.frag", "\n// @expects channel7 something\n"}, "");
+    parse_scene({"e.frag", "\n// @expects channel8 something\n"}, "");
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("e.frag:2"), std::string::npos) << e.what();
@@ -343,6 +343,24 @@ TEST(Gallery, EveryBuiltinRendersNonBlankFrames) {
     const Scene scene = parse_scene(load_scene(builtin.name), "");
     ASSERT_NO_THROW(renderer->set_scene(scene));
     if (std::string(builtin.kind) == "effect") continue;  // effects need input video: compiling is the check here
+    const bool mixer = std::string(builtin.kind) == "mixer";
+    std::vector<std::uint8_t> pictures[2];
+    if (mixer) {  // two inputs of gradients, kept by their slots for every frame below
+      renderer->set_output(96, 54, OutputFormat{});
+      FrameRequest request;
+      for (int slot = 0; slot < 2; ++slot) {
+        VideoFormat format;
+        format.width = format.height = 16;
+        renderer->engine().set_input(slot, format).get();
+        for (int p = 0; p < 256; ++p) {
+          pictures[slot].insert(pictures[slot].end(), {static_cast<std::uint8_t>(p % 16 * 16), static_cast<std::uint8_t>(p / 16 * 16),
+                                                       static_cast<std::uint8_t>(slot * 200), 255});
+        }
+        request.inputs.push_back({slot, {{pictures[slot].data(), 64}}, nullptr, 0.0});
+      }
+      renderer->engine().submit(std::move(request)).wait();
+      renderer->set_uniforms({{"progress", UniformValue::of_float({0.5})}});
+    }
     Image image;
     for (int frame = 0; frame < 12; ++frame) {  // feedback scenes need a few frames to draw
       FrameUniforms uniforms;
@@ -357,6 +375,11 @@ TEST(Gallery, EveryBuiltinRendersNonBlankFrames) {
       for (int x = 0; x < image.width; ++x) colours.insert({image.at(x, y)[0], image.at(x, y)[1], image.at(x, y)[2]});
     }
     EXPECT_GE(colours.size(), 8u) << "a blank or flat frame";
+    if (mixer) {
+      renderer->engine().remove_input(0).get();
+      renderer->engine().remove_input(1).get();
+      renderer->set_uniforms({});
+    }
   }
 }
 
