@@ -8,7 +8,7 @@ namespace shaderflow::render {
 
 struct BuiltinScene {
   const char* name;
-  const char* kind;  // "scene" (generator) or "effect" (reads iChannel0)
+  const char* kind;  // "scene" (generator), "effect" (reads iChannel0) or "audio" (reads the audio)
   const char* description;
   const char* code;
 };

@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 
+#include "render/audio_textures.h"
 #include "render/error.h"
 
 namespace shaderflow::render {
@@ -40,6 +41,7 @@ namespace {
 
 const char kChannelHint[] =
     "Write e.g. '// @channel0 A' (a buffer), '// @channel1 input' (the filter's video; inputN: input N), "
+    "'// @channel0 music' (shaderflowvisualizer's music texture; also spectrogram, waveform), "
     "'// @channel2 pictures/wood.png filter=nearest wrap=clamp vflip=false' or '// @channel3 none'.";
 
 // `// @channelN SOURCE [filter=..] [wrap=..] [vflip=..]` -> a channel of the current pass.
@@ -49,6 +51,9 @@ void parse_channel(const std::string& file, int line, const std::string& source,
   if (source == "none") return;
   if (source == "input") {
     channel.kind = Channel::Kind::Input;
+  } else if (source == "music" || source == "spectrogram" || source == "waveform") {
+    channel.kind = Channel::Kind::Input;  // the audio element's textures (render/audio_textures.h)
+    channel.input = source == "music" ? kMusicInputSlot : source == "spectrogram" ? kSpectrogramInputSlot : kWaveformInputSlot;
   } else if (source.rfind("input", 0) == 0 && source.size() > 5 &&
              source.find_first_not_of("0123456789", 5) == std::string::npos && source.size() < 8) {
     channel.kind = Channel::Kind::Input;  // inputN: the engine's input slot N (a mixer's sink_N)

@@ -53,7 +53,7 @@ struct Channel {
   enum class Kind { None, Buffer, Picture, Input };
   Kind kind = Kind::None;
   int buffer = 0;        // Buffer: 0..3 for A..D
-  int input = 0;         // Input: the engine's input slot (0: the filter's video)
+  int input = 0;         // Input: the engine's input slot (0: the filter's video; audio: audio_textures.h)
   std::string path;      // Picture: the file, resolved; whoever loads the scene decodes it into `picture`
   std::shared_ptr<const Picture> picture;
   Sampler sampler;
@@ -77,6 +77,9 @@ struct Scene {
   Pass image;
   std::vector<std::string> files;  // the files it was read from (scene, pictures): what hot reload watches
   std::vector<std::string> warnings;  // what a loader skipped (e.g. Shadertoy inputs with no equivalent here)
+  // Shadertoy music/musicstream/mic inputs, bound to the music input (render/audio_textures.h): only
+  // shaderflowvisualizer feeds it; the other elements post these warnings (the channel samples black).
+  std::vector<std::string> audio_warnings;
 };
 
 // "A".."D" for 0..3, "image" for -1.

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "render/audio_textures.h"
 #include "render/builtin_scenes.h"
 #include "render/error.h"
 
@@ -176,6 +177,12 @@ void read_input(JsonObject* input, guint index, const std::string& path, const s
     malformed(path, "pass '" + pass_label + "' iChannel" + std::to_string(channel) + " has the unknown ctype '" + ctype +
                         "' (Shadertoy's are buffer, texture, cubemap, keyboard, music, musicstream, mic, webcam, "
                         "video, volume)");
+  } else if (ctype == "music" || ctype == "musicstream" || ctype == "mic") {
+    // Shadertoy's audio inputs: shaderflowvisualizer's music texture; black (with the warning) elsewhere.
+    bound.kind = Channel::Kind::Input;
+    bound.input = kMusicInputSlot;
+    scene.audio_warnings.push_back(path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel) + " is a '" +
+                                   ctype + "' input, which only shaderflowvisualizer provides; it samples black here");
   } else {
     scene.warnings.push_back(path + ": pass '" + pass_label + "' iChannel" + std::to_string(channel) + " is a '" +
                              ctype + "' input, which shaderflow does not provide; it samples black");

@@ -71,7 +71,9 @@ class ScenePrograms {
                             std::map<std::string, CoercedUniform>& accepted);
   void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12], float channel_time[4]);
   void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
-                    const float channel_time[4]);
+                    const float channel_time[4], const std::vector<CoercedUniform>& audio);
+  std::vector<CoercedUniform> audio_values(const AudioUniforms& audio) const;
+  void bind_audio_textures(const DrawTarget& target, bool smooth_spectrogram) const;
 
   Scene scene_;
   GlShared& shared_;
@@ -83,6 +85,7 @@ class ScenePrograms {
   std::map<std::pair<const Picture*, bool>, gl::Texture> pictures_;  // (picture, vflip) -> texture
   std::vector<std::unique_ptr<Feedback>> feedback_;  // by letter A..D; null where unused
   std::optional<CoercedUniform> mouse_override_;
+  std::map<std::string, CoercedUniform> audio_overrides_;  // audio values given through `uniforms`
   bool uniforms_dirty_ = false;
   int width_ = 0, height_ = 0;
   std::vector<std::string> dialect_notes_;

@@ -2,8 +2,8 @@
 """Compiles the built-in scenes into the plugin so that scene=NAME works without files.
 
 Each file's first line is a `// ` comment: its one-line description. The folder gives its kind:
-shaders/scenes/ (generators, for shaderflowsrc) or shaders/effects/ (they read iChannel0, for
-shaderflowfilter). Output: a C++ source defining shaderflow::render::builtin_scene_table.
+shaders/scenes/ (generators, for shaderflowsrc), shaders/effects/ (they read iChannel0, for
+shaderflowfilter) or shaders/audio/ (they read the audio, for shaderflowvisualizer). Output: a C++ source defining shaderflow::render::builtin_scene_table.
 
 With --library first, the files are the GLSL library (shaders/lib/, in the order given, which is the
 order of their entries) and the output defines shaderflow::render::glsl_library_files.
@@ -47,7 +47,8 @@ if len({os.path.basename(p) for p in sources}) != len(sources):
 entries = []
 for path in sources:
     name = os.path.splitext(os.path.basename(path))[0]
-    kind = 'effect' if os.path.basename(os.path.dirname(path)) == 'effects' else 'scene'
+    folder = os.path.basename(os.path.dirname(path))
+    kind = {'effects': 'effect', 'audio': 'audio'}.get(folder, 'scene')
     text = read_source(path)
     first = text.splitlines()[0] if text else ''
     if not first.startswith('// '):

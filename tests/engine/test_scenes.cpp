@@ -343,6 +343,7 @@ TEST(Gallery, EveryBuiltinRendersNonBlankFrames) {
     const Scene scene = parse_scene(load_scene(builtin.name), "");
     ASSERT_NO_THROW(renderer->set_scene(scene));
     if (std::string(builtin.kind) == "effect") continue;  // effects need input video: compiling is the check here
+    if (std::string(builtin.kind) == "audio") continue;   // they need audio: AudioInputs.EveryAudioSceneDrawsTheAudio
     Image image;
     for (int frame = 0; frame < 12; ++frame) {  // feedback scenes need a few frames to draw
       FrameUniforms uniforms;
