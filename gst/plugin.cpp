@@ -3,6 +3,7 @@
 
 #include "gst/shaderflowfilter.h"
 #include "gst/shaderflowsrc.h"
+#include "gst/shaderflowvisualizer.h"
 
 #ifndef PACKAGE
 #define PACKAGE "shaderflow"
@@ -11,6 +12,7 @@
 static gboolean plugin_init(GstPlugin* plugin) {
   gboolean ok = GST_ELEMENT_REGISTER(shaderflowsrc, plugin);
   ok &= GST_ELEMENT_REGISTER(shaderflowfilter, plugin);
+  ok &= GST_ELEMENT_REGISTER(shaderflowvisualizer, plugin);
   return ok;
 }
 
