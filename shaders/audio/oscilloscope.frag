@@ -14,11 +14,12 @@ void mainImage(out vec4 fragColor, in vec2 fragCoord) {
     // The spectrum, dim, behind the trace.
     float spectrum = texture(iChannel0, vec2(uv.x, 0.25)).x;
     col += 0.12 * trace * step(uv.y, spectrum * 0.5);
-    // Distance to the trace, measured along its local slope so steep edges keep their width.
+    // The line: its distance measured across its local slope, so steep edges keep their width; the glow
+    // around it by the vertical distance (across the slope, a noisy trace would light whole columns).
     float dx = 1.0 / iResolution.x;
     float y0 = sample_at(uv.x), slope = (sample_at(uv.x + dx) - sample_at(uv.x - dx)) / (2.0 * dx);
-    float distance = abs(uv.y - y0) / sqrt(1.0 + slope * slope * (iResolution.x * iResolution.x) / (iResolution.y * iResolution.y));
-    float pixels = distance * iResolution.y;
-    col += trace * (smoothstep(2.5, 0.5, pixels) + 0.35 * exp(-pixels * 0.08));
+    float vertical = abs(uv.y - y0) * iResolution.y;
+    float across = vertical / sqrt(1.0 + slope * slope * (iResolution.x * iResolution.x) / (iResolution.y * iResolution.y));
+    col += trace * (smoothstep(2.5, 0.5, across) + 0.35 * exp(-vertical * 0.08));
     fragColor = vec4(col, 1.0);
 }
