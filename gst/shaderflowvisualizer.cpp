@@ -230,18 +230,9 @@ static GstCaps* choose_video_caps(GstPad* srcpad) {
 static void decide_allocation(State& state, GstPad* srcpad, GstCaps* caps) {
   GstQuery* query = gst_query_new_allocation(caps, TRUE);
   gst_pad_peer_query(srcpad, query);  // unanswered: our own pool
+  state.video_meta = gstglue::configure_output_pool(query, caps, state.video);
   GstBufferPool* pool = nullptr;
-  guint size = static_cast<guint>(GST_VIDEO_INFO_SIZE(&state.video)), min = 0, max = 0;
-  if (gst_query_get_n_allocation_pools(query) > 0) {
-    gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
-    size = std::max(size, static_cast<guint>(GST_VIDEO_INFO_SIZE(&state.video)));
-  }
-  if (!pool) pool = gst_video_buffer_pool_new();
-  state.video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
-  GstStructure* config = gst_buffer_pool_get_config(pool);
-  gst_buffer_pool_config_set_params(config, caps, size, min, max);
-  if (state.video_meta) gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  gst_buffer_pool_set_config(pool, config);
+  gst_query_parse_nth_allocation_pool(query, 0, &pool, nullptr, nullptr, nullptr);
   gst_query_unref(query);
   if (state.pool) {
     gst_buffer_pool_set_active(state.pool, FALSE);
@@ -339,12 +330,7 @@ static GstFlowReturn push_oldest(GstShaderflowVisualizer* self) {
     priv.core.post_error(error);
     return GST_FLOW_ERROR;
   }
-  GST_BUFFER_PTS(buffer) = pending.pts;
-  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION(buffer) = pending.duration;
-  GST_BUFFER_OFFSET(buffer) = pending.offset;
-  GST_BUFFER_OFFSET_END(buffer) = pending.offset + 1;
-  if (pending.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  gstglue::set_frame_fields(buffer, pending.pts, pending.duration, pending.offset, pending.discont);
   return gst_pad_push(priv.srcpad, buffer);
 }
 

@@ -76,27 +76,11 @@ VisualizerRun run_visualizer(const std::string& audio, const std::string& props,
     gst_sample_unref(sample);
   }
   // Warnings on the way, then how it ended (the EOS message may come just after the last sample).
-  for (;;) {
-    GstMessage* message = gst_bus_timed_pop_filtered(bus, 10 * GST_SECOND,
-                                                     static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
-    if (!message) break;
-    GError* problem = nullptr;
-    gchar* debug = nullptr;
-    const GstMessageType type = GST_MESSAGE_TYPE(message);
-    if (type == GST_MESSAGE_ERROR) {
-      gst_message_parse_error(message, &problem, &debug);
-      run.error = problem->message;
-    } else if (type == GST_MESSAGE_WARNING) {
-      gst_message_parse_warning(message, &problem, &debug);
-      run.warnings.push_back(problem->message);
-    } else {
-      run.eos = true;
-    }
-    if (problem) g_error_free(problem);
-    g_free(debug);
-    gst_message_unref(message);
-    if (type != GST_MESSAGE_WARNING) break;
-  }
+  Outcome outcome;
+  wait_for_end(bus, 10 * GST_SECOND, outcome);
+  run.error = outcome.error.empty() ? run.error : outcome.error;
+  run.warnings = outcome.warnings;
+  run.eos = outcome.eos;
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(bus);
   gst_object_unref(sink);
