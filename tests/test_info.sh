@@ -25,6 +25,8 @@ echo "$scenes" | grep -qx feedback || { echo "FAIL: --scenes lacks feedback"; fa
 echo "$scenes" | grep -qx crt && { echo "FAIL: --scenes lists the effect crt"; fail=1; }
 "$info" --effects | grep -qx crt || { echo "FAIL: --effects lacks crt"; fail=1; }
 "$info" --effects | grep -qx plasma && { echo "FAIL: --effects lists the scene plasma"; fail=1; }
+"$info" --audio-scenes | grep -qx spectrum || { echo "FAIL: --audio-scenes lacks spectrum"; fail=1; }
+echo "$scenes" | grep -qx spectrum && { echo "FAIL: --scenes lists the audio scene spectrum"; fail=1; }
 out=$("$info" --scene feedback)
 echo "$out" | grep -q "passes: common + A, image" || { echo "FAIL: --scene feedback: $out"; fail=1; }
 echo "$out" | grep -q "iChannel0: buffer A" || { echo "FAIL: --scene feedback lacks its channel: $out"; fail=1; }
