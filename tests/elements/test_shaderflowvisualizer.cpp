@@ -282,3 +282,42 @@ TEST(Visualizer, BadAudioIsAClearError) {
   run = run_visualizer(tone(440), "min-decibels=-20 max-decibels=-30", "video/x-raw,width=8,height=8");
   EXPECT_TRUE(contains(run.error, "min-decibels (-20.000000) must be below max-decibels (-30.000000)")) << run.error;
 }
+
+// A seek in the music: the frames start again at the new position, iTime with them.
+TEST(Visualizer, SeekStartsTheFramesAtTheNewPosition) {
+  const TempDir folder;
+  const std::string wav = folder.path + "/tone.wav";
+  GstElement* writer = parse("audiotestsrc samplesperbuffer=4410 num-buffers=30 ! audio/x-raw,rate=44100,channels=1 ! wavenc ! "
+                             "filesink location=" + wav);
+  const Outcome written = run_until_end(writer);
+  gst_object_unref(writer);
+  ASSERT_TRUE(written.eos) << written.error;
+  GstElement* pipeline = parse("filesrc location=" + wav + " ! wavparse ! audioconvert ! shaderflowvisualizer device=software "
+                               "fragment=\"void mainImage(out vec4 c, in vec2 p) { c = vec4(iTime / 4.0, 0.0, 0.0, 1.0); }\" ! "
+                               "video/x-raw,format=RGBA,width=4,height=4,framerate=30/1 ! appsink name=out sync=false");
+  GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+  gst_element_set_state(pipeline, GST_STATE_PAUSED);
+  ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
+  ASSERT_TRUE(gst_element_seek_simple(pipeline, GST_FORMAT_TIME,
+                                      static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE), 2 * GST_SECOND));
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+  ASSERT_NE(sample, nullptr);
+  GstBuffer* buffer = gst_sample_get_buffer(sample);
+  EXPECT_EQ(GST_BUFFER_PTS(buffer), 2 * GST_SECOND);
+  EXPECT_EQ(GST_BUFFER_OFFSET(buffer), 60u) << "frames count from time 0";
+  GstMapInfo map;
+  ASSERT_TRUE(gst_buffer_map(buffer, &map, GST_MAP_READ));
+  EXPECT_NEAR(map.data[0], 2.0 / 4.0 * 255.0, 1.0) << "iTime = 2 s";
+  gst_buffer_unmap(buffer, &map);
+  gst_sample_unref(sample);
+  int frames = 1;
+  while (GstSample* next = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND)) {
+    ++frames;
+    gst_sample_unref(next);
+  }
+  EXPECT_EQ(frames, 30) << "1 s of audio after the seek";
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  gst_object_unref(sink);
+  gst_object_unref(pipeline);
+}
