@@ -377,9 +377,9 @@ static void follow_audio_settings(GstShaderflowVisualizer* self, State& state, c
 }
 
 // The audio of this frame as engine inputs (only those the scene reads, beyond the music) and uniforms.
-static void add_audio(GstShaderflowVisualizer* self, State& state, double dt, render::FrameRequest& request) {
+static void add_audio(GstShaderflowVisualizer* self, State& state, const gstglue::AudioSettings& settings, double dt,
+                      render::FrameRequest& request) {
   Private& priv = *self->priv;
-  const gstglue::AudioSettings settings = priv.core.snapshot().audio;
   follow_audio_settings(self, state, settings);
   const render::AudioNeeds needs{priv.needs_spectrogram.load(), priv.needs_waveform.load()};
   render::AudioAnalysis& analysis = state.analysis;
@@ -407,6 +407,7 @@ static GstFlowReturn render_frame(GstShaderflowVisualizer* self, GstClockTime pt
   Private& priv = *self->priv;
   State& state = *priv.state;
   priv.core.prepare_frame();
+  const gstglue::Settings settings = priv.core.snapshot();
   const GstClockTime duration = end > pts ? end - pts : 0;
   const GstClockTime stream_time = gst_segment_to_stream_time(&state.segment, GST_FORMAT_TIME, pts);
   render::FrameRequest request;
@@ -418,7 +419,7 @@ static GstFlowReturn render_frame(GstShaderflowVisualizer* self, GstClockTime pt
   frame.frame = static_cast<int>(offset);
   frame.duration = GST_CLOCK_TIME_IS_VALID(state.upstream_duration) ? static_cast<double>(state.upstream_duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
-  add_audio(self, state, frame.time_delta, request);
+  add_audio(self, state, settings.audio, frame.time_delta, request);
   PendingFrame pending;
   pending.ticket = priv.core.engine().submit(std::move(request));
   pending.pts = pts;
@@ -427,7 +428,7 @@ static GstFlowReturn render_frame(GstShaderflowVisualizer* self, GstClockTime pt
   pending.discont = std::exchange(state.discont, false);
   state.pending.push_back(std::move(pending));
   state.timeline.frames += 1;
-  if (state.pending.size() < std::max(1u, priv.core.snapshot().readback_depth)) return GST_FLOW_OK;
+  if (state.pending.size() < std::max(1u, settings.readback_depth)) return GST_FLOW_OK;
   return push_oldest(self);
 }
 
@@ -457,22 +458,26 @@ static void follow_timestamps(GstShaderflowVisualizer* self, State& state, GstBu
   state.discont = true;
 }
 
+// Pushes the samples into the analysis a frame at a time, rendering each frame as its audio completes.
+// After a new framerate the samples already there may complete a frame before any new one comes.
 static GstFlowReturn process_samples(GstShaderflowVisualizer* self, const float* samples, guint64 count) {
   State& state = *self->priv->state;
   Timeline& timeline = state.timeline;
   const int channels = GST_AUDIO_INFO_CHANNELS(&state.audio);
   guint64 done = 0;
-  while (done < count) {
+  for (;;) {
     const guint64 frame_end = first_sample(state, timeline.frames + 1);
+    if (timeline.samples >= frame_end) {
+      const GstFlowReturn result = render_frame(self, frame_pts(state, timeline.frames), frame_pts(state, timeline.frames + 1));
+      if (result != GST_FLOW_OK) return result;
+      continue;
+    }
+    if (done == count) return GST_FLOW_OK;
     const guint64 take = std::min(count - done, frame_end - timeline.samples);
     state.analysis.push(samples + done * static_cast<guint64>(channels), take, channels);
     timeline.samples += take;
     done += take;
-    if (timeline.samples < frame_end) break;
-    const GstFlowReturn result = render_frame(self, frame_pts(state, timeline.frames), frame_pts(state, timeline.frames + 1));
-    if (result != GST_FLOW_OK) return result;
   }
-  return GST_FLOW_OK;
 }
 
 static GstFlowReturn gst_shaderflow_visualizer_chain(GstPad*, GstObject* parent, GstBuffer* buffer) {
