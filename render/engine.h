@@ -31,7 +31,15 @@ struct SceneLoad {
 struct EngineOptions {
   std::string device = "auto";  // see DeviceChoice
   int fence_timeout_ms = 20000;  // how long a frame may take on the GPU before it is an error, not a hang
+  // Render on an EGL display someone else opened (GstGL's), sharing textures with share_context there
+  // (may be null: no share yet); `device` is ignored then.
+  void* egl_display = nullptr;
+  void* share_context = nullptr;
 };
+
+// Where finished frames are: read back into memory, or left on the GPU as textures (packed RGBA only)
+// for a consumer that shares the engine's context (GstGL memory).
+enum class OutputMemory { System, Texture };
 
 class Engine {
  public:
@@ -45,6 +53,9 @@ class Engine {
 
   const RendererInfo& info() const;
   const Caps& caps() const;
+  // The engine context's EGL display and context (for a GstGL context that shares with it).
+  void* egl_display() const;
+  void* egl_context() const;
   // What Shadertoy code compiles as on this context, and why (for the log).
   const std::string& glsl_description() const;
   std::thread::id thread_id() const;
@@ -60,7 +71,7 @@ class Engine {
   // The output size and memory layout: packed RGB, or YUV/gray planes converted on the GPU with the
   // format's matrix, range and chroma siting. Throws Error(InvalidArgument) at once for a size beyond the
   // GPU's limit or a layout that does not fit.
-  std::future<void> set_output(const FrameLayout& layout);
+  std::future<void> set_output(const FrameLayout& layout, OutputMemory memory = OutputMemory::System);
   // Declares input `slot` and its frame layout: channels bound to `input` (slot 0, the filter's video;
   // an unbound iChannel0 reads slot 0 too) or `inputN` sample its latest frame, converted to RGBA on the
   // GPU. Throws Error(InvalidArgument) at once beyond the GPU's limit. A slot without frames samples black.

@@ -17,8 +17,9 @@ ImageOutput OutputStage::image_output() const {
   return output;
 }
 
-GLuint OutputStage::image_framebuffer() const {
-  return direct_ ? output_framebuffer_.get() : scene_framebuffer_.get();
+GLuint OutputStage::image_framebuffer(const FrameStorage& storage) const {
+  if (!direct_) return scene_framebuffer_.get();
+  return textures_ ? storage.framebuffer : output_framebuffer_.get();
 }
 
 void OutputStage::build_output_program() {
@@ -35,15 +36,21 @@ void OutputStage::build_output_program() {
   glUseProgram(0);
 }
 
-void OutputStage::configure(const FrameLayout& layout) {
+void OutputStage::configure(const FrameLayout& layout, bool textures) {
   const int width = layout.format.width;
   layout_ = layout;
+  textures_ = textures;
   direct_ = shared_.upright && layout.format.layout == VideoLayout::Packed &&
             layout.strides[0] == static_cast<std::size_t>(width) * 4;
   output_columns_ = static_cast<int>(layout.strides[0] / 4);
   output_rows_ = static_cast<int>(layout.size / layout.strides[0]);
   output_last_row_texels_ = static_cast<int>(layout.size % layout.strides[0] / 4);
-  make_target(output_texture_, output_framebuffer_, output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0));
+  if (textures) {  // each frame has its own texture: no shared output target
+    output_texture_.reset();
+    output_framebuffer_.reset();
+  } else {
+    make_target(output_texture_, output_framebuffer_, output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0));
+  }
   if (direct_) {
     scene_texture_.reset();
     scene_framebuffer_.reset();
@@ -56,7 +63,7 @@ void OutputStage::configure(const FrameLayout& layout) {
 
 void OutputStage::finish_frame(FramePool& pool, FrameStorage& storage) {
   if (!direct_) {
-    glBindFramebuffer(GL_FRAMEBUFFER, output_framebuffer_.get());
+    glBindFramebuffer(GL_FRAMEBUFFER, textures_ ? storage.framebuffer : output_framebuffer_.get());
     glViewport(0, 0, output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0));
     glUseProgram(output_program_.get());
     glBindVertexArray(shared_.vertex_array.get());
@@ -68,9 +75,13 @@ void OutputStage::finish_frame(FramePool& pool, FrameStorage& storage) {
     glBindTexture(GL_TEXTURE_2D, 0);
   }
   pool.end_timer(storage);
-  glBindFramebuffer(GL_FRAMEBUFFER, output_framebuffer_.get());
-  pool.start_read(storage, output_columns_, output_rows_, output_last_row_texels_);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  if (textures_) {
+    pool.fence(storage);
+  } else {
+    glBindFramebuffer(GL_FRAMEBUFFER, output_framebuffer_.get());
+    pool.start_read(storage, output_columns_, output_rows_, output_last_row_texels_);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  }
   glBindVertexArray(0);
   glUseProgram(0);
 }

@@ -17,15 +17,18 @@ class OutputStage {
  public:
   explicit OutputStage(const GlShared& shared) : shared_(shared) {}
 
-  // Targets and the output program for a layout (already checked by check_output_layout).
-  void configure(const FrameLayout& layout);
+  // Targets and the output program for a layout (already checked by check_output_layout). textures:
+  // frames stay on the GPU, each rendered into its own texture (packed RGBA, top row first).
+  void configure(const FrameLayout& layout, bool textures = false);
+  bool textures() const { return textures_; }
   bool configured() const { return layout_.size > 0; }
   const FrameLayout& layout() const { return layout_; }
   // How the image pass must write: straight into the frame's byte order when direct (packed formats in
   // their plain layout, upright), plain RGBA (upright where possible) for the output pass otherwise.
   ImageOutput image_output() const;
-  GLuint image_framebuffer() const;
-  // Runs the output pass (unless direct) and starts reading the frame into `storage`.
+  GLuint image_framebuffer(const FrameStorage& storage) const;
+  // Runs the output pass (unless direct) and starts reading the frame into `storage` (or, for texture
+  // frames, fences it).
   void finish_frame(FramePool& pool, FrameStorage& storage);
 
  private:
@@ -34,6 +37,7 @@ class OutputStage {
   const GlShared& shared_;
   FrameLayout layout_;
   bool direct_ = false;  // the image pass writes the output bytes itself: no pass after it
+  bool textures_ = false;
   gl::Texture scene_texture_;  // the image pass's target otherwise
   gl::Framebuffer scene_framebuffer_;
   gl::Texture output_texture_;  // the frame's memory as rows of output_columns RGBA texels
