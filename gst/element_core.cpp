@@ -9,6 +9,8 @@
 #include <utility>
 
 #include "gst/picture_decoder.h"
+#include "gst/uniforms_property.h"
+#include "render/audio_textures.h"
 #include "render/builtin_scenes.h"
 #include "render/scene_loader.h"
 #include "render/scene_uniforms.h"
@@ -195,7 +197,7 @@ class ElementCore::Loader {
 
   void reload(const Settings& settings, bool requested) {
     try {
-      render::Scene scene = load_scene(settings, core_.defaults_.input_video);
+      render::Scene scene = load_scene(settings, core_.defaults_);
       render::SceneLoad loaded;
       try {
         core_.prepare_inputs(scene);
@@ -205,6 +207,7 @@ class ElementCore::Loader {
         throw;
       }
       core_.videos_->settle(true);
+      if (core_.scene_loaded_) core_.scene_loaded_(scene);
       core_.post_warnings(scene.warnings, "check the scene's inputs");
       core_.post_warnings(loaded.warnings, "check the uniforms property against the scene's uniform declarations");
       for (const std::string& note : loaded.notes) GST_INFO_OBJECT(core_.element_, "GLSL: %s", note.c_str());
@@ -335,7 +338,9 @@ bool ElementCore::set_property(guint id, const GValue* value) {
       if (!refuse_while_running(id)) settings_.duration = g_value_get_uint64(value);
       break;
     default:
-      return false;
+      if (id < PROP_AUDIO_FIRST || id >= PROP_LAST) return false;
+      set_audio_property(settings_.audio, id - PROP_AUDIO_FIRST, value, reload);
+      break;
   }
   if (reload && loader_) loader_->request(settings_);
   if (reload && !loader_) {
@@ -365,7 +370,8 @@ bool ElementCore::get_property(guint id, GValue* value) const {
     case PROP_READBACK_DEPTH: g_value_set_uint(value, settings_.readback_depth); return true;
     case PROP_IS_LIVE: g_value_set_boolean(value, settings_.is_live); return true;
     case PROP_DURATION: g_value_set_uint64(value, settings_.duration); return true;
-    default: return false;
+    default:
+      return id >= PROP_AUDIO_FIRST && id < PROP_LAST && get_audio_property(settings_.audio, id - PROP_AUDIO_FIRST, value);
   }
 }
 
@@ -421,7 +427,7 @@ void ElementCore::post_error(const render::Error& error, std::string debug) cons
                            debug.empty() ? nullptr : g_strdup(debug.c_str()), __FILE__, GST_FUNCTION, __LINE__);
 }
 
-render::Scene load_scene(const Settings& settings, bool input_video) {
+render::Scene load_scene(const Settings& settings, const ElementDefaults& defaults) {
   if (!settings.fragment.empty()) render::check_scene_text(settings.fragment, "fragment");
   render::Scene scene = settings.fragment.empty() ? render::read_scene(settings.scene)
                                                   : render::parse_scene({"fragment", settings.fragment}, std::string());
@@ -440,7 +446,9 @@ render::Scene load_scene(const Settings& settings, bool input_video) {
     for (const std::string& note : notes) scene.warnings.push_back(property + ": " + note);
   }
   decode_channel_files(scene);
-  for (std::string& warning : render::unbound_channel_warnings(scene, input_video)) {
+  if (defaults.audio_input) render::bind_music_channel(scene, settings.audio.music_channel);
+  for (std::string& warning : scene.audio_warnings) scene.warnings.push_back(std::move(warning));
+  for (std::string& warning : render::unbound_channel_warnings(scene, defaults.input_video)) {
     scene.warnings.push_back(std::move(warning));
   }
   return scene;
@@ -518,7 +526,7 @@ bool ElementCore::start() {
   }
   try {
     // Scene first: a typo in its name should not wait for (or hide behind) GPU start-up.
-    render::Scene scene = load_scene(settings, defaults_.input_video);
+    render::Scene scene = load_scene(settings, defaults_);
     post_warnings(scene.warnings, "check the scene's inputs");
     render::EngineOptions options;
     options.device = settings.device;
@@ -552,6 +560,7 @@ bool ElementCore::start() {
     videos_->settle(true);
     follow_scene(scene);
     post_uniform_warnings(loaded.warnings);
+    if (scene_loaded_) scene_loaded_(scene);
     for (const std::string& note : loaded.notes) GST_INFO_OBJECT(element_, "GLSL: %s", note.c_str());
     for (auto& warnings : uniform_warnings_) {  // the start values' warnings, before the first frame
       post_uniform_warnings(warnings.get());

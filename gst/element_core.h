@@ -6,6 +6,7 @@
 #include <gst/gst.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -13,6 +14,7 @@
 
 #include "gst/gl_interop.h"
 #include "gst/live_input.h"
+#include "gst/audio_settings.h"
 #include "gst/output_conversion.h"
 #include "gst/video_channel.h"
 #include "gst/uniform_children.h"
@@ -37,7 +39,8 @@ enum PropertyId : guint {
   PROP_READBACK_DEPTH,
   PROP_IS_LIVE,   // shaderflowsrc
   PROP_DURATION,  // shaderflowsrc
-  PROP_LAST
+  PROP_AUDIO_FIRST,  // shaderflowvisualizer: kAudioPropertyCount ids (gst/audio_settings.h)
+  PROP_LAST = PROP_AUDIO_FIRST + kAudioPropertyCount
 };
 
 inline constexpr guint kMaxReadbackDepth = 16;
@@ -50,6 +53,9 @@ struct ElementDefaults {
   // A source keeps frames in flight by default; a filter holds none (an application that pushes one
   // frame and waits for it must get it), so its pipelining is asked for with readback-depth.
   guint readback_depth;
+  // The element feeds the audio textures (shaderflowvisualizer): the music channel is bound, and Shadertoy
+  // music inputs need no warning.
+  bool audio_input = false;
 };
 
 struct Settings {
@@ -63,6 +69,7 @@ struct Settings {
   guint readback_depth = 1;
   bool is_live = false;
   GstClockTime duration = GST_CLOCK_TIME_NONE;
+  AudioSettings audio;
 };
 
 class ElementCore {
@@ -114,6 +121,9 @@ class ElementCore {
   // `debug` goes to the message's debug string (the detail a bug report needs).
   void post_error(const render::Error& error, std::string debug = {}) const;
   void post_warnings(const std::vector<std::string>& warnings, const char* fix) const;
+  // Called with every scene the engine has compiled and will render from its next frame on (at start and
+  // on each reload, on the thread that loaded it): elements learn what the scene reads. Set before start().
+  void on_scene_loaded(std::function<void(const render::Scene&)> callback) { scene_loaded_ = std::move(callback); }
 
   class Loader;
 
@@ -143,10 +153,11 @@ class ElementCore {
   LiveInput live_input_;  // kept across start/stop: a held key stays held
   std::unique_ptr<VideoChannels> videos_;
   std::atomic<bool> keyboard_declared_{false};  // the running engine has the keyboard slot
+  std::function<void(const render::Scene&)> scene_loaded_;
 };
 
-// The scene the settings describe, parsed and its pictures, cubemaps and volumes decoded. Throws
-// render::Error.
-render::Scene load_scene(const Settings& settings, bool input_video);
+// The scene the settings describe, parsed, its pictures, cubemaps and volumes decoded and, for an element
+// with audio input, the music channel bound. Throws render::Error.
+render::Scene load_scene(const Settings& settings, const ElementDefaults& defaults);
 
 }  // namespace shaderflow::gstglue

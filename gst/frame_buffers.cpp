@@ -72,4 +72,33 @@ GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, Ou
   return out;
 }
 
+void set_frame_fields(GstBuffer* buffer, GstClockTime pts, GstClockTime duration, guint64 offset, bool discont) {
+  GST_BUFFER_PTS(buffer) = pts;
+  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
+  GST_BUFFER_DURATION(buffer) = duration;
+  GST_BUFFER_OFFSET(buffer) = offset;
+  GST_BUFFER_OFFSET_END(buffer) = offset + 1;
+  if (discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+}
+
+bool configure_output_pool(GstQuery* query, GstCaps* caps, const GstVideoInfo& info) {
+  GstBufferPool* pool = nullptr;
+  guint size = static_cast<guint>(info.size), min = 0, max = 0;
+  const bool update = gst_query_get_n_allocation_pools(query) > 0;
+  if (update) {
+    gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
+    size = MAX(size, static_cast<guint>(info.size));
+  }
+  if (!pool) pool = gst_video_buffer_pool_new();
+  GstStructure* config = gst_buffer_pool_get_config(pool);
+  gst_buffer_pool_config_set_params(config, caps, size, min, max);
+  const bool video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+  if (video_meta) gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
+  gst_buffer_pool_set_config(pool, config);
+  if (update) gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
+  else gst_query_add_allocation_pool(query, pool, size, min, max);
+  gst_object_unref(pool);
+  return video_meta;
+}
+
 }  // namespace shaderflow::gstglue

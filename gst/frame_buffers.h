@@ -24,4 +24,12 @@ class GlInterop;
 GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, OutputConversion& conversion,
                            const GstVideoInfo& info, GstBufferPool* pool, bool video_meta, GlInterop* gl = nullptr);
 
+// The fields of an element's video buffer: PTS (no DTS), duration, frame offset k (end k + 1), DISCONT.
+void set_frame_fields(GstBuffer* buffer, GstClockTime pts, GstClockTime duration, guint64 offset, bool discont);
+
+// Sets up the allocation query's first pool (a new video buffer pool when downstream offers none) for
+// frames of `caps` (CPU-converted frames come from it), with GstVideoMeta when downstream reads it, and
+// puts it back in the query. Returns whether downstream reads GstVideoMeta (zero-copy frames carry one).
+bool configure_output_pool(GstQuery* query, GstCaps* caps, const GstVideoInfo& info);
+
 }  // namespace shaderflow::gstglue

@@ -4,6 +4,7 @@
 #include "gst/shaderflowfilter.h"
 #include "gst/shaderflowmixer.h"
 #include "gst/shaderflowsrc.h"
+#include "gst/shaderflowvisualizer.h"
 
 #ifndef PACKAGE
 #define PACKAGE "shaderflow"
@@ -13,6 +14,7 @@ static gboolean plugin_init(GstPlugin* plugin) {
   gboolean ok = GST_ELEMENT_REGISTER(shaderflowsrc, plugin);
   ok &= GST_ELEMENT_REGISTER(shaderflowfilter, plugin);
   ok &= GST_ELEMENT_REGISTER(shaderflowmixer, plugin);
+  ok &= GST_ELEMENT_REGISTER(shaderflowvisualizer, plugin);
   return ok;
 }
 

@@ -330,6 +330,7 @@ static gboolean gst_shaderflow_mixer_negotiated_src_caps(GstAggregator* agg, Gst
     return FALSE;
   }
   priv.state->out_info = info;
+  priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(&info));
   priv.state->negotiated = true;
   // Live: a frame waits for readback-depth - 1 later ones, on top of GstVideoAggregator's one frame.
   const guint depth = std::max(1u, priv.core.snapshot().readback_depth);
@@ -450,6 +451,9 @@ static GstFlowReturn gst_shaderflow_mixer_aggregate_frames(GstVideoAggregator* v
   render::current_date(frame.date);
   try {
     gather_inputs(self, priv.core.engine(), state, request);
+    // Video and keyboard channels; a live mixer takes what is decoded, an offline one waits for the frame.
+    // (GstAggregator reports a latency only when it is live.)
+    priv.core.add_channel_inputs(request, !GST_CLOCK_TIME_IS_VALID(gst_aggregator_get_latency(GST_AGGREGATOR(vagg))));
     state.pending.push_back({priv.core.engine().submit(std::move(request)), gst_buffer_ref(outbuf)});
   } catch (const render::Error& error) {
     priv.core.post_error(error);
@@ -484,6 +488,15 @@ static void install_mixer_properties(GObjectClass* gobject_class) {
                           0.0, G_MAXDOUBLE, kDefaultDuration, flags));
 }
 
+// Pointer and key events from downstream (a preview window) become iMouse and the keyboard texture.
+static gboolean gst_shaderflow_mixer_src_event(GstAggregator* aggregator, GstEvent* event) {
+  if (GST_SHADERFLOW_MIXER(aggregator)->priv->core.handle_navigation(event)) {
+    gst_event_unref(event);
+    return TRUE;
+  }
+  return GST_AGGREGATOR_CLASS(gst_shaderflow_mixer_parent_class)->src_event(aggregator, event);
+}
+
 static void gst_shaderflow_mixer_class_init(GstShaderflowMixerClass* klass) {
   GObjectClass* gobject_class = G_OBJECT_CLASS(klass);
   GstElementClass* element_class = GST_ELEMENT_CLASS(klass);
@@ -508,6 +521,7 @@ static void gst_shaderflow_mixer_class_init(GstShaderflowMixerClass* klass) {
   aggregator_class->start = gst_shaderflow_mixer_start;
   aggregator_class->stop = gst_shaderflow_mixer_stop;
   aggregator_class->sink_query = gst_shaderflow_mixer_sink_query;
+  aggregator_class->src_event = gst_shaderflow_mixer_src_event;
   aggregator_class->negotiated_src_caps = gst_shaderflow_mixer_negotiated_src_caps;
   aggregator_class->decide_allocation = gst_shaderflow_mixer_decide_allocation;
   aggregator_class->aggregate = gst_shaderflow_mixer_aggregate;

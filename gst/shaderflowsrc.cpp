@@ -228,24 +228,9 @@ static gboolean gst_shaderflow_src_decide_allocation(GstBaseSrc* base, GstQuery*
   // GL memory buffers wrap the engine's own textures: no pool to set up.
   if (gstglue::caps_want_gl_memory(caps)) return TRUE;
 
-  GstBufferPool* pool = nullptr;
-  guint size = static_cast<guint>(info.size), min = 0, max = 0;
-  const bool update = gst_query_get_n_allocation_pools(query) > 0;
-  if (update) {
-    gst_query_parse_nth_allocation_pool(query, 0, &pool, &size, &min, &max);
-    size = MAX(size, static_cast<guint>(info.size));
-  }
-  if (!pool) pool = gst_video_buffer_pool_new();
-  GstStructure* config = gst_buffer_pool_get_config(pool);
-  gst_buffer_pool_config_set_params(config, caps, size, min, max);
-  const bool video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
+  const bool video_meta = gstglue::configure_output_pool(query, caps, info);
   Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
   if (priv.state) priv.state->add_video_meta = video_meta;
-  if (video_meta) gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-  gst_buffer_pool_set_config(pool, config);
-  if (update) gst_query_set_nth_allocation_pool(query, 0, pool, size, min, max);
-  else gst_query_add_allocation_pool(query, pool, size, min, max);
-  gst_object_unref(pool);
   return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->decide_allocation(base, query);
 }
 
@@ -473,12 +458,7 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
     priv.core.post_error(error);
     return GST_FLOW_ERROR;
   }
-  GST_BUFFER_PTS(buffer) = pending.pts;
-  GST_BUFFER_DTS(buffer) = GST_CLOCK_TIME_NONE;
-  GST_BUFFER_DURATION(buffer) = pending.duration;
-  GST_BUFFER_OFFSET(buffer) = pending.offset;
-  GST_BUFFER_OFFSET_END(buffer) = pending.offset + 1;
-  if (pending.discont) GST_BUFFER_FLAG_SET(buffer, GST_BUFFER_FLAG_DISCONT);
+  gstglue::set_frame_fields(buffer, pending.pts, pending.duration, pending.offset, pending.discont);
   state.processed += 1;
   *out = buffer;
   return GST_FLOW_OK;

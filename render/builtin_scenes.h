@@ -8,7 +8,8 @@ namespace shaderflow::render {
 
 struct BuiltinScene {
   const char* name;
-  const char* kind;  // "scene" (generator), "effect" (reads iChannel0) or "mixer" (reads a mixer's inputs)
+  const char* kind;  // "scene" (generator), "effect" (reads iChannel0), "mixer" (reads a mixer's inputs) or
+                     // "audio" (reads the audio)
   const char* description;
   const char* code;
 };

@@ -8,6 +8,7 @@
 #include <memory>
 #include <vector>
 
+#include "render/audio_textures.h"
 #include "render/frame_clock.h"
 #include "render/pixel_formats.h"
 
@@ -22,6 +23,7 @@ struct FrameUniforms {
   float mouse[4] = {0, 0, 0, 0};
   float date[4] = {0, 0, 0, 0};  // year, month - 1, day, seconds since midnight
   double duration = 0.0;    // seconds; 0 when unknown (ShaderFlow's iDuration, iTau = time / duration)
+  AudioUniforms audio;      // iSampleRate and the audio values (shaderflowvisualizer; none elsewhere)
 };
 
 // Where a frame's time went: GPU time of its passes (GL timer query; -1 where unavailable) and how long

@@ -8,6 +8,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "render/audio_textures.h"
+
 namespace shaderflow::render {
 
 namespace {
@@ -262,7 +264,10 @@ std::vector<std::string> sampled_names(const std::string& code, const std::set<s
       if (p >= call.arguments.size()) continue;
       const std::string& name = call.arguments[p];
       const bool plain = !name.empty() && identifier_start(name[0]) && std::all_of(name.begin(), name.end(), identifier_char);
-      if (!plain || declared.count(name) || name.rfind("iChannel", 0) == 0 || std::regex_match(name, temporal)) continue;
+      if (!plain || declared.count(name) || name.rfind("iChannel", 0) == 0 || is_audio_uniform(name) ||
+          std::regex_match(name, temporal)) {
+        continue;  // declared, a channel, an audio texture (iSpectrogram), a temporal texture
+      }
       if (std::find(sampled.begin(), sampled.end(), name) == sampled.end()) sampled.push_back(name);
     }
   }
@@ -408,6 +413,9 @@ LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, cons
   if (use.shaderflow_scene) {
     use.textures = texture_channels(code, declared);
   }
+  // ShaderFlow's audio names (iAudioVolume, iSpectrogram, ...) the code uses without declaring them.
+  const std::string audio = audio_declarations(used, declared);
+  if (!audio.empty()) use.pieces.push_back({audio, "<audio uniforms>", 1});
   SourceText declarations = given_declarations(given, used, use.textures, use.given_uniforms);
   if (!declarations.code.empty()) use.pieces.push_back(std::move(declarations));
   if (use.shaderflow_scene) use.pieces.push_back(scene_definitions(use.textures));

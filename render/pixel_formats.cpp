@@ -16,6 +16,7 @@ std::vector<PlaneShape> plane_shapes(const VideoFormat& format) {
   switch (format.layout) {
     case VideoLayout::Packed: return {{w, h, 4}};
     case VideoLayout::Gray: return {{w, h, 1}};
+    case VideoLayout::Data: return {{w, h, format.data_components * (format.data_float ? 4 : 1)}};
     case VideoLayout::SemiPlanar: return {{w, h, 1}, {cw, ch, 2}};
     case VideoLayout::Planar: return {{w, h, 1}, {cw, ch, 1}, {cw, ch, 1}};
     case VideoLayout::Texture: return {};

@@ -27,6 +27,10 @@ enum class VideoLayout {
   SemiPlanar,  // Y plane, then interleaved chroma (NV12: U first; NV21: V first, see swap_uv)
   Gray,        // one plane of 8-bit luma (GRAY8: the matrix's luma, in the format's range)
   Texture,     // no planes: each frame is an RGBA texture of the engine's share group (GstGL memory)
+  // Inputs only: one plane of values sampled exactly as given (no range, matrix or orientation): memory
+  // row 0 is texture row 0 (t near 0). data_components (1: R, 2: RG) of 8-bit unorm or 32-bit float
+  // (data_float). The audio textures are these.
+  Data,
 };
 
 struct VideoFormat {
@@ -41,6 +45,8 @@ struct VideoFormat {
   bool chroma_cosited_h = false, chroma_cosited_v = false;
   double kr = 0.2126, kb = 0.0722;      // YUV→RGB matrix coefficients (BT.709 by default)
   bool full_range = false;              // YUV: 0-255 instead of 16-235/16-240
+  int data_components = 1;              // Data: 1 or 2 values a texel
+  bool data_float = false;              // Data: 32-bit floats instead of bytes
 };
 
 // One plane of an input frame: where it starts and how many bytes one row takes.
@@ -49,7 +55,8 @@ struct InputPlane {
   std::size_t stride = 0;
 };
 
-// Size of each plane in texels and its texel size in bytes (1: R8, 2: RG8, 4: RGBA8).
+// Size of each plane in texels and its texel size in bytes (1: R8, 2: RG8, 4: RGBA8; Data: its components
+// times 1 or 4).
 struct PlaneShape {
   int width = 0, height = 0, bytes_per_texel = 1;
 };

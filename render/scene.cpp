@@ -5,6 +5,7 @@
 #include <regex>
 #include <sstream>
 
+#include "render/audio_textures.h"
 #include "render/error.h"
 #include "render/gl_transition.h"
 
@@ -42,7 +43,8 @@ namespace {
 const char kChannelHint[] =
     "Write e.g. '// @channel0 A' (a buffer), '// @channel1 input' (the filter's video; inputN: input N), "
     "'// @channel2 pictures/wood.png filter=nearest wrap=clamp vflip=false', '// @channel1 clip.mp4', "
-    "'// @channel2 cubemap:sky.png', '// @channel3 volume:noise.bin', '// @channel0 keyboard' or '// @channel3 none'.";
+    "'// @channel2 cubemap:sky.png', '// @channel3 volume:noise.bin', '// @channel0 keyboard', "
+    "'// @channel0 music' (shaderflowvisualizer's music texture; also spectrogram, waveform) or '// @channel3 none'.";
 
 bool has_extension(const std::string& path, std::initializer_list<const char*> extensions) {
   const std::size_t dot = path.rfind('.');
@@ -75,6 +77,9 @@ void parse_channel(const std::string& file, int line, const std::string& source,
   channel = Channel{};
   if (source == "input") {
     channel.kind = Channel::Kind::Input;
+  } else if (source == "music" || source == "spectrogram" || source == "waveform") {
+    channel.kind = Channel::Kind::Input;  // the audio element's textures (render/audio_textures.h)
+    channel.input = source == "music" ? kMusicInputSlot : source == "spectrogram" ? kSpectrogramInputSlot : kWaveformInputSlot;
   } else if (source.rfind("input", 0) == 0 && source.size() > 5 &&
              source.find_first_not_of("0123456789", 5) == std::string::npos && source.size() < 8) {
     channel.kind = Channel::Kind::Input;  // inputN: the engine's input slot N (a mixer's sink_N)

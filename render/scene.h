@@ -71,7 +71,8 @@ struct Channel {
   enum class Kind { None, Buffer, Picture, Input, Cubemap, Volume, Keyboard, Video, Black };
   Kind kind = Kind::None;
   int buffer = 0;        // Buffer: 0..3 for A..D
-  int input = 0;         // Input, Video, Keyboard: the engine's input slot (0: the filter's video, N: a mixer's sink_N)
+  int input = 0;         // Input, Video, Keyboard: the engine's input slot (0: the filter's video, N: a mixer's
+                         // sink_N; audio: audio_textures.h)
   // Picture, Volume, Video: the file, resolved; whoever loads the scene decodes it. Cubemap: the first
   // (or only) file of `cube_files`.
   std::string path;
@@ -133,6 +134,9 @@ struct Scene {
   // opaque canvas: set for Shadertoy exports. Native files keep the alpha they write (RGBA output carries
   // it: effects, overlays), and a main() of its own always does.
   bool opaque_image = false;
+  // Shadertoy music/musicstream/mic inputs, bound to the music input (render/audio_textures.h): only
+  // shaderflowvisualizer feeds it; the other elements post these warnings (the channel samples black).
+  std::vector<std::string> audio_warnings;
 };
 
 // "A".."D" for 0..3, "image" for -1.

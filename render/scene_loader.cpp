@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "render/audio_textures.h"
 #include "render/builtin_scenes.h"
 #include "render/error.h"
 
@@ -219,6 +220,11 @@ void read_input(JsonObject* input, guint index, const std::string& path, const s
     bound.sampler = default_sampler(bound.kind);
     pass.channels[static_cast<std::size_t>(channel)] = bound;
     return;  // Shadertoy samples the keyboard exactly, whatever its sampler says
+  } else if (ctype == "music" || ctype == "musicstream" || ctype == "mic") {
+    // Shadertoy's audio inputs: shaderflowvisualizer's music texture; black (with the warning) elsewhere.
+    bound.kind = Channel::Kind::Input;
+    bound.input = kMusicInputSlot;
+    scene.audio_warnings.push_back(where + " is a '" + ctype + "' input, which only shaderflowvisualizer provides; it samples black here");
   } else if (is_unprovided_input_type(ctype)) {
     bound.kind = Channel::Kind::Black;
     scene.warnings.push_back(where + " is a '" + ctype + "' input, which shaderflow does not provide; it samples black");

@@ -83,6 +83,16 @@ struct ActiveUniform {
   UniformType type;
 };
 
+// Where a program keeps the audio values (iSampleRate, iAudioVolume, ...; -1 where unused), in the order of
+// audio_uniform_values().
+std::vector<GLint> audio_locations(GLuint id) {
+  std::vector<GLint> locations;
+  for (const AudioUniformName& entry : audio_uniform_names()) {
+    if (std::string(entry.type) != "sampler2D") locations.push_back(glGetUniformLocation(id, entry.name));
+  }
+  return locations;
+}
+
 struct BuiltinLocations {
   GLint resolution = -1, time = -1, time_delta = -1, frame_rate = -1, frame = -1, mouse = -1, date = -1;
   GLint channel_resolution = -1, channel_time = -1;
@@ -132,7 +142,8 @@ std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
 // Values that never change while a program lives, set once after linking.
 void set_constant_uniforms(GLuint id) {
   glUseProgram(id);
-  glUniform1f(glGetUniformLocation(id, "iSampleRate"), 44100.0f);
+  glUniform1i(glGetUniformLocation(id, "iSpectrogram"), kSpectrogramUnit);
+  glUniform1i(glGetUniformLocation(id, "iWaveform"), kWaveformUnit);
   // Channels sample units 1-8, never unit 0 where the output pass binds the scene target: sampling
   // a texture that is also being rendered to is undefined. Nothing is bound there yet: black.
   for (int channel = 0; channel < kChannelCount; ++channel) {
@@ -267,6 +278,7 @@ struct ScenePrograms::Pass {
   int buffer = -1;  // 0..3 for A..D, -1 for the image pass
   gl::Program program;
   BuiltinLocations builtins;
+  std::vector<GLint> audio;  // audio_locations()
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
   std::array<Channel, kChannelCount> channels;
@@ -321,6 +333,7 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShar
     compiled.program = std::move(built.program);
     const GLuint id = compiled.program.get();
     compiled.builtins = BuiltinLocations(id);
+    compiled.audio = audio_locations(id);
     compiled.custom_uniforms = active_custom_uniforms(id);
     set_constant_uniforms(id);
     programs->passes_.push_back(std::move(compiled));
@@ -445,6 +458,11 @@ std::string ScenePrograms::check_uniform(const std::string& name, UniformValue& 
     mouse_override_ = coerce_uniform(name, value, vec4_type, warning);
     return warning;
   }
+  if (is_audio_uniform(name) && name != "iSampleRate" && audio_uniform_type(name).base != UniformType::Base::Sampler) {
+    // ShaderFlow's audio values: the element without audio (or a test) may give them; they win over the stream's.
+    if (auto coerced = coerce_uniform(name, value, audio_uniform_type(name), warning)) audio_overrides_[name] = *coerced;
+    return warning;
+  }
   if (is_builtin_uniform(name)) return "uniform '" + name + "' is set by shaderflow every frame and cannot be overridden";
   const UniformType* type = nullptr;
   for (const Pass& pass : passes_) {
@@ -478,6 +496,7 @@ std::string ScenePrograms::check_uniform(const std::string& name, UniformValue& 
 std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& requested) {
   std::vector<std::string> warnings;
   mouse_override_.reset();
+  audio_overrides_.clear();
   std::map<std::string, CoercedUniform> accepted;
   for (const auto& [name, given] : requested) {
     UniformValue value = given;
@@ -558,7 +577,10 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
 }
 
 void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[],
-                                 const float channel_time[]) {
+                                 const float channel_time[], const std::vector<CoercedUniform>& audio) {
+  for (std::size_t i = 0; i < pass.audio.size() && i < audio.size(); ++i) {
+    if (pass.audio[i] >= 0) apply_uniform(pass.audio[i], audio[i]);
+  }
   const float w = static_cast<float>(width_), h = static_cast<float>(height_);
   const BuiltinLocations& loc = pass.builtins;
   glUniform3f(loc.resolution, w, h, 1.0f);
@@ -579,9 +601,41 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, c
   glUniform1f(loc.duration, static_cast<float>(frame.duration));
 }
 
+// The audio values of this frame, with those given through `uniforms` in their place.
+std::vector<CoercedUniform> ScenePrograms::audio_values(const AudioUniforms& audio) const {
+  std::vector<CoercedUniform> values = audio_uniform_values(audio);
+  const std::vector<AudioUniformName>& names = audio_uniform_names();
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (auto it = audio_overrides_.find(names[i].name); it != audio_overrides_.end()) values[i] = it->second;
+  }
+  return values;
+}
+
+// ShaderFlow's named audio textures on their own units, black without an input: the spectrogram filtered
+// as ShaderFlow does (nearest unless smooth), the waveform linearly (ShaderFlow's default).
+void ScenePrograms::bind_audio_textures(const DrawTarget& target, bool smooth_spectrogram) const {
+  const struct {
+    int slot, unit;
+    Sampler::Filter filter;
+  } textures[] = {
+      {kSpectrogramInputSlot, kSpectrogramUnit, smooth_spectrogram ? Sampler::Filter::Linear : Sampler::Filter::Nearest},
+      {kWaveformInputSlot, kWaveformUnit, Sampler::Filter::Linear},
+  };
+  for (const auto& texture : textures) {
+    const auto input = target.inputs.find(texture.slot);
+    const GLuint id = input == target.inputs.end() ? 0 : input->second.texture;
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(texture.unit));
+    glBindTexture(GL_TEXTURE_2D, id);
+    glBindSampler(static_cast<GLuint>(texture.unit), id ? shared_.sampler_for({texture.filter, Sampler::Wrap::Clamp, false}) : 0);
+  }
+  glActiveTexture(GL_TEXTURE0);
+}
+
 void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
   glBindVertexArray(shared_.vertex_array.get());
   glViewport(0, 0, width_, height_);
+  const std::vector<CoercedUniform> audio = audio_values(frame.audio);
+  bind_audio_textures(target, frame.audio.spectrogram_smooth != 0);
   for (Pass& pass : passes_) {
     float channel_resolution[kChannelCount * 3] = {0};
     // iChannelTime: an input's own time; otherwise the scene's time for channel 0, as before inputs had one.
@@ -591,7 +645,7 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
     glBindFramebuffer(GL_FRAMEBUFFER,
                       feedback ? feedback->framebuffers[1 - feedback->current].get() : target.image_framebuffer);
     glUseProgram(pass.program.get());
-    set_builtins(pass, frame, channel_resolution, channel_time);
+    set_builtins(pass, frame, channel_resolution, channel_time, audio);
     if (uniforms_dirty_) {
       for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
     }
@@ -610,6 +664,11 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
     glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
     for (const GLenum kind : {GL_TEXTURE_2D, GL_TEXTURE_CUBE_MAP, GL_TEXTURE_3D}) glBindTexture(kind, 0);
     glBindSampler(static_cast<GLuint>(1 + c), 0);
+  }
+  for (int unit : {kSpectrogramUnit, kWaveformUnit}) {
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindSampler(static_cast<GLuint>(unit), 0);
   }
   glActiveTexture(GL_TEXTURE0);
 }

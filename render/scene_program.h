@@ -73,7 +73,9 @@ class ScenePrograms {
   // channel_resolution: kChannelCount * 3 floats, channel_time: kChannelCount.
   void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[], float channel_time[]);
   void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[],
-                    const float channel_time[]);
+                    const float channel_time[], const std::vector<CoercedUniform>& audio);
+  std::vector<CoercedUniform> audio_values(const AudioUniforms& audio) const;
+  void bind_audio_textures(const DrawTarget& target, bool smooth_spectrogram) const;
 
   Scene scene_;
   GlShared& shared_;
@@ -90,6 +92,7 @@ class ScenePrograms {
   std::map<std::pair<const void*, bool>, StaticTexture> static_textures_;
   std::vector<std::unique_ptr<Feedback>> feedback_;  // by letter A..D; null where unused
   std::optional<CoercedUniform> mouse_override_;
+  std::map<std::string, CoercedUniform> audio_overrides_;  // audio values given through `uniforms`
   bool uniforms_dirty_ = false;
   int width_ = 0, height_ = 0;
   std::vector<std::string> dialect_notes_;

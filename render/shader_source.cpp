@@ -6,6 +6,7 @@
 #include <regex>
 #include <sstream>
 
+#include "render/audio_textures.h"
 #include "render/error.h"
 #include "render/glsl_library.h"
 
@@ -22,6 +23,7 @@ const char* const kBuiltinUniformNames[] = {
 bool is_builtin_uniform(const std::string& name) {
   const std::string base = name.substr(0, name.find('['));
   if (base.rfind("shaderflow_", 0) == 0) return true;  // the engine's own (output byte order)
+  if (is_audio_uniform(base)) return true;              // set every frame (render/audio_textures.h)
   for (const char* const* n = kBuiltinUniformNames; *n; ++n) {
     if (base == *n) return true;
   }

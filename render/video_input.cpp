@@ -59,11 +59,19 @@ const char* input_swizzle(PixelOrder order) {
   return "rgba";
 }
 
-void texture_format_for(int bytes_per_texel, GLenum& internal, GLenum& format) {
-  switch (bytes_per_texel) {
-    case 1: internal = GL_R8; format = GL_RED; break;
-    case 2: internal = GL_RG8; format = GL_RG; break;
-    default: internal = GL_RGBA8; format = GL_RGBA; break;
+struct TexelFormat {
+  GLenum internal = GL_R8, format = GL_RED, type = GL_UNSIGNED_BYTE;
+};
+
+// How a plane is stored: bytes by texel size, or a data input's own values (floats kept as floats).
+TexelFormat texel_format(const VideoFormat& video, const PlaneShape& shape) {
+  if (video.layout == VideoLayout::Data && video.data_float) {
+    return video.data_components == 1 ? TexelFormat{GL_R32F, GL_RED, GL_FLOAT} : TexelFormat{GL_RG32F, GL_RG, GL_FLOAT};
+  }
+  switch (shape.bytes_per_texel) {
+    case 1: return {GL_R8, GL_RED, GL_UNSIGNED_BYTE};
+    case 2: return {GL_RG8, GL_RG, GL_UNSIGNED_BYTE};
+    default: return {GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE};
   }
 }
 
@@ -71,6 +79,8 @@ void texture_format_for(int bytes_per_texel, GLenum& internal, GLenum& format) {
 
 VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex)
     : format_(format) {
+  create_planes();
+  if (format.layout == VideoLayout::Data) return;  // sampled as uploaded: no conversion pass
   // A texture input is converted as a packed RGBA frame is: turned upright (GstGL keeps top row first).
   const char* layout = format.layout == VideoLayout::Packed || format.layout == VideoLayout::Texture ? "PACKED"
                        : format.layout == VideoLayout::Gray       ? "GRAY"
@@ -95,28 +105,6 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
               format.chroma_cosited_h ? 0.0f : 0.5f * scale_x - 0.5f,
               format.chroma_cosited_v ? 0.0f : 0.5f * scale_y - 0.5f);
   glUseProgram(0);
-
-  for (const PlaneShape& shape : plane_shapes(format)) {
-    Plane plane;
-    plane.shape = shape;
-    GLuint id = 0;
-    glGenTextures(1, &id);
-    plane.texture = gl::Texture(id);
-    GLenum internal = GL_R8, pixel_format = GL_RED;
-    texture_format_for(shape.bytes_per_texel, internal, pixel_format);
-    glBindTexture(GL_TEXTURE_2D, id);
-    glTexImage2D(GL_TEXTURE_2D, 0, static_cast<GLint>(internal), shape.width, shape.height, 0, pixel_format,
-                 GL_UNSIGNED_BYTE, nullptr);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    GLuint buffer = 0;
-    glGenBuffers(1, &buffer);
-    plane.unpack_buffer = gl::Buffer(buffer);
-    planes_.push_back(std::move(plane));
-  }
-  glBindTexture(GL_TEXTURE_2D, 0);
 
   if (format.layout == VideoLayout::Texture) {
     // Another's texture may have no mipmaps and a mipmap filter (GL's default), which makes it incomplete
@@ -155,6 +143,31 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
   glBindTexture(GL_TEXTURE_2D, rgba_texture_.get());
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void VideoInput::create_planes() {
+  for (const PlaneShape& shape : plane_shapes(format_)) {
+    Plane plane;
+    plane.shape = shape;
+    GLuint id = 0;
+    glGenTextures(1, &id);
+    plane.texture = gl::Texture(id);
+    const TexelFormat texel = texel_format(format_, shape);
+    glBindTexture(GL_TEXTURE_2D, id);
+    glTexImage2D(GL_TEXTURE_2D, 0, static_cast<GLint>(texel.internal), shape.width, shape.height, 0, texel.format,
+                 texel.type, nullptr);
+    // Linear, as channels sample inputs (float data on GLES without OES_texture_float_linear samples black
+    // through a linear sampler: a known limit there).
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    GLuint buffer = 0;
+    glGenBuffers(1, &buffer);
+    plane.unpack_buffer = gl::Buffer(buffer);
+    planes_.push_back(std::move(plane));
+  }
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
@@ -199,7 +212,8 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
                                                 std::to_string(planes_.size()));
   }
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
-  // Packed frames are sampled straight from their plane texture, so it holds them in GL orientation.
+  // Packed frames are sampled straight from their plane texture, so it holds them in GL orientation. Data
+  // keeps its memory order: row 0 is texture row 0.
   const bool bottom_up = format_.layout == VideoLayout::Packed;
   for (std::size_t i = 0; i < count; ++i) {
     Plane& plane = planes_[i];
@@ -234,10 +248,9 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
     }
     glUnmapBuffer(GL_PIXEL_UNPACK_BUFFER);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(packed_stride / static_cast<std::size_t>(shape.bytes_per_texel)));
-    GLenum internal = GL_R8, pixel_format = GL_RED;
-    texture_format_for(shape.bytes_per_texel, internal, pixel_format);
+    const TexelFormat texel = texel_format(format_, shape);
     glBindTexture(GL_TEXTURE_2D, plane.texture.get());
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, pixel_format, GL_UNSIGNED_BYTE, nullptr);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, nullptr);
   }
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
@@ -247,7 +260,9 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
 }
 
 void VideoInput::convert(GLuint vertex_array) {
-  if (format_.layout == VideoLayout::Packed || converted_) return;  // sampled as uploaded, or done already
+  if (format_.layout == VideoLayout::Packed || format_.layout == VideoLayout::Data || converted_) {
+    return;  // sampled as uploaded, or done already
+  }
   converted_ = true;
   glBindFramebuffer(GL_FRAMEBUFFER, rgba_framebuffer_.get());
   glViewport(0, 0, format_.width, format_.height);

@@ -1,6 +1,6 @@
 // A video frame on its way into a scene: plane textures fed through pixel unpack buffers, converted on
 // the GPU (YUV→RGB per the stream's matrix and range, byte order, orientation) into one RGBA texture
-// that scenes sample as iChannel0. Create, upload and convert only while the context is current.
+// that scenes sample as iChannel0. Data inputs (audio textures) are sampled as uploaded, values unchanged. Create, upload and convert only while the context is current.
 #pragma once
 
 #include <vector>
@@ -25,13 +25,15 @@ class VideoInput {
   void convert(GLuint vertex_array);
 
   GLuint texture() const {
-    return format_.layout == VideoLayout::Packed ? planes_[0].texture.get() : rgba_texture_.get();
+    const bool as_uploaded = format_.layout == VideoLayout::Packed || format_.layout == VideoLayout::Data;
+    return as_uploaded ? planes_[0].texture.get() : rgba_texture_.get();
   }
   const VideoFormat& format() const { return format_; }
   bool has_frame() const { return uploaded_; }
 
  private:
   void upload_into_staging(const InputPlane* planes, std::size_t count);
+  void create_planes();
 
   struct Plane {
     PlaneShape shape;

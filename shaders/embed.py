@@ -3,7 +3,8 @@
 
 Each file's first line is a `// ` comment: its one-line description. The folder gives its kind:
 shaders/scenes/ (generators, for shaderflowsrc), shaders/effects/ (they read iChannel0, for
-shaderflowfilter) or shaders/mixers/ (they read iChannel0..7, a mixer's sink pads, for shaderflowmixer). Output: a C++ source defining shaderflow::render::builtin_scene_table.
+shaderflowfilter), shaders/mixers/ (they read iChannel0..7, a mixer's sink pads, for shaderflowmixer) or
+shaders/audio/ (they read the audio, for shaderflowvisualizer). Output: a C++ source defining shaderflow::render::builtin_scene_table.
 
 With --library first, the files are the GLSL library (shaders/lib/, in the order given, which is the
 order of their entries) and the output defines shaderflow::render::glsl_library_files.
@@ -47,7 +48,8 @@ if len({os.path.basename(p) for p in sources}) != len(sources):
 entries = []
 for path in sources:
     name = os.path.splitext(os.path.basename(path))[0]
-    kind = {'effects': 'effect', 'mixers': 'mixer'}.get(os.path.basename(os.path.dirname(path)), 'scene')
+    folder = os.path.basename(os.path.dirname(path))
+    kind = {'effects': 'effect', 'mixers': 'mixer', 'audio': 'audio'}.get(folder, 'scene')
     text = read_source(path)
     first = text.splitlines()[0] if text else ''
     if not first.startswith('// '):

@@ -27,6 +27,8 @@ echo "$scenes" | grep -qx crt && { echo "FAIL: --scenes lists the effect crt"; f
 "$info" --effects | grep -qx plasma && { echo "FAIL: --effects lists the scene plasma"; fail=1; }
 "$info" --mixers | grep -qx grid || { echo "FAIL: --mixers lacks grid"; fail=1; }
 echo "$scenes" | grep -qx crossfade && { echo "FAIL: --scenes lists the mixer crossfade"; fail=1; }
+"$info" --audio-scenes | grep -qx spectrum || { echo "FAIL: --audio-scenes lacks spectrum"; fail=1; }
+echo "$scenes" | grep -qx spectrum && { echo "FAIL: --scenes lists the audio scene spectrum"; fail=1; }
 out=$("$info" --scene feedback)
 echo "$out" | grep -q "passes: common + A, image" || { echo "FAIL: --scene feedback: $out"; fail=1; }
 echo "$out" | grep -q "iChannel0: buffer A" || { echo "FAIL: --scene feedback lacks its channel: $out"; fail=1; }

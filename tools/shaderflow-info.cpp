@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "render/audio_textures.h"
 #include "render/builtin_scenes.h"
 #include "render/context.h"
 #include "render/devices.h"
@@ -20,7 +21,7 @@ namespace {
 
 const char kUsage[] =
     "usage: shaderflow-info [--json] [--require-gpu] [--device DEVICE]\n"
-    "       shaderflow-info --scenes | --effects | --mixers | --scene NAME|PATH [--json]\n"
+    "       shaderflow-info --scenes | --effects | --mixers | --audio-scenes | --scene NAME|PATH [--json]\n"
     "  Lists the EGL client extensions and devices, then the OpenGL context shaderflow would use.\n"
     "  --json          machine-readable output\n"
     "  --require-gpu   exit 1 unless a hardware (non-software) renderer is available\n"
@@ -28,6 +29,7 @@ const char kUsage[] =
     "  --scenes        the built-in scenes for shaderflowsrc, one name per line\n"
     "  --effects       the built-in effects for shaderflowfilter, one name per line\n"
     "  --mixers        the built-in mixer scenes for shaderflowmixer, one name per line\n"
+    "  --audio-scenes  the built-in audio scenes for shaderflowvisualizer, one name per line\n"
     "  --scene S       a scene's passes, channels and uniforms with their documentation; with --json also\n"
     "                  \"feedback\": whether a pass reads a buffer's previous frame\n";
 
@@ -48,7 +50,14 @@ std::string describe_channel(const Channel& channel) {
     case Channel::Kind::Buffer: return "buffer " + pass_name(channel.buffer) + sampler + ")";
     case Channel::Kind::Picture:
       return "picture " + channel.path + sampler + " vflip=" + (channel.sampler.vflip ? "true" : "false") + ")";
-    case Channel::Kind::Input: return channel.input == 0 ? "the filter's input video" : "input " + std::to_string(channel.input);
+    case Channel::Kind::Input:
+      switch (channel.input) {
+        case kMusicInputSlot: return "the music texture (shaderflowvisualizer)";
+        case kSpectrogramInputSlot: return "the spectrogram (shaderflowvisualizer)";
+        case kWaveformInputSlot: return "the waveform (shaderflowvisualizer)";
+        case 0: return "the filter's input video";
+        default: return "input " + std::to_string(channel.input);
+      }
     case Channel::Kind::Cubemap: {
       std::string files;
       for (const std::string& file : channel.cube_files) files += (files.empty() ? "" : ",") + file;
@@ -293,6 +302,8 @@ int main(int argc, char** argv) {
       return print_names("effect");
     } else if (!std::strcmp(argv[i], "--mixers")) {
       return print_names("mixer");
+    } else if (!std::strcmp(argv[i], "--audio-scenes")) {
+      return print_names("audio");
     } else if (!std::strcmp(argv[i], "--scene") && i + 1 < argc) {
       scene = argv[++i];
     } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Real ShaderFlow and DepthFlow shaders, unchanged, through shaderflowsrc: each must compile, draw a picture
+# Real ShaderFlow and DepthFlow shaders, unchanged, through shaderflowsrc (the audio ones also through
+# shaderflowvisualizer, fed a tone): each must compile, draw a picture
 # (not one flat colour) and, where it moves by itself, change between t = 0 and t = 1. Their files are
 # third-party (AGPL / MIT / CC BY-SA) and never enter this repository: give their folder as the first
 # argument or in SHADERFLOW_FILES, laid out as MANIFEST.tsv there says (skipped without it):
@@ -58,5 +59,33 @@ check video shaderflow/examples/basic/video.frag still channel0="$photo"
 check waveform shaderflow/examples/basic/waveform.frag renders
 check bars shaderflow/examples/basic/bars.frag renders
 check depthflow depthflow/depthflow.glsl still channel0="$photo" channel1="$depth" uniforms="u,iDepthOffset=<0.4,0.1>"
+
+# ShaderFlow's audio scenes in shaderflowvisualizer, fed a rising saw tone: iSpectrogram, iWaveform,
+# iAudioVolume and iAudioSTD are ShaderFlow's names; each must draw a picture that the audio changes.
+check_audio() {
+  name=$1 file=$dir/$2
+  shift 2
+  if [ ! -f "$file" ]; then echo "FAIL: $name: $file is missing"; fail=1; return; fi
+  log=$(gst-launch-1.0 -q audiotestsrc wave=saw freq=220 volume=0.4 samplesperbuffer=1470 num-buffers=30 ! \
+        audio/x-raw,rate=44100,channels=2 ! shaderflowvisualizer scene="$file" "$@" ! \
+        video/x-raw,format=RGBA,width=160,height=90,framerate=30/1 ! filesink location="$out/$name.raw" 2>&1)
+  if [ $? -ne 0 ] || echo "$log" | grep -q "ERROR"; then echo "FAIL: $name does not render:"; echo "$log" | head -5; fail=1; return; fi
+  verdict=$(python3 - "$out/$name.raw" <<'EOF2'
+import sys
+data = open(sys.argv[1], 'rb').read()
+size = 160 * 90 * 4
+if len(data) != 30 * size:
+    print(f'{len(data) // size} frames, not 30'); sys.exit()
+first, last = data[:size], data[-size:]
+colours = len({last[i:i + 3] for i in range(0, size, 4)})
+changed = sum(1 for i in range(0, size, 4) if first[i:i + 3] != last[i:i + 3])
+print('ok' if colours >= 2 and changed >= 50 else f'{colours} colours, {changed} pixels changed by the audio')
+EOF2
+)
+  if [ "$verdict" = ok ]; then echo "ok: $name (audio)"; else echo "FAIL: $name (audio): $verdict"; fail=1; fi
+}
+check_audio visualizer-audio shaderflow/examples/basic/visualizer.frag channel0="$photo"
+check_audio bars-audio shaderflow/examples/basic/bars.frag
+check_audio waveform-audio shaderflow/examples/basic/waveform.frag
 [ $fail -eq 0 ] && echo "ShaderFlow files: all checks passed"
 exit $fail

@@ -343,6 +343,7 @@ TEST(Gallery, EveryBuiltinRendersNonBlankFrames) {
     const Scene scene = parse_scene(load_scene(builtin.name), "");
     ASSERT_NO_THROW(renderer->set_scene(scene));
     if (std::string(builtin.kind) == "effect") continue;  // effects need input video: compiling is the check here
+    if (std::string(builtin.kind) == "audio") continue;   // they need audio: AudioInputs.EveryAudioSceneDrawsTheAudio
     const bool mixer = std::string(builtin.kind) == "mixer";
     std::vector<std::uint8_t> pictures[2];
     if (mixer) {  // two inputs of gradients, kept by their slots for every frame below

@@ -10,18 +10,8 @@ cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; wait 2>/dev/nu
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -f "$dir/error.log" ] && tail -5 "$dir/error.log"; exit 1; }
 
-command -v nginx >/dev/null || fail "nginx is not installed (scripts/setup.sh installs nginx and libnginx-mod-rtmp)"
-[ -f /usr/lib/nginx/modules/ngx_rtmp_module.so ] || fail "libnginx-mod-rtmp is not installed"
-port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-mkdir -p "$dir/record"
-sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$port|g" "$here/nginx.conf.in" > "$dir/nginx.conf"
-nginx -t -c "$dir/nginx.conf" -p "$dir" >/dev/null 2>&1 || fail "nginx rejects the config: $(nginx -t -c "$dir/nginx.conf" -p "$dir" 2>&1)"
-nginx -c "$dir/nginx.conf" -p "$dir" &
-nginx_pid=$!
-for _ in $(seq 50); do
-  /usr/bin/python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && break
-  sleep 0.1
-done
+. "$here/loopback_nginx.sh"
+start_loopback_nginx "$here"
 url="rtmp://127.0.0.1:$port/live/shaderflow"
 frames=60
 

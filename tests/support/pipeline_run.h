@@ -18,15 +18,8 @@ struct Outcome {
 
 inline void count_handoff(GstElement*, GstBuffer*, GstPad*, gpointer data) { ++*static_cast<int*>(data); }
 
-inline Outcome run_until_end(GstElement* pipeline, GstClockTime timeout = 120 * GST_SECOND) {
-  Outcome outcome;
-  if (GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink")) {
-    g_object_set(sink, "signal-handoffs", TRUE, nullptr);
-    g_signal_connect(sink, "handoff", G_CALLBACK(count_handoff), &outcome.buffers);
-    gst_object_unref(sink);
-  }
-  GstBus* bus = gst_element_get_bus(pipeline);
-  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+// Takes the bus's messages until EOS or the first ERROR (warnings on the way into the outcome).
+inline void wait_for_end(GstBus* bus, GstClockTime timeout, Outcome& outcome) {
   for (;;) {
     GstMessage* message = gst_bus_timed_pop_filtered(
         bus, timeout, static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
@@ -51,6 +44,18 @@ inline Outcome run_until_end(GstElement* pipeline, GstClockTime timeout = 120 * 
     gst_message_unref(message);
     if (type != GST_MESSAGE_WARNING) break;
   }
+}
+
+inline Outcome run_until_end(GstElement* pipeline, GstClockTime timeout = 120 * GST_SECOND) {
+  Outcome outcome;
+  if (GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "sink")) {
+    g_object_set(sink, "signal-handoffs", TRUE, nullptr);
+    g_signal_connect(sink, "handoff", G_CALLBACK(count_handoff), &outcome.buffers);
+    gst_object_unref(sink);
+  }
+  GstBus* bus = gst_element_get_bus(pipeline);
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  wait_for_end(bus, timeout, outcome);
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(bus);
   return outcome;
