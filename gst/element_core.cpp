@@ -111,6 +111,7 @@ void ElementCore::install_properties(GObjectClass* klass, const ElementDefaults&
                         "earlier ones are read back and pushed. 1 = render, wait, push (lowest latency); more "
                         "keeps a GPU busy. When live, the latency reported is this many frames",
                         1, kMaxReadbackDepth, defaults.readback_depth, kReadyFlags));
+  install_scene_properties(klass, PROP_SCENE_PROPERTIES);
   g_object_class_install_property(
       klass, PROP_RENDERER,
       g_param_spec_string("renderer", "Renderer",
@@ -271,7 +272,10 @@ bool ElementCore::set_property(guint id, const GValue* value) {
       if (!refuse_while_running(id)) settings_.duration = g_value_get_uint64(value);
       break;
     default:
-      return false;
+      if (id < PROP_SCENE_PROPERTIES || id >= PROP_LAST) return false;
+      set_scene_property(id - PROP_SCENE_PROPERTIES, value, settings_.scene_properties);
+      if (is_supersample_property(id - PROP_SCENE_PROPERTIES)) supersample_changed_ = true;
+      break;
   }
   if (reload && loader_) loader_->request(settings_);
   return true;
@@ -295,7 +299,9 @@ bool ElementCore::get_property(guint id, GValue* value) const {
     case PROP_READBACK_DEPTH: g_value_set_uint(value, settings_.readback_depth); return true;
     case PROP_IS_LIVE: g_value_set_boolean(value, settings_.is_live); return true;
     case PROP_DURATION: g_value_set_uint64(value, settings_.duration); return true;
-    default: return false;
+    default:
+      if (id < PROP_SCENE_PROPERTIES || id >= PROP_LAST) return false;
+      return get_scene_property(id - PROP_SCENE_PROPERTIES, value, settings_.scene_properties);
   }
 }
 
@@ -389,18 +395,35 @@ bool ElementCore::apply_uniforms(const std::string& text, bool playing) {
 
 void ElementCore::prepare_frame() {
   std::string uniforms;
-  bool changed = false;
+  bool changed = false, resample = false;
+  guint supersample = 1;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     std::swap(changed, uniforms_changed_);
+    std::swap(resample, supersample_changed_);
     if (changed) uniforms = settings_.uniforms;
+    supersample = settings_.scene_properties.supersample;
   }
   if (changed) apply_uniforms(uniforms, true);
+  if (resample) {
+    try {
+      engine_->set_supersample(static_cast<int>(supersample)).get();
+    } catch (const render::Error& error) {
+      GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS, ("%s; keeping the previous supersampling", error.what()),
+                          ("%s", error.hint().c_str()));
+    }
+  }
   while (!uniform_warnings_.empty() &&
          uniform_warnings_.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     post_warnings(uniform_warnings_.front().get(), "check the uniforms property against the scene's uniform declarations");
     uniform_warnings_.erase(uniform_warnings_.begin());
   }
+}
+
+render::SceneValues ElementCore::scene_values(GstClockTime stream_time, bool realtime) {
+  if (GST_CLOCK_TIME_IS_VALID(stream_time)) gst_object_sync_values(GST_OBJECT(element_), stream_time);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return gstglue::scene_values(settings_.scene_properties, realtime);
 }
 
 bool ElementCore::start() {
@@ -409,6 +432,7 @@ bool ElementCore::start() {
     std::lock_guard<std::mutex> lock(mutex_);
     settings = settings_;
     uniforms_changed_ = false;
+    supersample_changed_ = false;
     running_scene_ = settings.fragment.empty() ? settings.scene : "fragment";
   }
   try {
@@ -428,6 +452,7 @@ bool ElementCore::start() {
                            info.renderer.c_str(), info.display.c_str()),
                           ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
     }
+    engine_->set_supersample(static_cast<int>(settings.scene_properties.supersample)).get();
     // Uniforms first: values the scene uses without declaring them are declared when it compiles.
     if (!apply_uniforms(settings.uniforms, false)) {
       engine_.reset();

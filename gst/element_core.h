@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "gst/output_conversion.h"
+#include "gst/scene_properties.h"
 #include "render/engine.h"
 #include "render/error.h"
 
@@ -32,7 +33,8 @@ enum PropertyId : guint {
   PROP_READBACK_DEPTH,
   PROP_IS_LIVE,   // shaderflowsrc
   PROP_DURATION,  // shaderflowsrc
-  PROP_LAST
+  PROP_SCENE_PROPERTIES,  // supersample, quality, camera-*: kScenePropertyCount of them (scene_properties.h)
+  PROP_LAST = PROP_SCENE_PROPERTIES + kScenePropertyCount
 };
 
 inline constexpr guint kMaxReadbackDepth = 16;
@@ -58,6 +60,7 @@ struct Settings {
   guint readback_depth = 1;
   bool is_live = false;
   GstClockTime duration = GST_CLOCK_TIME_NONE;
+  SceneProperties scene_properties;
 };
 
 class ElementCore {
@@ -83,6 +86,9 @@ class ElementCore {
   // Before each frame (streaming thread): applies a changed `uniforms` property and posts the warnings
   // of earlier changes once the engine has them.
   void prepare_frame();
+  // ShaderFlow's scene values for the frame at `stream_time` (streaming thread): controllers bound to the
+  // camera properties are synced to it first. `realtime`: frames are paced by a clock (iRealtime).
+  render::SceneValues scene_values(GstClockTime stream_time, bool realtime);
 
   // Every element error goes through here: the message names the cause and the fix. A lost GPU context
   // names the running scene; the next start() (NULL -> PLAYING) creates a new context.
@@ -101,6 +107,7 @@ class ElementCore {
   mutable std::mutex mutex_;
   Settings settings_;
   bool uniforms_changed_ = false;
+  bool supersample_changed_ = false;
   std::string renderer_name_;  // the read-only property
   std::string running_scene_;  // how errors name the scene in use
   // Running state, made in start() and dropped in stop().

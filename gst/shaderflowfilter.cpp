@@ -72,6 +72,7 @@ struct State {
   guint64 frames = 0;  // iFrame: frames since start or the last flush
   GstClockTime previous_pts = GST_CLOCK_TIME_NONE;
   double frame_rate = 0.0;
+  bool live = false;  // upstream is live: frames are paced by a clock (iRealtime)
   GstVideoInfo out_info;
   bool negotiated = false;
   std::deque<PendingFrame> pending;  // oldest first
@@ -180,6 +181,15 @@ static GstCaps* gst_shaderflow_filter_fixate_caps(GstBaseTransform* trans, GstPa
   return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->fixate_caps(trans, direction, caps, othercaps);
 }
 
+// Whether upstream is a live source (its latency query says so): ShaderFlow's iRealtime.
+static bool upstream_is_live(GstShaderflowFilter* self) {
+  GstQuery* query = gst_query_new_latency();
+  gboolean live = FALSE;
+  if (gst_pad_peer_query(GST_BASE_TRANSFORM_SINK_PAD(self), query)) gst_query_parse_latency(query, &live, nullptr, nullptr);
+  gst_query_unref(query);
+  return live;
+}
+
 static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*, GstVideoInfo* in_info, GstCaps*,
                                                GstVideoInfo* out_info) {
   auto* self = GST_SHADERFLOW_FILTER(filter);
@@ -197,6 +207,7 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps*,
     state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
     state.out_info = *out_info;
     state.negotiated = true;
+    state.live = upstream_is_live(self);
     state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
                            ? static_cast<double>(GST_VIDEO_INFO_FPS_N(in_info)) / GST_VIDEO_INFO_FPS_D(in_info)
                            : 0.0;
@@ -229,6 +240,7 @@ static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& st
     frame.time_delta = state.frame_rate > 0 ? 1.0 / state.frame_rate : 0.0;
   }
   render::current_date(frame.date);
+  frame.scene = self->priv->core.scene_values(stream_time, state.live);
   state.previous_pts = pts;
   ++state.frames;
   return frame;

@@ -392,6 +392,7 @@ static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, con
   frame.frame = static_cast<int>(k);
   frame.duration = GST_CLOCK_TIME_IS_VALID(settings.duration) ? static_cast<double>(settings.duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
+  frame.scene = priv.core.scene_values(pts, settings.is_live);
 
   PendingFrame pending;
   pending.ticket = priv.core.engine().submit(std::move(request));

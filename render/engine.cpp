@@ -48,7 +48,8 @@ struct GlState {
   std::map<int, double> input_times;                   // the time of each slot's latest frame
   std::unique_ptr<ScenePrograms> scene;
   UniformValues uniforms;
-  int width = 0, height = 0;  // the size the scene's buffers have
+  int supersample = 1;        // the image pass renders at this many times the output's width and height
+  int width = 0, height = 0;  // the render size: what the scene's passes draw at
   std::deque<InFlight> in_flight;
 };
 
@@ -119,6 +120,7 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
     DrawTarget target;
     target.width = gl.width;
     target.height = gl.height;
+    target.supersample = gl.output->supersample();
     target.image_framebuffer = gl.output->image_framebuffer();
     upload_inputs(gl, request);
     for (auto& [slot, input] : gl.inputs) {
@@ -432,14 +434,36 @@ std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values)
   });
 }
 
+namespace {
+
+// The output stage for `layout` rendered at `supersample`, and the scene fitted to that render size.
+void configure_output(GlState& gl, const FrameLayout& layout, int supersample) {
+  gl.output->configure(layout, supersample);
+  gl.supersample = supersample;
+  const bool resized = gl.output->render_width() != gl.width || gl.output->render_height() != gl.height;
+  gl.width = gl.output->render_width();
+  gl.height = gl.output->render_height();
+  fit_scene_to_output(gl, resized);
+}
+
+}  // namespace
+
 std::future<void> Engine::set_output(const FrameLayout& layout) {
   check_output_layout(layout, core_->caps, core_->info.renderer);
-  return queue_with_result<void>(*core_, [layout](GlState& gl) {
-    gl.output->configure(layout);
-    const bool resized = layout.format.width != gl.width || layout.format.height != gl.height;
-    gl.width = layout.format.width;
-    gl.height = layout.format.height;
-    fit_scene_to_output(gl, resized);
+  return queue_with_result<void>(*core_, [layout](GlState& gl) { configure_output(gl, layout, gl.supersample); });
+}
+
+std::future<void> Engine::set_supersample(int factor) {
+  if (factor < 1 || factor > kMaxSupersample) {
+    throw Error(ErrorKind::InvalidArgument, "supersample " + std::to_string(factor) + " is not supported",
+                "Use 1 (off) to " + std::to_string(kMaxSupersample) + ".");
+  }
+  return queue_with_result<void>(*core_, [factor](GlState& gl) {
+    if (gl.output->configured()) {
+      configure_output(gl, gl.output->layout(), factor);
+    } else {
+      gl.supersample = factor;
+    }
   });
 }
 

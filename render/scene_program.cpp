@@ -86,6 +86,7 @@ struct BuiltinLocations {
   GLint resolution = -1, time = -1, time_delta = -1, frame_rate = -1, frame = -1, mouse = -1, date = -1;
   GLint channel_resolution = -1, channel_time = -1;
   GLint deltatime = -1, framerate = -1, aspect_ratio = -1, width = -1, height = -1, tau = -1, duration = -1;
+  GLint ssaa = -1, layer = -1;
 
   explicit BuiltinLocations(GLuint id)
       : resolution(glGetUniformLocation(id, "iResolution")),
@@ -103,8 +104,52 @@ struct BuiltinLocations {
         width(glGetUniformLocation(id, "iWidth")),
         height(glGetUniformLocation(id, "iHeight")),
         tau(glGetUniformLocation(id, "iTau")),
-        duration(glGetUniformLocation(id, "iDuration")) {}
+        duration(glGetUniformLocation(id, "iDuration")),
+        ssaa(glGetUniformLocation(id, "iSSAA")),
+        layer(glGetUniformLocation(id, "iLayer")) {}
   BuiltinLocations() = default;
+};
+
+// Where a program reads ShaderFlow's scene values (scene_values.h): -1 for a name it does not use, or one
+// the `uniforms` property sets (its value wins over the element's property).
+struct SceneValueLocations {
+  GLint projection = -1, position = -1, right = -1, up = -1, forward = -1;
+  GLint zoom = -1, isometric = -1, separation = -1, quality = -1, realtime = -1;
+
+  SceneValueLocations() = default;
+  SceneValueLocations(GLuint id, const std::map<std::string, CoercedUniform>& given) {
+    auto find = [&](const char* name) { return given.count(name) ? -1 : glGetUniformLocation(id, name); };
+    projection = find("iCameraProjection");
+    position = find("iCameraPosition");
+    right = find("iCameraRight");
+    up = find("iCameraUpward");
+    forward = find("iCameraForward");
+    zoom = find("iCameraZoom");
+    isometric = find("iCameraIsometric");
+    separation = find("iCameraSeparation");
+    quality = find("iQuality");
+    realtime = find("iRealtime");
+  }
+
+  void apply(const SceneValues& values, const CameraBasis& basis) const {
+    const CameraSettings& camera = values.camera;
+    auto vec3 = [](GLint location, const std::array<double, 3>& v) {
+      if (location >= 0) glUniform3f(location, static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2]));
+    };
+    auto scalar = [](GLint location, double value) {
+      if (location >= 0) glUniform1f(location, static_cast<float>(value));
+    };
+    if (projection >= 0) glUniform1i(projection, static_cast<GLint>(camera.projection));
+    vec3(position, camera.position);
+    vec3(right, basis.right);
+    vec3(up, basis.up);
+    vec3(forward, basis.forward);
+    scalar(zoom, camera.zoom);
+    scalar(isometric, camera.isometric);
+    scalar(separation, camera.separation);
+    scalar(quality, values.quality);
+    if (realtime >= 0) glUniform1i(realtime, values.realtime ? 1 : 0);
+  }
 };
 
 // The user-declared uniforms a linked program really uses (the compiler drops the others).
@@ -196,6 +241,7 @@ struct ScenePrograms::Pass {
   BuiltinLocations builtins;
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
+  SceneValueLocations scene_values;
   std::array<Channel, 4> channels;
   std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by pictures_)
   std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
@@ -387,6 +433,7 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
     if (!warning.empty()) warnings.push_back(warning);
   }
   for (Pass& pass : passes_) {
+    pass.scene_values = SceneValueLocations(pass.program.get(), accepted);
     pass.pending_uniforms.clear();
     for (const auto& [name, uniform] : pass.custom_uniforms) {
       if (auto it = accepted.find(name); it != accepted.end()) {
@@ -446,8 +493,8 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
   glActiveTexture(GL_TEXTURE0);
 }
 
-void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
-                                 const float channel_time[4]) {
+void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, int supersample,
+                                 const float channel_resolution[12], const float channel_time[4]) {
   const float w = static_cast<float>(width_), h = static_cast<float>(height_);
   const BuiltinLocations& loc = pass.builtins;
   glUniform3f(loc.resolution, w, h, 1.0f);
@@ -455,7 +502,10 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, c
   glUniform1f(loc.time_delta, static_cast<float>(frame.time_delta));
   glUniform1f(loc.frame_rate, static_cast<float>(frame.frame_rate));
   glUniform1i(loc.frame, frame.frame);
-  glUniform4fv(loc.mouse, 1, mouse_override_ ? mouse_override_->f : frame.mouse);
+  // iMouse comes in output pixels; iResolution is the render size (supersample times the output's).
+  const float* mouse = mouse_override_ ? mouse_override_->f : frame.mouse;
+  const float scale = static_cast<float>(supersample);
+  glUniform4f(loc.mouse, mouse[0] * scale, mouse[1] * scale, mouse[2] * scale, mouse[3] * scale);
   glUniform4fv(loc.date, 1, frame.date);
   glUniform3fv(loc.channel_resolution, 4, channel_resolution);
   glUniform1fv(loc.channel_time, 4, channel_time);
@@ -466,9 +516,11 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, c
   glUniform1f(loc.height, h);
   glUniform1f(loc.tau, frame.duration > 0 ? static_cast<float>(frame.time / frame.duration) : 0.0f);
   glUniform1f(loc.duration, static_cast<float>(frame.duration));
+  glUniform1f(loc.ssaa, scale);
 }
 
 void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
+  const CameraBasis basis = camera_basis(frame.scene.camera.rotation);
   glBindVertexArray(shared_.vertex_array.get());
   glViewport(0, 0, width_, height_);
   for (Pass& pass : passes_) {
@@ -480,10 +532,11 @@ void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
     glBindFramebuffer(GL_FRAMEBUFFER,
                       feedback ? feedback->framebuffers[1 - feedback->current].get() : target.image_framebuffer);
     glUseProgram(pass.program.get());
-    set_builtins(pass, frame, channel_resolution, channel_time);
+    set_builtins(pass, frame, target.supersample, channel_resolution, channel_time);
     if (uniforms_dirty_) {
       for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
     }
+    pass.scene_values.apply(frame.scene, basis);
     draw_fullscreen_triangle();
     if (feedback) {
       feedback->current = 1 - feedback->current;

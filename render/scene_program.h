@@ -29,7 +29,8 @@ struct InputTexture {
 
 // Where one frame of the scene goes and what it may read besides its own channels.
 struct DrawTarget {
-  int width = 0, height = 0;
+  int width = 0, height = 0;           // the render size: the output size times the supersampling factor
+  int supersample = 1;                 // iSSAA; iMouse (in output pixels) is scaled by it
   GLuint image_framebuffer = 0;        // the image pass draws here
   std::map<int, InputTexture> inputs;  // by slot; slot 0 is the filter's video
 };
@@ -70,7 +71,7 @@ class ScenePrograms {
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);
   void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12], float channel_time[4]);
-  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[12],
+  void set_builtins(const Pass& pass, const FrameUniforms& frame, int supersample, const float channel_resolution[12],
                     const float channel_time[4]);
 
   Scene scene_;

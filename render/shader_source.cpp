@@ -16,7 +16,10 @@ const char* const kBuiltinUniformNames[] = {
     "iDate",       "iSampleRate", "iChannel0", "iChannel1", "iChannel2", "iChannel3",
     "iChannelResolution", "iChannelTime",
     // ShaderFlow's names (https://github.com/BrokenSource/ShaderFlow), for scenes written for it
-    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration", nullptr};
+    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration",
+    // declared by ShaderFlow's library where a scene uses them, set by the engine: the supersampling factor
+    // and the layer being drawn
+    "iSSAA", "iLayer", nullptr};
 
 bool is_builtin_uniform(const std::string& name) {
   const std::string base = name.substr(0, name.find('['));
