@@ -359,7 +359,10 @@ render::Scene load_scene(const Settings& settings, bool input_video) {
   if (!settings.fragment.empty()) render::check_scene_text(settings.fragment, "fragment");
   render::Scene scene = settings.fragment.empty() ? render::read_scene(settings.scene)
                                                   : render::parse_scene({"fragment", settings.fragment}, std::string());
-  if (!settings.fragment.empty()) scene.files.clear();  // nothing on disk to watch
+  if (!settings.fragment.empty()) {
+    scene.files.clear();  // nothing on disk to watch
+    render::read_pass_sources(scene);
+  }
   for (int channel = 0; channel < 4; ++channel) {
     if (settings.channels[channel].empty()) continue;
     render::Channel& bound = scene.image.channels[static_cast<std::size_t>(channel)];

@@ -210,7 +210,11 @@ std::shared_ptr<const render::Picture> decode_picture(const std::string& path) {
 void decode_pictures(render::Scene& scene) {
   std::map<std::string, std::shared_ptr<const render::Picture>> decoded;  // one decode per file
   auto decode_pass = [&](render::Pass& pass) {
-    for (render::Channel& channel : pass.channels) {
+    std::vector<render::Channel*> channels;
+    for (render::Channel& channel : pass.channels) channels.push_back(&channel);
+    channels.push_back(&pass.frames.start);  // the picture its kept frames start as
+    for (render::Channel* bound : channels) {
+      render::Channel& channel = *bound;
       if (channel.kind != render::Channel::Kind::Picture || channel.picture) continue;
       auto it = decoded.find(channel.path);
       if (it == decoded.end()) it = decoded.emplace(channel.path, decode_picture(channel.path)).first;

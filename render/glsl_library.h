@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,7 +45,15 @@ struct LibraryUse {
 // code: the scene's code (Common and the pass), comments stripped. plain_main: it defines main(), not
 // mainImage(). Names the code declares itself (a function, a global, a #define) are left to it. given:
 // the values of the `uniforms` property.
-LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given = {});
+// provided_elsewhere: names declared before the code by others (its kept frames, render/pass_frames.h):
+// treated as the code's own.
+LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given = {},
+                                  const std::set<std::string>& provided_elsewhere = {});
+
+// Names the code declares at global scope: functions, variables, constants, structs and macros. Anything
+// inside braces or parentheses (bodies, parameter lists, initialisers) is ignored, so a local `float angle`
+// or a parameter `float zoom` leaves the library's angle() and zoom() in reach.
+std::set<std::string> global_declarations(const std::string& code);
 
 // Every name the library provides, in library order.
 std::vector<std::string> shaderflow_library_names();

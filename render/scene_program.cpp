@@ -5,6 +5,7 @@
 
 #include "render/error.h"
 #include "render/gl_program.h"
+#include "render/pass_frames.h"
 
 namespace shaderflow::render {
 
@@ -152,8 +153,9 @@ struct SceneValueLocations {
   }
 };
 
-// The user-declared uniforms a linked program really uses (the compiler drops the others).
-std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
+// The user-declared uniforms a linked program really uses (the compiler drops the others); `skip`: names
+// the engine sets itself (the kept frames' samplers and sizes).
+std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id, const std::set<std::string>& skip) {
   std::map<std::string, ActiveUniform> result;
   GLint count = 0;
   glGetProgramiv(id, GL_ACTIVE_UNIFORMS, &count);
@@ -167,7 +169,7 @@ std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
     if (uniform_name.size() > 3 && uniform_name.compare(uniform_name.size() - 3, 3, "[0]") == 0) {
       uniform_name.resize(uniform_name.size() - 3);
     }
-    if (is_builtin_uniform(uniform_name)) continue;
+    if (is_builtin_uniform(uniform_name) || skip.count(uniform_name)) continue;
     result[uniform_name] = {glGetUniformLocation(id, uniform_name.c_str()), uniform_type(type, size)};
   }
   return result;
@@ -186,7 +188,9 @@ void set_constant_uniforms(GLuint id) {
 }
 
 void check_pictures(const render::Pass& pass, int max_size) {
-  for (const Channel& channel : pass.channels) {
+  std::vector<Channel> channels(pass.channels.begin(), pass.channels.end());
+  channels.push_back(pass.frames.start);
+  for (const Channel& channel : channels) {
     if (channel.kind != Channel::Kind::Picture) continue;
     const Picture* picture = channel.picture.get();
     if (!picture || !picture->complete()) {
@@ -232,11 +236,21 @@ gl::Texture upload_picture(const Picture& picture, bool vflip) {
   return texture;
 }
 
+// Texture units: 0 is the output pass's, 1-4 the channels', the kept frames' from here on.
+constexpr GLint kFirstFrameUnit = 5;
+
+// The image pass's kept frames hold 8 bits a component (as ShaderFlow's iScreen, and what the output has);
+// buffers keep float (feedback accumulates exactly).
+constexpr GLenum kImageFramesFormat = GL_RGBA8;
+
 }  // namespace
 
 // One compiled pass: its program, where its uniforms live, and what its channels read.
 struct ScenePrograms::Pass {
   int buffer = -1;  // 0..3 for A..D, -1 for the image pass
+  int index = 0;    // in render order (the buffers, then the image pass)
+  int own_width = 0, own_height = 0;  // `#pass ... size=`; 0: the scene's render size
+  int width = 0, height = 0;          // what it renders at
   gl::Program program;
   BuiltinLocations builtins;
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
@@ -246,20 +260,69 @@ struct ScenePrograms::Pass {
   std::array<GLuint, 4> pictures{};  // texture names for picture channels (owned by pictures_)
   std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
   GlslDialect dialect = GlslDialect::Desktop330;  // the one it compiled in
+  // The kept frames it samples (NAME{t}x{k}: texture unit, whose, t, k) and their NAMESize locations.
+  struct FrameSampler {
+    GLint unit;
+    int owner, temporal, layer;
+  };
+  std::vector<FrameSampler> frame_samplers;
+  std::vector<std::pair<GLint, int>> frame_sizes;
 };
 
-// A buffer pass's render target: two float textures, one read (the last complete frame) while the
-// other is written. Float storage so that feedback (x = previous + delta) accumulates exactly.
+// What a pass draws into when it keeps its frames (every buffer pass; the image pass when asked): `rows`
+// frames of `layers` textures, a ring. While the pass draws it writes the row after the newest; readers
+// pick a frame by how many frames back it is (see render/pass_frames.h). Two rows at least, so a pass
+// reading its own last frame never samples the texture it draws into.
 struct ScenePrograms::Feedback {
-  gl::Texture textures[2];
-  gl::Framebuffer framebuffers[2];
-  int current = 0;       // index of the texture holding the last complete frame
+  int rows = 2, layers = 1, width = 0, height = 0;
+  GLenum format = GL_RGBA8;
+  Sampler sampler;
+  std::vector<gl::Texture> textures;  // row-major: row * layers + layer
+  std::vector<gl::Framebuffer> framebuffers;
+  int newest = 0;        // the row of the newest complete frame
+  int drawing = -1;      // the row its pass is drawing, -1 outside its draw
+  int drawn_layers = 0;  // layers of that row drawn so far
   bool mipmaps = false;  // some pass samples it with filter=mipmap: regenerate after each render
+
+  int row(int r) const { return ((r % rows) + rows) % rows; }
+  GLuint at(int r, int layer) const { return textures[static_cast<std::size_t>(row(r) * layers + layer)].get(); }
+  GLuint framebuffer(int r, int layer) const { return framebuffers[static_cast<std::size_t>(row(r) * layers + layer)].get(); }
+  // Layer k of the frame t frames back, for a reader now: its own pass sees this frame's layers below the
+  // one it draws and the previous frame's for the others.
+  GLuint frame(int t, int k) const {
+    if (drawing >= 0) return t == 0 ? at(k < drawn_layers ? drawing : newest, k) : at(newest - (t - 1), k);
+    return at(newest - t, k);
+  }
 };
+
+namespace {
+
+// The image pass's frames into the target the output wants: turned upright, swizzled into the memory byte
+// order, alpha 1 for opaque formats (what the image pass does itself when it draws straight there).
+std::string present_program_text(GlslDialect dialect, const ImageOutput& output) {
+  std::string text = version_header(dialect);
+  text += "uniform sampler2D picture;\n"
+          "out vec4 outColor;\n"
+          "void main() {\n"
+          "  ivec2 p = ivec2(gl_FragCoord.xy);\n";
+  if (output.upright) text += "  p.y = textureSize(picture, 0).y - 1 - p.y;\n";
+  text += "  vec4 c = texelFetch(picture, p, 0);\n";
+  if (output.opaque) text += "  c.a = 1.0;\n";
+  return text + "  outColor = c." + output.swizzle + ";\n}\n";
+}
+
+// A picture stretched over the target: the frames a pass keeps start as `start=`.
+const char kStartProgram[] =
+    "uniform sampler2D picture;\n"
+    "uniform vec2 size;\n"
+    "out vec4 outColor;\n"
+    "void main() { outColor = texture(picture, gl_FragCoord.xy / size); }\n";
+
+}  // namespace
 
 ScenePrograms::ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output)
     : scene_(scene), shared_(shared), image_output_(output) {
-  feedback_.resize(4);
+  buffer_pass_.fill(-1);
 }
 
 ScenePrograms::~ScenePrograms() = default;
@@ -271,40 +334,112 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShar
   for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
   all.push_back(&scene.image);
   for (const render::Pass* pass : all) check_pictures(*pass, shared.max_texture_size);
-  ImageOutput buffer_output;  // buffers render at the output size, in GL orientation, RGBA
-  buffer_output.width = output.width;
-  buffer_output.height = output.height;
-  for (const render::Pass* pass : all) {
-    const bool image = pass->buffer < 0;
-    Pass compiled;
-    compiled.buffer = pass->buffer;
-    compiled.channels = pass->channels;
-    const std::string where = image && scene.buffers.empty() ? pass->source.name
-                                                             : pass->source.name + " (pass " + pass_name(pass->buffer) + ")";
-    PassProgram built = build_pass_program(scene.common, pass->source, image ? output : buffer_output, shared.glsl,
-                                           *shared.pass_vertices, where, given);
-    if (!built.note.empty()) programs->dialect_notes_.push_back(built.note);
-    compiled.given_uniforms = built.assembled.given_uniforms;
-    compiled.dialect = built.assembled.dialect;
-    compiled.program = std::move(built.program);
-    const GLuint id = compiled.program.get();
-    compiled.builtins = BuiltinLocations(id);
-    compiled.custom_uniforms = active_custom_uniforms(id);
-    set_constant_uniforms(id);
-    programs->passes_.push_back(std::move(compiled));
-  }
+  programs->frames_ = scene_frame_textures(scene, given);
+  for (std::size_t i = 0; i < all.size(); ++i) programs->compile_pass(*all[i], static_cast<int>(i), output, given);
   programs->read_uniform_docs(given);  // may throw for a malformed annotation: the old scene stays
   programs->upload_pictures();
-  for (const Pass& pass : programs->passes_) {
-    if (pass.buffer >= 0) programs->feedback_[static_cast<std::size_t>(pass.buffer)] = std::make_unique<Feedback>();
+  programs->make_feedback();
+  return programs;
+}
+
+void ScenePrograms::compile_pass(const render::Pass& pass, int index, const ImageOutput& output, const UniformValues& given) {
+  const FrameTextures& frames = frames_[static_cast<std::size_t>(index)];
+  Pass compiled;
+  compiled.buffer = pass.buffer;
+  compiled.index = index;
+  compiled.channels = pass.channels;
+  compiled.own_width = pass.frames.width;
+  compiled.own_height = pass.frames.height;
+  // A pass that keeps its frames renders them in GL orientation as plain RGBA at its own size (at the
+  // output size unless size= says otherwise; unknown sizes stay uniforms); only an image pass drawing
+  // straight into the output gets the output's orientation and byte order.
+  ImageOutput own;
+  own.width = output.width > 0 && compiled.own_width > 0 ? compiled.own_width : output.width;
+  own.height = output.height > 0 && compiled.own_height > 0 ? compiled.own_height : output.height;
+  const std::string where = pass.buffer < 0 && scene_.buffers.empty() ? pass.source.name
+                                                                       : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
+  PassProgram built = build_pass_program(scene_.common, pass.source, frames.kept ? own : output, shared_.glsl,
+                                         *shared_.pass_vertices, where, given, frames_);
+  if (!built.note.empty()) dialect_notes_.push_back(built.note);
+  compiled.given_uniforms = built.assembled.given_uniforms;
+  compiled.dialect = built.assembled.dialect;
+  compiled.program = std::move(built.program);
+  const GLuint id = compiled.program.get();
+  compiled.builtins = BuiltinLocations(id);
+  compiled.custom_uniforms = active_custom_uniforms(id, built.assembled.frame_names);
+  set_constant_uniforms(id);
+  assign_frame_units(compiled, built.assembled.frame_textures, where);
+  passes_.push_back(std::move(compiled));
+}
+
+// The kept frames a pass samples get texture units of their own, set once; a GPU runs out of units
+// before a pass could read every frame of a large texture.
+void ScenePrograms::assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where) {
+  GLint max_units = 16;
+  glGetIntegerv(GL_MAX_TEXTURE_IMAGE_UNITS, &max_units);
+  const GLuint id = pass.program.get();
+  glUseProgram(id);
+  GLint unit = kFirstFrameUnit;
+  for (const FrameTextures& texture : used) {
+    int owner = 0;
+    while (frames_[static_cast<std::size_t>(owner)].buffer != texture.buffer) ++owner;
+    for (int t = 0; t < texture.temporal; ++t) {
+      for (int k = 0; k < texture.layers; ++k) {
+        const std::string name = texture.name + std::to_string(t) + "x" + std::to_string(k);
+        const GLint location = glGetUniformLocation(id, name.c_str());
+        if (location < 0) continue;  // not used after all
+        if (unit >= max_units) {
+          glUseProgram(0);
+          throw Error(ErrorKind::ShaderCompile,
+                      where + " samples more kept frames than this GPU has texture units (" + std::to_string(max_units) +
+                          " for a fragment shader, GL_MAX_TEXTURE_IMAGE_UNITS; the channels take " +
+                          std::to_string(kFirstFrameUnit) + ")",
+                      "Read fewer frames or layers of " + texture.name + " in that pass (" + texture.name +
+                          "Temporal, temporal=).");
+        }
+        glUniform1i(location, unit);
+        pass.frame_samplers.push_back({unit++, owner, t, k});
+      }
+    }
+    const GLint size = glGetUniformLocation(id, (texture.name + "Size").c_str());
+    if (size >= 0) pass.frame_sizes.emplace_back(size, owner);
   }
-  for (const Pass& pass : programs->passes_) {
-    for (const Channel& channel : pass.channels) {
-      if (channel.kind != Channel::Kind::Buffer || channel.sampler.filter != Sampler::Filter::Mipmap) continue;
-      if (auto& target = programs->feedback_[static_cast<std::size_t>(channel.buffer)]) target->mipmaps = true;
+  glUseProgram(0);
+}
+
+// Every pass that keeps its frames gets its ring (textures made at resize), and the image pass that
+// keeps them the program that presents its last layer to the output.
+void ScenePrograms::make_feedback() {
+  feedback_.clear();
+  feedback_.resize(passes_.size());
+  for (const Pass& pass : passes_) {
+    const FrameTextures& frames = frames_[static_cast<std::size_t>(pass.index)];
+    if (!frames.kept) continue;
+    auto feedback = std::make_unique<Feedback>();
+    feedback->rows = std::max(frames.temporal, 2);
+    feedback->layers = frames.layers;
+    feedback->format = pass.buffer >= 0 ? shared_.float_format : kImageFramesFormat;
+    const render::Pass& source = pass.buffer >= 0 ? *std::find_if(scene_.buffers.begin(), scene_.buffers.end(),
+                                                                  [&](const render::Pass& b) { return b.buffer == pass.buffer; })
+                                                  : scene_.image;
+    feedback->sampler = source.frames.sampler;
+    if (pass.buffer >= 0) buffer_pass_[static_cast<std::size_t>(pass.buffer)] = pass.index;
+    feedback_[static_cast<std::size_t>(pass.index)] = std::move(feedback);
+    if (pass.buffer < 0) {
+      present_program_ = build_internal_program(shared_.fullscreen_vertex, present_program_text(shared_.dialect, image_output_),
+                                                "present");
+      glUseProgram(present_program_.get());
+      glUniform1i(glGetUniformLocation(present_program_.get(), "picture"), 0);
+      glUseProgram(0);
     }
   }
-  return programs;
+  for (const Pass& pass : passes_) {
+    for (const Channel& channel : pass.channels) {
+      if (channel.kind != Channel::Kind::Buffer || channel.sampler.filter != Sampler::Filter::Mipmap) continue;
+      const int owner = buffer_pass_[static_cast<std::size_t>(channel.buffer)];
+      if (owner >= 0) feedback_[static_cast<std::size_t>(owner)]->mipmaps = true;
+    }
+  }
 }
 
 // What the scene says about its uniforms: declarations, initialisers and annotations of every pass.
@@ -321,7 +456,7 @@ void ScenePrograms::read_uniform_docs(const UniformValues& given) {
       }
     }
     const AssembledShader assembled = assemble_fragment_shader(scene_.common, pass->source, shared_.dialect, ImageOutput{},
-                                                               likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given);
+                                                               likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given, frames_);
     uniform_defaults_.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
     for (const UniformDoc& doc : uniform_docs(pass->source.code, pass->source.name)) uniform_docs_.emplace(doc.name, doc);
   }
@@ -341,16 +476,30 @@ void ScenePrograms::upload_pictures() {
       pass.pictures[c] = it->second.get();
     }
   }
+  auto start = [&](const render::Pass& pass) {
+    const Channel& channel = pass.frames.start;
+    const auto key = std::make_pair(channel.picture.get(), true);
+    if (channel.kind == Channel::Kind::Picture && !pictures_.count(key)) pictures_.emplace(key, upload_picture(*channel.picture, true));
+  };
+  for (const render::Pass& pass : scene_.buffers) start(pass);
+  start(scene_.image);
 }
 
 bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
+  // Counts of kept frames given through `uniforms` are another set of textures (and declarations); a
+  // count that does not fit is for compile() to report.
+  try {
+    if (scene_frame_textures(scene_, given) != frames_) return true;
+  } catch (const Error&) {
+    return true;
+  }
   std::vector<const render::Pass*> all;
   for (const render::Pass& pass : scene_.buffers) all.push_back(&pass);
   all.push_back(&scene_.image);
   for (std::size_t i = 0; i < all.size() && i < passes_.size(); ++i) {
     const AssembledShader assembled =
         assemble_fragment_shader(scene_.common, all[i]->source, passes_[i].dialect, ImageOutput{},
-                                 likely_entry_point(scene_.common.code + "\n" + all[i]->source.code, all[i]->source.name), given);
+                                 likely_entry_point(scene_.common.code + "\n" + all[i]->source.code, all[i]->source.name), given, frames_);
     if (assembled.given_uniforms != passes_[i].given_uniforms) return true;
   }
   return false;
@@ -359,17 +508,58 @@ bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
 void ScenePrograms::resize(int width, int height) {
   width_ = width;
   height_ = height;
-  for (auto& target : feedback_) {
-    if (!target) continue;
-    target->current = 0;
-    for (int i = 0; i < 2; ++i) {
-      make_target(target->textures[i], target->framebuffers[i], width, height, shared_.float_format);
-      glBindFramebuffer(GL_FRAMEBUFFER, target->framebuffers[i].get());
-      const GLfloat zero[4] = {0, 0, 0, 0};
-      glClearBufferfv(GL_COLOR, 0, zero);
+  for (Pass& pass : passes_) {
+    pass.width = pass.own_width > 0 ? pass.own_width : width;
+    pass.height = pass.own_height > 0 ? pass.own_height : height;
+    Feedback* feedback = feedback_[static_cast<std::size_t>(pass.index)].get();
+    if (!feedback) continue;
+    feedback->width = pass.width;
+    feedback->height = pass.height;
+    feedback->newest = 0;
+    feedback->drawing = -1;
+    const std::size_t count = static_cast<std::size_t>(feedback->rows * feedback->layers);
+    feedback->textures.resize(count);
+    feedback->framebuffers.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      make_target(feedback->textures[i], feedback->framebuffers[i], pass.width, pass.height, feedback->format);
     }
+    start_frames(pass, *feedback);
   }
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+// Kept frames start transparent black, or as the pass's start= picture (stretched over them).
+void ScenePrograms::start_frames(const Pass& pass, Feedback& feedback) {
+  const render::Pass& source = pass.buffer < 0 ? scene_.image
+                                               : *std::find_if(scene_.buffers.begin(), scene_.buffers.end(),
+                                                               [&](const render::Pass& b) { return b.buffer == pass.buffer; });
+  const Channel& start = source.frames.start;
+  const GLuint picture = start.picture ? pictures_.at(std::make_pair(start.picture.get(), true)).get() : 0;
+  if (picture && !start_program_) {
+    start_program_ = build_internal_program(shared_.fullscreen_vertex, version_header(shared_.dialect) + kStartProgram, "start");
+  }
+  for (const gl::Framebuffer& framebuffer : feedback.framebuffers) {
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer.get());
+    if (!picture) {
+      const GLfloat zero[4] = {0, 0, 0, 0};
+      glClearBufferfv(GL_COLOR, 0, zero);
+      continue;
+    }
+    glViewport(0, 0, feedback.width, feedback.height);
+    glUseProgram(start_program_.get());
+    glUniform1i(glGetUniformLocation(start_program_.get(), "picture"), 0);
+    glUniform2f(glGetUniformLocation(start_program_.get(), "size"), static_cast<float>(feedback.width),
+                static_cast<float>(feedback.height));
+    glBindVertexArray(shared_.vertex_array.get());
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, picture);
+    glBindSampler(0, shared_.sampler_for({Sampler::Filter::Linear, Sampler::Wrap::Clamp, false}));
+    draw_fullscreen_triangle();
+    glBindSampler(0, 0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindVertexArray(0);
+    glUseProgram(0);
+  }
 }
 
 // One requested value checked against the scene: an @enum name resolved, a type coerced, an @range
@@ -393,6 +583,7 @@ std::string ScenePrograms::check_uniform(const std::string& name, UniformValue& 
     mouse_override_ = coerce_uniform(name, value, vec4_type, warning);
     return warning;
   }
+  if (is_frame_texture_setting(name, frames_)) return {};  // counts of kept frames: compiled in (compile())
   if (is_builtin_uniform(name)) return "uniform '" + name + "' is set by shaderflow every frame and cannot be overridden";
   const UniformType* type = nullptr;
   for (const Pass& pass : passes_) {
@@ -462,10 +653,10 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
     float cw = 0, ch = 0;
     Sampler sampler = channel.sampler;
     if (channel.kind == Channel::Kind::Buffer) {
-      const Feedback& feedback = *feedback_[static_cast<std::size_t>(channel.buffer)];
-      texture = feedback.textures[feedback.current].get();
-      cw = static_cast<float>(width_);
-      ch = static_cast<float>(height_);
+      const Feedback& feedback = *feedback_[static_cast<std::size_t>(buffer_pass_[static_cast<std::size_t>(channel.buffer)])];
+      texture = feedback.frame(0, feedback.layers - 1);  // its newest frame's last layer, as ShaderFlow's NAME
+      cw = static_cast<float>(feedback.width);
+      ch = static_cast<float>(feedback.height);
       if (sampler.filter == Sampler::Filter::Mipmap && !feedback.mipmaps) sampler.filter = Sampler::Filter::Linear;
     } else if (channel.kind == Channel::Kind::Picture) {
       texture = pass.pictures[static_cast<std::size_t>(c)];
@@ -495,7 +686,7 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
 
 void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, int supersample,
                                  const float channel_resolution[12], const float channel_time[4]) {
-  const float w = static_cast<float>(width_), h = static_cast<float>(height_);
+  const float w = static_cast<float>(pass.width), h = static_cast<float>(pass.height);
   const BuiltinLocations& loc = pass.builtins;
   glUniform3f(loc.resolution, w, h, 1.0f);
   glUniform1f(loc.time, static_cast<float>(frame.time));
@@ -519,39 +710,85 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, i
   glUniform1f(loc.ssaa, scale);
 }
 
-void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
-  const CameraBasis basis = camera_basis(frame.scene.camera.rotation);
-  glBindVertexArray(shared_.vertex_array.get());
-  glViewport(0, 0, width_, height_);
-  for (Pass& pass : passes_) {
+// The kept frames the pass samples, as they stand now (see Feedback::frame), and their sizes.
+void ScenePrograms::bind_frames(const Pass& pass) {
+  for (const Pass::FrameSampler& bound : pass.frame_samplers) {
+    const Feedback& feedback = *feedback_[static_cast<std::size_t>(bound.owner)];
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(bound.unit));
+    glBindTexture(GL_TEXTURE_2D, feedback.frame(bound.temporal, bound.layer));
+    glBindSampler(static_cast<GLuint>(bound.unit), shared_.sampler_for(feedback.sampler));
+  }
+  for (const auto& [location, owner] : pass.frame_sizes) {
+    const Feedback& feedback = *feedback_[static_cast<std::size_t>(owner)];
+    glUniform2f(location, static_cast<float>(feedback.width), static_cast<float>(feedback.height));
+  }
+  glActiveTexture(GL_TEXTURE0);
+}
+
+// One pass, once per layer (iLayer), into its own frames (the row after its newest) or the image target.
+void ScenePrograms::draw_pass(Pass& pass, const FrameUniforms& frame, const DrawTarget& target, const CameraBasis& basis) {
+  Feedback* feedback = feedback_[static_cast<std::size_t>(pass.index)].get();
+  const int layers = feedback ? feedback->layers : 1;
+  if (feedback) {
+    feedback->drawing = feedback->row(feedback->newest + 1);
+    feedback->drawn_layers = 0;
+  }
+  glViewport(0, 0, pass.width, pass.height);
+  glUseProgram(pass.program.get());
+  if (uniforms_dirty_) {
+    for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
+  }
+  pass.scene_values.apply(frame.scene, basis);
+  for (int layer = 0; layer < layers; ++layer) {
     float channel_resolution[12] = {0};
     // iChannelTime: an input's own time; otherwise the scene's time for channel 0, as before inputs had one.
     float channel_time[4] = {static_cast<float>(frame.time), 0.0f, 0.0f, 0.0f};
     bind_channels(pass, target, channel_resolution, channel_time);
-    Feedback* feedback = pass.buffer >= 0 ? feedback_[static_cast<std::size_t>(pass.buffer)].get() : nullptr;
-    glBindFramebuffer(GL_FRAMEBUFFER,
-                      feedback ? feedback->framebuffers[1 - feedback->current].get() : target.image_framebuffer);
-    glUseProgram(pass.program.get());
+    bind_frames(pass);
+    glBindFramebuffer(GL_FRAMEBUFFER, feedback ? feedback->framebuffer(feedback->drawing, layer) : target.image_framebuffer);
     set_builtins(pass, frame, target.supersample, channel_resolution, channel_time);
-    if (uniforms_dirty_) {
-      for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
-    }
-    pass.scene_values.apply(frame.scene, basis);
+    glUniform1i(pass.builtins.layer, layer);
     draw_fullscreen_triangle();
-    if (feedback) {
-      feedback->current = 1 - feedback->current;
-      if (feedback->mipmaps) {
-        glBindTexture(GL_TEXTURE_2D, feedback->textures[feedback->current].get());
-        glGenerateMipmap(GL_TEXTURE_2D);
-        glBindTexture(GL_TEXTURE_2D, 0);
-      }
-    }
+    if (feedback) feedback->drawn_layers = layer + 1;
   }
-  uniforms_dirty_ = false;
-  for (int c = 0; c < 4; ++c) {
-    glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
+  if (!feedback) return;
+  feedback->newest = feedback->drawing;
+  feedback->drawing = -1;
+  if (feedback->mipmaps) {
+    for (int layer = 0; layer < feedback->layers; ++layer) {
+      glBindTexture(GL_TEXTURE_2D, feedback->at(feedback->newest, layer));
+      glGenerateMipmap(GL_TEXTURE_2D);
+    }
     glBindTexture(GL_TEXTURE_2D, 0);
-    glBindSampler(static_cast<GLuint>(1 + c), 0);
+  }
+}
+
+// An image pass that keeps its frames drew into them: its newest frame's last layer goes to the output.
+void ScenePrograms::present(const DrawTarget& target) {
+  const Feedback& feedback = *feedback_.back();
+  glBindFramebuffer(GL_FRAMEBUFFER, target.image_framebuffer);
+  glViewport(0, 0, feedback.width, feedback.height);
+  glUseProgram(present_program_.get());
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, feedback.at(feedback.newest, feedback.layers - 1));
+  glBindSampler(0, shared_.sampler_for({Sampler::Filter::Nearest, Sampler::Wrap::Clamp, false}));
+  draw_fullscreen_triangle();
+  glBindSampler(0, 0);
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
+  const CameraBasis basis = camera_basis(frame.scene.camera.rotation);
+  glBindVertexArray(shared_.vertex_array.get());
+  for (Pass& pass : passes_) draw_pass(pass, frame, target, basis);
+  if (feedback_.back()) present(target);
+  uniforms_dirty_ = false;
+  GLint units = 0;
+  for (const Pass& pass : passes_) units = std::max<GLint>(units, kFirstFrameUnit + static_cast<GLint>(pass.frame_samplers.size()));
+  for (GLint unit = 1; unit < std::max<GLint>(units, kFirstFrameUnit); ++unit) {
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindSampler(static_cast<GLuint>(unit), 0);
   }
   glActiveTexture(GL_TEXTURE0);
 }

@@ -15,6 +15,7 @@
 #include "render/gl_objects.h"
 #include "render/gl_shared.h"
 #include "render/scene.h"
+#include "render/scene_values.h"
 #include "render/shader_source.h"
 #include "render/uniforms.h"
 
@@ -66,11 +67,18 @@ class ScenePrograms {
 
  private:
   ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output);
+  void compile_pass(const render::Pass& pass, int index, const ImageOutput& output, const UniformValues& given);
+  void assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where);
+  void make_feedback();
+  void start_frames(const Pass& pass, Feedback& feedback);
   void read_uniform_docs(const UniformValues& given);
   void upload_pictures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);
   void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[12], float channel_time[4]);
+  void bind_frames(const Pass& pass);
+  void draw_pass(Pass& pass, const FrameUniforms& frame, const DrawTarget& target, const CameraBasis& basis);
+  void present(const DrawTarget& target);
   void set_builtins(const Pass& pass, const FrameUniforms& frame, int supersample, const float channel_resolution[12],
                     const float channel_time[4]);
 
@@ -82,7 +90,11 @@ class ScenePrograms {
   std::map<std::string, UniformValue> uniform_defaults_;  // from initialisers and @default
   std::map<std::string, UniformDoc> uniform_docs_;        // @enum and @range, by name
   std::map<std::pair<const Picture*, bool>, gl::Texture> pictures_;  // (picture, vflip) -> texture
-  std::vector<std::unique_ptr<Feedback>> feedback_;  // by letter A..D; null where unused
+  std::vector<FrameTextures> frames_;                // what each pass keeps, in render order
+  std::vector<std::unique_ptr<Feedback>> feedback_;  // by render order; null for an image pass drawing straight out
+  std::array<int, 4> buffer_pass_{};                 // render order of buffer A..D, -1 where absent
+  gl::Program present_program_;                      // the image pass's kept frames -> the output
+  gl::Program start_program_;                        // start= pictures -> kept frames
   std::optional<CoercedUniform> mouse_override_;
   bool uniforms_dirty_ = false;
   int width_ = 0, height_ = 0;
