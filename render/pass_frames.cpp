@@ -181,7 +181,7 @@ std::string texture_block(const FrameTextures& texture) {
   for (const std::string& sampler : frame_sampler_names(texture)) text += "uniform sampler2D " + sampler + ";\n";
   const std::string last = number(texture.layers - 1);
   text += "#define " + name + " " + name + "0x" + last + "\n";
-  for (int t = 1; t < texture.temporal; ++t) text += "#define " + name + number(t) + " " + name + number(t) + "x" + last + "\n";
+  for (int t = 0; t < texture.temporal; ++t) text += "#define " + name + number(t) + " " + name + number(t) + "x" + last + "\n";
   text += "uniform vec2 " + name + "Size;\n";
   text += "const int " + name + "Temporal = " + number(texture.temporal) + ";\n";
   text += "const int " + name + "Layers = " + number(texture.layers) + ";\n";
@@ -230,7 +230,7 @@ std::string frame_texture_declarations(const std::vector<FrameTextures>& texture
     text += texture_block(texture);
     for (const std::string& sampler : frame_sampler_names(texture)) provided.insert(sampler);
     provided.insert(texture.name);
-    for (int t = 1; t < texture.temporal; ++t) provided.insert(texture.name + number(t));
+    for (int t = 0; t < texture.temporal; ++t) provided.insert(texture.name + number(t));
     for (const char* suffix : {"Texture", "Size", "Temporal", "Layers"}) provided.insert(texture.name + suffix);
     if (called_with_two_arguments(code, texture.name + "Texture")) handled.push_back(&texture);
   }

@@ -4,7 +4,7 @@
 // name ("iScreen" for the image pass, as ShaderFlow's main shader; `name=` or "iBufferA".."iBufferD" for
 // buffers):
 //   NAME{t}x{k}      sampler2D: layer k of the frame t frames back
-//   NAME, NAME{t}    the last layer of frame 0 / frame t (NAME{t}x{layers-1})
+//   NAME, NAME{t}    the last layer of frame 0 / frame t (NAME{t}x{layers-1}; NAME0 is NAME)
 //   NAMETexture(t, k, astuv)  vec4: the same, chosen at run time
 //   NAMETemporal, NAMELayers  int: the counts;  NAMESize  vec2: the texture's size in pixels
 // Frames count from the newest the reader can see: for a pass drawn after the texture's own pass, this

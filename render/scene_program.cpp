@@ -534,7 +534,7 @@ void ScenePrograms::start_frames(const Pass& pass, Feedback& feedback) {
                                                : *std::find_if(scene_.buffers.begin(), scene_.buffers.end(),
                                                                [&](const render::Pass& b) { return b.buffer == pass.buffer; });
   const Channel& start = source.frames.start;
-  const GLuint picture = start.picture ? pictures_.at(std::make_pair(start.picture.get(), true)).get() : 0;
+  const GLuint picture = start.kind == Channel::Kind::Picture && start.picture ? pictures_.at(std::make_pair(start.picture.get(), true)).get() : 0;
   if (picture && !start_program_) {
     start_program_ = build_internal_program(shared_.fullscreen_vertex, version_header(shared_.dialect) + kStartProgram, "start");
   }
