@@ -225,7 +225,7 @@ std::vector<std::string> sampled_names(const std::string& code, const std::set<s
                                         "textureOffset", "textureProj", "texelFetchOffset", "textureLodOffset",
                                         "gtexture", "gmtexture", "agtexture", "agmtexture", "stexture", "astexture",
                                         "draw_image"};
-  static const std::regex temporal(R"(\w+\d+x\d+)");  // ShaderFlow's NAMExLAYER textures: not ours
+  static const std::regex temporal(R"(\w+\d+x\d+)");  // NAME{t}x{k}: kept frames (pass_frames.h), never a channel
   const std::vector<Identifier> names = scan_identifiers(code);
   std::map<std::string, std::vector<std::size_t>> functions = sampler_parameters(code, names);
   for (const char* lookup : lookups) functions[lookup].push_back(0);

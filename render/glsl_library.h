@@ -35,7 +35,7 @@ struct LibraryUse {
   // ShaderFlow scenes sample textures its Python side declares ("image", "background", "iVideo"): each
   // such name the code samples but never declares reads one of iChannel0..3 (DepthFlow's `image` is
   // channel0 and `depth` channel1, the others in order of first use). ShaderFlow's temporal and layer
-  // textures (NAME0x1) are not among them: there is nothing to read them from.
+  // textures (NAME0x1) are not among them: they are the passes' kept frames (render/pass_frames.h).
   std::vector<std::pair<std::string, int>> textures;
   // "float iAudioVolume": the values given through `uniforms` that the code uses but nothing declares
   // (ShaderFlow's Python side declares them for its scenes), declared with the type of the value given.
