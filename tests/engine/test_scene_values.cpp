@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "render/engine.h"
+#include "render/gl_program.h"
 #include "render/error.h"
 #include "render/scene_values.h"
 #include "tests/support/engine_helpers.h"
@@ -308,4 +309,20 @@ TEST(Supersample, FactorsOutsideTheRangeAndTooLargeRendersAreRefused) {
   // The previous factor stays: frames still render.
   std::vector<std::uint8_t> pixels(static_cast<std::size_t>(max / 2 + 1) * 4 * 4);
   renderer->render(FrameUniforms{}, pixels.data(), static_cast<std::size_t>(max / 2 + 1) * 4);
+}
+
+// ------------------------------------------------------------------------------------------------ dialect
+
+TEST(ShaderflowDialect, ShaderFlowScenesCompileAsGlsl330WithTheirImplicitConversions) {
+  // ShaderFlow compiles its scenes as #version 330, and they lean on its implicit int -> float conversions
+  // (GLSL ES has none): a main() scene is tried as 3.30 core first wherever desktop GL is.
+  GlslSupport desktop;
+  desktop.es_on_desktop = true;
+  const std::string code = "void main() { GetCamera(iCamera); fragColor = vec4(iCamera.stuv, 2 * TAU / 4, 1); fragColor.a = 1; }\n";
+  EXPECT_EQ(desktop.dialects(EntryPoint::Main, code).front(), GlslDialect::Desktop330);
+  EXPECT_EQ(desktop.dialects(EntryPoint::MainImage, "void mainImage(out vec4 c, in vec2 p) {}").front(), GlslDialect::Es300);
+  auto renderer = make_renderer(code);
+  if (renderer->caps().gles) GTEST_SKIP() << "an OpenGL ES context compiles GLSL ES only";
+  EXPECT_EQ(renderer->dialect_notes().find("compiled as"), std::string::npos) << renderer->dialect_notes();
+  EXPECT_EQ(render_frame(*renderer, 2, 1).at(0, 0)[2], 255);  // 2 * TAU / 4 > 1
 }
