@@ -358,8 +358,14 @@ void ScenePrograms::compile_pass(const render::Pass& pass, int index, const Imag
   own.height = output.height > 0 && compiled.own_height > 0 ? compiled.own_height : output.height;
   const std::string where = pass.buffer < 0 && scene_.buffers.empty() ? pass.source.name
                                                                        : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
-  PassProgram built = build_pass_program(scene_.common, pass.source, frames.kept ? own : output, shared_.glsl,
-                                         *shared_.pass_vertices, where, given, frames_);
+  PassProgram built;
+  try {
+    built = build_pass_program(scene_.common, pass.source, frames.kept ? own : output, shared_.glsl,
+                               *shared_.pass_vertices, where, given, frames_);
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::ShaderCompile) check_frame_units(pass, given, where, error);
+    throw;
+  }
   if (!built.note.empty()) dialect_notes_.push_back(built.note);
   compiled.given_uniforms = built.assembled.given_uniforms;
   compiled.dialect = built.assembled.dialect;
@@ -372,11 +378,50 @@ void ScenePrograms::compile_pass(const render::Pass& pass, int index, const Imag
   passes_.push_back(std::move(compiled));
 }
 
+namespace {
+
+GLint max_texture_units() {
+  GLint units = 16;
+  glGetIntegerv(GL_MAX_TEXTURE_IMAGE_UNITS, &units);
+  return units;
+}
+
+[[noreturn]] void throw_too_many_frames(const std::string& where, const std::string& name, GLint max_units,
+                                        const std::string& log) {
+  throw Error(ErrorKind::ShaderCompile,
+              where + " samples more kept frames than this GPU has texture units (" + std::to_string(max_units) +
+                  " for a fragment shader, GL_MAX_TEXTURE_IMAGE_UNITS; the channels take " +
+                  std::to_string(kFirstFrameUnit) + ")" + (log.empty() ? "" : ": " + log),
+              "Read fewer frames or layers of " + name + " in that pass (" + name + "Temporal, temporal=; a run-time " +
+                  name + "Texture() reads them all).");
+}
+
+}  // namespace
+
+// A pass that does not link because it samples too many textures is told which kept frames to cut.
+void ScenePrograms::check_frame_units(const render::Pass& pass, const UniformValues& given, const std::string& where,
+                                      const Error& error) {
+  const AssembledShader assembled =
+      assemble_fragment_shader(scene_.common, pass.source, shared_.dialect, ImageOutput{},
+                               likely_entry_point(scene_.common.code + "\n" + pass.source.code, pass.source.name), given, frames_);
+  int samplers = 0;
+  std::string largest;
+  int most = 0;
+  for (const FrameTextures& texture : assembled.frame_textures) {
+    samplers += texture.temporal * texture.layers;
+    if (texture.temporal * texture.layers > most) most = texture.temporal * texture.layers, largest = texture.name;
+  }
+  const GLint units = max_texture_units();
+  if (samplers + kFirstFrameUnit <= units) return;
+  const std::string what = error.what();
+  const std::size_t colon = what.find(":\n");
+  throw_too_many_frames(where, largest, units, colon == std::string::npos ? what : what.substr(colon + 2));
+}
+
 // The kept frames a pass samples get texture units of their own, set once; a GPU runs out of units
 // before a pass could read every frame of a large texture.
 void ScenePrograms::assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where) {
-  GLint max_units = 16;
-  glGetIntegerv(GL_MAX_TEXTURE_IMAGE_UNITS, &max_units);
+  const GLint max_units = max_texture_units();
   const GLuint id = pass.program.get();
   glUseProgram(id);
   GLint unit = kFirstFrameUnit;
@@ -390,12 +435,7 @@ void ScenePrograms::assign_frame_units(Pass& pass, const std::vector<FrameTextur
         if (location < 0) continue;  // not used after all
         if (unit >= max_units) {
           glUseProgram(0);
-          throw Error(ErrorKind::ShaderCompile,
-                      where + " samples more kept frames than this GPU has texture units (" + std::to_string(max_units) +
-                          " for a fragment shader, GL_MAX_TEXTURE_IMAGE_UNITS; the channels take " +
-                          std::to_string(kFirstFrameUnit) + ")",
-                      "Read fewer frames or layers of " + texture.name + " in that pass (" + texture.name +
-                          "Temporal, temporal=).");
+          throw_too_many_frames(where, texture.name, max_units, "");
         }
         glUniform1i(location, unit);
         pass.frame_samplers.push_back({unit++, owner, t, k});

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "render/error.h"
 #include "render/frame.h"
 #include "render/gl_objects.h"
 #include "render/gl_shared.h"
@@ -69,6 +70,7 @@ class ScenePrograms {
   ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output);
   void compile_pass(const render::Pass& pass, int index, const ImageOutput& output, const UniformValues& given);
   void assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where);
+  void check_frame_units(const render::Pass& pass, const UniformValues& given, const std::string& where, const Error& error);
   void make_feedback();
   void start_frames(const Pass& pass, Feedback& feedback);
   void read_uniform_docs(const UniformValues& given);

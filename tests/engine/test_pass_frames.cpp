@@ -283,3 +283,19 @@ TEST(PassFrames, CountsGivenThroughUniformsRecompileAndAreNoUnknownUniforms) {
   EXPECT_NE(warnings.back().find("iScreenTemporal"), std::string::npos) << warnings.back();
   EXPECT_EQ(render_frame(*renderer, 1, 1).at(0, 0)[0], 7);
 }
+
+TEST(PassFrames, SamplingMoreFramesThanTheGpuHasUnitsIsAnErrorNamingTheTexture) {
+  // 64 frames read at run time: 64 samplers in one pass, beyond every fragment shader's unit count here
+  // (llvmpipe and NVIDIA have 32).
+  auto renderer = SyncRenderer::create("auto");
+  try {
+    renderer->set_scene({"t.glsl",
+                         "#pass image temporal=64\n"
+                         "void main() { fragColor = iScreenTexture(int(gl_FragCoord.x), 0, astuv); }\n"});
+    GTEST_SKIP() << "this GPU has texture units for 64 frames";
+  } catch (const Error& error) {
+    EXPECT_NE(std::string(error.what()).find("more kept frames than this GPU has texture units"), std::string::npos)
+        << error.what() << "\n" << error.hint();
+    EXPECT_NE(error.hint().find("iScreen"), std::string::npos) << error.hint();
+  }
+}
