@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_scenes.h"
 #include "render/engine.h"
 #include "render/scene.h"
 
@@ -29,15 +30,6 @@ const char kPlasma[] =
     "  c = vec4(0.5 + 0.5 * sin(v), 0.5 + 0.5 * sin(v + 2.0), 0.5 + 0.5 * sin(v + 4.0), 1.0);\n"
     "}\n";
 
-const char kDefaultLike[] =
-    "vec3 grid(vec2 uv, float n) { return vec3(mod(floor(uv.x * n / 2.0) + floor(uv.y * n / 2.0), 2.0) > 0.5 ? 0.22 : 0.2); }\n"
-    "void main() {\n"
-    "  GetCamera(iCamera);\n"
-    "  vec2 uv = iCamera.gluv;\n"
-    "  float ring = 1.333 * length(uv) - 1.0;\n"
-    "  vec3 colour = vec3(0.3) + hsv2rgb(atan2(uv) + 2.0 * TAU * iTau - PI / 4.0, 1.0, 1.0);\n"
-    "  fragColor = vec4((ring < 0.0 ? vec3(0.18) : grid(uv, 8.0)) + 2e-4 / (ring * ring) * colour, 1.0);\n"
-    "}\n";
 
 constexpr int kFramesPerRun = 20;
 
@@ -80,7 +72,7 @@ int main(int argc, char** argv) {
   auto engine = Engine::create(options);
   const std::vector<int> factors = all ? std::vector<int>{1, 2, 3, 4} : std::vector<int>{1, 2};
   const std::vector<std::pair<const char*, const char*>> scenes = {
-      {"trivial gradient", kTrivial}, {"plasma", kPlasma}, {"ShaderFlow default-like", kDefaultLike}};
+      {"trivial gradient", kTrivial}, {"plasma", kPlasma}, {"ShaderFlow default-like", kDefaultLikeScene}};
   std::printf("renderer: %s, %dx%d RGBA, %d frames a run, %d alternating runs, medians\n", engine->info().renderer.c_str(),
               format.width, format.height, kFramesPerRun, runs);
   for (const auto& [name, code] : scenes) {

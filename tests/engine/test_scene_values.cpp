@@ -1,12 +1,13 @@
 // ShaderFlow's per-frame scene values (render/scene_values.h: its camera from a position and a quaternion,
 // iQuality, iRealtime) and supersampling (Engine::set_supersample), on the real renderer. The camera's
-// marker lands at the pixel computed here from the pose (rotations by Rodrigues' formula, not the
+// marker lands at the pixel computed here from the pose (rotation matrices about each axis, not the
 // engine's quaternions); a supersampled frame equals the big frame averaged here block by block.
 #include <gtest/gtest.h>
 
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "render/error.h"
 #include "render/scene_values.h"
 #include "tests/support/engine_helpers.h"
+#include "tests/support/vec3.h"
 
 using namespace shaderflow::render;
 
@@ -22,22 +24,10 @@ namespace {
 
 constexpr double kPi = 3.14159265358979323846;
 
-struct Vec3 {
-  double x, y, z;
-};
-Vec3 operator+(Vec3 a, Vec3 b) { return {a.x + b.x, a.y + b.y, a.z + b.z}; }
-Vec3 operator-(Vec3 a, Vec3 b) { return {a.x - b.x, a.y - b.y, a.z - b.z}; }
-Vec3 operator*(double s, Vec3 a) { return {s * a.x, s * a.y, s * a.z}; }
-double dot(Vec3 a, Vec3 b) { return a.x * b.x + a.y * b.y + a.z * b.z; }
-double length(Vec3 a) { return std::sqrt(dot(a, a)); }
 Vec3 from(const std::array<double, 3>& a) { return {a[0], a[1], a[2]}; }
 
-// v turned by `degrees` about a unit axis, right-handed (Rodrigues).
-Vec3 turn(Vec3 v, Vec3 axis, double degrees) {
-  const double a = degrees * kPi / 180, c = std::cos(a), s = std::sin(a);
-  const Vec3 cross{axis.y * v.z - axis.z * v.y, axis.z * v.x - axis.x * v.z, axis.x * v.y - axis.y * v.x};
-  return c * v + s * cross + ((1 - c) * dot(axis, v)) * axis;
-}
+// v turned by `degrees` about a unit axis, right-handed.
+Vec3 turn(Vec3 v, Vec3 axis, double degrees) { return rotate(v, axis, degrees * kPi / 180); }
 
 struct Pose {
   Vec3 position, right, up, forward;
@@ -87,8 +77,6 @@ std::array<double, 3> centroid(const BottomUpImage& image) {
   return {n > 0 ? sx / n : -1, n > 0 ? sy / n : -1, n};
 }
 
-UniformValue vec3_value(Vec3 v) { return UniformValue::of_float({v.x, v.y, v.z}); }
-
 struct MarkerCase {
   Vec3 position;
   double yaw, pitch, roll;
@@ -114,50 +102,56 @@ TEST(SceneValues, CameraBasisIsTheGlobalBasisTurnedByTheQuaternion) {
   EXPECT_NEAR(turned.forward[2], 0.0, 1e-12);
 }
 
+namespace {
+
+// Renders the marker scene through each case's pose with `projection` and finds the marker at the pixel
+// `expected` (pose, marker -> pixel from the left and the bottom) computes, within `tolerance`.
+void expect_markers(CameraProjection projection, int w, int h, const std::vector<MarkerCase>& cases, double tolerance,
+                    const std::function<std::array<double, 2>(const Pose&, Vec3)>& expected) {
+  auto renderer = make_renderer(kMarkerScene);
+  for (const MarkerCase& c : cases) {
+    renderer->set_uniforms({{"marker", vec3_value(c.marker)}});
+    const BottomUpImage image = render_frame(*renderer, w, h, camera_frame(c.position, c.yaw, c.pitch, c.roll, projection));
+    const std::array<double, 2> want = expected(pose(c.position, c.yaw, c.pitch, c.roll), c.marker);
+    ASSERT_TRUE(want[0] > 4 && want[0] < w - 4 && want[1] > 4 && want[1] < h - 4) << "the test's marker is off the frame";
+    const std::array<double, 3> got = centroid(image);
+    ASSERT_GT(got[2], 4) << "the marker is not drawn";
+    EXPECT_NEAR(got[0], want[0], tolerance) << c.yaw << " " << c.pitch << " " << c.roll;
+    EXPECT_NEAR(got[1], want[1], tolerance) << c.yaw << " " << c.pitch << " " << c.roll;
+  }
+}
+
+}  // namespace
+
 TEST(SceneValues, PerspectiveMarkerLandsWhereTheCameraPoseProjectsIt) {
   // Perspective, zoom 1: the ray of gluv g aims at position + g.x right + g.y up + forward, so a point d
   // away is seen at g = (d.right, d.up) / d.forward.
   const int w = 96, h = 54;
-  auto renderer = make_renderer(kMarkerScene);
-  for (const MarkerCase& c : std::vector<MarkerCase>{{{0, 0, 0}, 0, 0, 0, {0.3, -0.2, 2.0}},
-                                                    {{0.5, -0.25, -1.0}, 20, -12, 0, {1.0, -0.9, 2.5}},
-                                                    {{-2, 1, 3}, -140, 17, 30, {-4.0, 1.8, 1.2}}}) {
-    renderer->set_uniforms({{"marker", vec3_value(c.marker)}});
-    const BottomUpImage image = render_frame(*renderer, w, h, camera_frame(c.position, c.yaw, c.pitch, c.roll, CameraProjection::Perspective));
-    const Pose p = pose(c.position, c.yaw, c.pitch, c.roll);
-    const Vec3 d = c.marker - p.position;
-    const double gx = dot(d, p.right) / dot(d, p.forward), gy = dot(d, p.up) / dot(d, p.forward);
-    const double aspect = static_cast<double>(w) / h;
-    const double want_x = (gx / aspect + 1) / 2 * w, want_y = (gy + 1) / 2 * h;
-    ASSERT_TRUE(want_x > 3 && want_x < w - 3 && want_y > 3 && want_y < h - 3) << "the test's marker is off the frame";
-    const std::array<double, 3> got = centroid(image);
-    ASSERT_GT(got[2], 4) << "the marker is not drawn";
-    EXPECT_NEAR(got[0], want_x, 0.5) << c.yaw << " " << c.pitch << " " << c.roll;
-    EXPECT_NEAR(got[1], want_y, 0.5) << c.yaw << " " << c.pitch << " " << c.roll;
-  }
+  expect_markers(CameraProjection::Perspective, w, h,
+                 {{{0, 0, 0}, 0, 0, 0, {0.3, -0.2, 2.0}},
+                  {{0.5, -0.25, -1.0}, 20, -12, 0, {1.0, -0.9, 2.5}},
+                  {{-2, 1, 3}, -140, 17, 30, {-4.0, 1.8, 1.2}}},
+                 0.5, [&](const Pose& p, Vec3 marker) -> std::array<double, 2> {
+                   const Vec3 d = marker - p.position;
+                   const double gx = dot(d, p.right) / dot(d, p.forward), gy = dot(d, p.up) / dot(d, p.forward);
+                   const double aspect = static_cast<double>(w) / h;
+                   return {(gx / aspect + 1) / 2 * w, (gy + 1) / 2 * h};
+                 });
 }
 
 TEST(SceneValues, EquirectangularMarkerLandsAtItsAzimuthAndInclination) {
   // x is the azimuth -pi..pi (right of forward positive), y the inclination -pi/2..pi/2, about the pose.
   const int w = 128, h = 64;
-  auto renderer = make_renderer(kMarkerScene);
-  for (const MarkerCase& c : std::vector<MarkerCase>{{{0, 0, 0}, 0, 0, 0, {1.0, 0.5, -1.5}},
-                                                    {{0.2, 0.1, -0.3}, 45, 15, 0, {-2.0, -0.6, 0.5}},
-                                                    {{1, -1, 2}, -100, -25, 20, {3.0, 0.5, 0.0}}}) {
-    renderer->set_uniforms({{"marker", vec3_value(c.marker)}});
-    const BottomUpImage image =
-        render_frame(*renderer, w, h, camera_frame(c.position, c.yaw, c.pitch, c.roll, CameraProjection::Equirectangular));
-    const Pose p = pose(c.position, c.yaw, c.pitch, c.roll);
-    const Vec3 d = c.marker - p.position;
-    const double inclination = std::asin(dot(d, p.up) / length(d));
-    const double azimuth = std::atan2(dot(d, p.right), dot(d, p.forward));
-    const double want_x = (azimuth / kPi + 1) / 2 * w, want_y = (inclination / (kPi / 2) + 1) / 2 * h;
-    ASSERT_TRUE(want_x > 4 && want_x < w - 4 && want_y > 4 && want_y < h - 4) << "the test's marker is off the frame";
-    const std::array<double, 3> got = centroid(image);
-    ASSERT_GT(got[2], 4) << "the marker is not drawn";
-    EXPECT_NEAR(got[0], want_x, 0.6) << c.yaw << " " << c.pitch << " " << c.roll;
-    EXPECT_NEAR(got[1], want_y, 0.6) << c.yaw << " " << c.pitch << " " << c.roll;
-  }
+  expect_markers(CameraProjection::Equirectangular, w, h,
+                 {{{0, 0, 0}, 0, 0, 0, {1.0, 0.5, -1.5}},
+                  {{0.2, 0.1, -0.3}, 45, 15, 0, {-2.0, -0.6, 0.5}},
+                  {{1, -1, 2}, -100, -25, 20, {3.0, 0.5, 0.0}}},
+                 0.6, [&](const Pose& p, Vec3 marker) -> std::array<double, 2> {
+                   const Vec3 d = marker - p.position;
+                   const double inclination = std::asin(dot(d, p.up) / length(d));
+                   const double azimuth = std::atan2(dot(d, p.right), dot(d, p.forward));
+                   return {(azimuth / kPi + 1) / 2 * w, (inclination / (kPi / 2) + 1) / 2 * h};
+                 });
 }
 
 TEST(SceneValues, ZoomIsometricSeparationQualityAndRealtimeReachTheScene) {
