@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "render/devices.h"
@@ -51,6 +52,26 @@ class DisplayRef {
     return ref;
   }
 
+  // A display someone else opened and initialised (GstGL's): never terminated by us, also when we had
+  // opened the same display ourselves (EGL hands out one handle per platform and device).
+  static std::shared_ptr<DisplayRef> adopt(EGLDisplay display, std::string& failure) {
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    shared_displays().insert(display);
+    auto& registry = displays();
+    if (auto it = registry.find(display); it != registry.end()) {
+      if (auto alive = it->second.lock()) return alive;
+    }
+    EGLint major = 0, minor = 0;
+    if (!eglInitialize(display, &major, &minor)) {  // already initialised: a no-op that fills the versions
+      failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
+      return nullptr;
+    }
+    load_egl_for_display(display);
+    auto ref = std::shared_ptr<DisplayRef>(new DisplayRef(display));
+    registry[display] = ref;
+    return ref;
+  }
+
   ~DisplayRef() {
     std::lock_guard<std::mutex> lock(registry_mutex());
     auto& registry = displays();
@@ -59,7 +80,7 @@ class DisplayRef {
     // while another thread opened it; only the registered, expired entry owns the termination.
     if (it != registry.end() && it->second.expired()) {
       registry.erase(it);
-      eglTerminate(display_);
+      if (!shared_displays().count(display_)) eglTerminate(display_);
     }
   }
 
@@ -70,13 +91,19 @@ class DisplayRef {
 
  private:
   explicit DisplayRef(EGLDisplay display) : display_(display) {}
+  // Never destroyed: an engine thread may release the last display while the process exits (after the
+  // static destructors, before the libraries' own; see render/engine.cpp's exit guard).
   static std::mutex& registry_mutex() {
-    static std::mutex mutex;
-    return mutex;
+    static std::mutex* const mutex = new std::mutex;
+    return *mutex;
   }
   static std::map<EGLDisplay, std::weak_ptr<DisplayRef>>& displays() {
-    static std::map<EGLDisplay, std::weak_ptr<DisplayRef>> map;
-    return map;
+    static auto* const map = new std::map<EGLDisplay, std::weak_ptr<DisplayRef>>;
+    return *map;
+  }
+  static std::set<EGLDisplay>& shared_displays() {
+    static auto* const set = new std::set<EGLDisplay>;
+    return *set;
   }
   EGLDisplay display_;
   std::recursive_mutex software_lock_;
@@ -119,6 +146,7 @@ struct Context::Impl {
   EGLContext context = EGL_NO_CONTEXT;
   EGLSurface surface = EGL_NO_SURFACE;  // 1x1 pbuffer, only without EGL_KHR_surfaceless_context
   EGLenum api = EGL_OPENGL_API;
+  EGLContext share = EGL_NO_CONTEXT;  // another's context this one shares objects with (GstGL's)
   bool serialize = true;  // until the renderer is known to be hardware
   bool robustness_offered = false;     // the display has EGL_EXT_create_context_robustness
   bool lose_context_on_reset = false;  // and the context was created with it
@@ -154,7 +182,10 @@ struct Context::Impl {
     };
     const Attempt attempts[] = {{EGL_OPENGL_API, EGL_OPENGL_BIT, 3, 3, true},
                                 {EGL_OPENGL_ES_API, EGL_OPENGL_ES3_BIT, 3, 0, false}};
+    EGLint share_api = 0;  // a shared context must use its share's client API
+    if (share != EGL_NO_CONTEXT) eglQueryContext(dpy, share, EGL_CONTEXT_CLIENT_TYPE, &share_api);
     for (const Attempt& attempt : attempts) {
+      if (share_api != 0 && static_cast<EGLenum>(share_api) != attempt.api) continue;
       if (!eglBindAPI(attempt.api)) {
         failure += (attempt.core ? " OpenGL" : " OpenGL ES") + std::string(": API not supported;");
         continue;
@@ -185,9 +216,10 @@ struct Context::Impl {
                             {EGL_CONTEXT_OPENGL_RESET_NOTIFICATION_STRATEGY_EXT, EGL_LOSE_CONTEXT_ON_RESET_EXT, EGL_NONE});
       context_attribs.push_back(EGL_NONE);
       EGLContext created =
-          robustness ? eglCreateContext(dpy, config, EGL_NO_CONTEXT, robust_attribs.data()) : EGL_NO_CONTEXT;
+          robustness ? eglCreateContext(dpy, config, share, robust_attribs.data()) : EGL_NO_CONTEXT;
       lose_context_on_reset = created != EGL_NO_CONTEXT;
-      if (created == EGL_NO_CONTEXT) created = eglCreateContext(dpy, config, EGL_NO_CONTEXT, context_attribs.data());
+      // A share context with another reset strategy refuses a robust one (EGL_BAD_MATCH): without it then.
+      if (created == EGL_NO_CONTEXT) created = eglCreateContext(dpy, config, share, context_attribs.data());
       if (created == EGL_NO_CONTEXT) {
         failure += (attempt.core ? " OpenGL 3.3 core" : " OpenGL ES 3.0") + std::string(": eglCreateContext ") +
                    egl_error_name(eglGetError()) + ";";
@@ -353,6 +385,43 @@ bool Context::read_renderer() {
   return true;
 }
 
+std::unique_ptr<Context> Context::finish_creation(std::unique_ptr<Impl> impl, const std::string& description,
+                                                  int device_index, bool software_device, std::string& failure) {
+  std::unique_ptr<Context> context(new Context(std::move(impl)));
+  bool loaded = false;
+  {
+    Current current(*context);
+    loaded = context->read_renderer();
+  }
+  if (!loaded) {
+    failure = "could not load OpenGL entry points";
+    return nullptr;
+  }
+  RendererInfo& info = context->info_;
+  info.display = description;
+  info.device_index = device_index;
+  info.gles = context->caps_.gles;
+  info.max_texture_size = context->caps_.max_texture_size;
+  info.software = software_device || renderer_is_software(info.renderer);
+  context->impl_->serialize = info.software;
+  return context;
+}
+
+std::unique_ptr<Context> Context::create_shared(void* display, void* share_context) {
+  load_egl();
+  std::string failure;
+  auto impl = std::make_unique<Impl>();
+  impl->display = DisplayRef::adopt(static_cast<EGLDisplay>(display), failure);
+  impl->share = static_cast<EGLContext>(share_context);
+  const std::string description = "a display shared with GstGL";
+  if (impl->display && impl->create_context(failure)) {
+    if (auto context = finish_creation(std::move(impl), description, -1, false, failure)) return context;
+  }
+  throw Error(ErrorKind::NoContext, "could not create an OpenGL context sharing objects with GstGL's context:" + failure,
+              "Both need the same client API (OpenGL or OpenGL ES) on one EGL display; check GST_GL_API and "
+              "GST_GL_PLATFORM=egl, or keep the GstGL elements out of the pipeline.");
+}
+
 std::unique_ptr<Context> Context::create(const std::string& device) {
   load_egl();
   const DeviceChoice choice = DeviceChoice::parse(device);
@@ -366,24 +435,11 @@ std::unique_ptr<Context> Context::create(const std::string& device) {
       failures += "\n  " + candidate.description + ": " + failure;
       continue;
     }
-    std::unique_ptr<Context> context(new Context(std::move(impl)));
-    bool loaded = false;
-    {
-      Current current(*context);
-      loaded = context->read_renderer();
+    if (auto context = finish_creation(std::move(impl), candidate.description, candidate.device_index,
+                                       candidate.software_device, failure)) {
+      return context;
     }
-    if (!loaded) {
-      failures += "\n  " + candidate.description + ": could not load OpenGL entry points";
-      continue;
-    }
-    RendererInfo& info = context->info_;
-    info.display = candidate.description;
-    info.device_index = candidate.device_index;
-    info.gles = context->caps_.gles;
-    info.max_texture_size = context->caps_.max_texture_size;
-    info.software = candidate.software_device || renderer_is_software(info.renderer);
-    context->impl_->serialize = info.software;
-    return context;
+    failures += "\n  " + candidate.description + ": " + failure;
   }
   if (candidates.size() == 1 && choice.kind != DeviceChoice::Kind::Auto) {
     throw Error(ErrorKind::NoContext, "device=" + device + ": could not create an OpenGL context:" + failures,
@@ -463,5 +519,12 @@ Context::Current::~Current() {
     eglReleaseThread();
   }
 }
+
+}  // namespace shaderflow::render
+
+namespace shaderflow::render {
+
+void* Context::egl_display() const { return impl_->display ? impl_->display->get() : nullptr; }
+void* Context::egl_context() const { return impl_->context; }
 
 }  // namespace shaderflow::render

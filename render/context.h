@@ -36,6 +36,12 @@ class Context {
  public:
   // device: auto | software | N | /dev/dri/renderD128 | cuda:N. Throws Error on failure.
   static std::unique_ptr<Context> create(const std::string& device);
+  // A context on an EGL display another library opened (GstGL's), sharing objects (textures) with
+  // share_context there (EGL_NO_CONTEXT: none), in that context's client API. Throws Error(NoContext).
+  static std::unique_ptr<Context> create_shared(void* display, void* share_context);
+  // The EGL handles, for whoever wraps this context (GstGL).
+  void* egl_display() const;
+  void* egl_context() const;
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;
@@ -86,6 +92,8 @@ class Context {
 
  private:
   explicit Context(std::unique_ptr<Impl> impl);
+  static std::unique_ptr<Context> finish_creation(std::unique_ptr<Impl> impl, const std::string& description,
+                                                  int device_index, bool software_device, std::string& failure);
   bool read_renderer();
   std::unique_ptr<Impl> impl_;
   RendererInfo info_;

@@ -72,6 +72,8 @@ struct Engine::Core {
   RendererInfo info;  // set before create() returns, constant after
   Caps caps;
   std::string glsl_description;
+  void* egl_display = nullptr;
+  void* egl_context = nullptr;
 
   void queue(Job job) {
     {
@@ -104,7 +106,11 @@ void upload_inputs(GlState& gl, FrameRequest& request) {
       throw Error(ErrorKind::InvalidArgument, "a frame for input " + std::to_string(frame.slot) + ", which was not set up",
                   "Call Engine::set_input for the slot first.");
     }
-    input->second->upload(frame.planes.data(), frame.planes.size());
+    if (frame.texture) {
+      input->second->use_texture(frame.texture);
+    } else {
+      input->second->upload(frame.planes.data(), frame.planes.size());
+    }
     gl.input_times[frame.slot] = frame.time;
     frame.owner.reset();
   }
@@ -114,14 +120,15 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request) {
   if (!gl.scene || !gl.output->configured()) {
     throw Error(ErrorKind::InvalidArgument, "a frame was submitted before a scene and an output layout");
   }
-  std::unique_ptr<FrameStorage> storage = gl.pool->acquire(gl.output->layout().size);
+  std::unique_ptr<FrameStorage> storage = gl.output->textures() ? gl.pool->acquire_texture(gl.output->layout().format.width, gl.output->layout().format.height)
+                                                               : gl.pool->acquire(gl.output->layout().size);
   try {
     gl.pool->begin_timer(*storage);
     DrawTarget target;
     target.width = gl.width;
     target.height = gl.height;
     target.supersample = gl.output->supersample();
-    target.image_framebuffer = gl.output->image_framebuffer();
+    target.image_framebuffer = gl.output->image_framebuffer(*storage);
     upload_inputs(gl, request);
     for (auto& [slot, input] : gl.inputs) {
       if (!input->has_frame()) continue;
@@ -203,14 +210,17 @@ void tear_down(std::unique_ptr<GlState> gl) {
     gl.release();  // NOLINT: the process is ending; its GL objects go with it
     return;
   }
-  const auto exclusive = gl->context->exclusive();
-  gl->in_flight.clear();
-  gl->scene.reset();
-  gl->inputs.clear();
-  gl->output.reset();
-  gl->pool.reset();  // every frame has come back
-  gl->shared = GlShared{};
-  gl->current.reset();  // releases the context and EGL's per-thread state
+  {
+    const auto exclusive = gl->context->exclusive();  // a lock inside the display: released before it goes
+    gl->in_flight.clear();
+    gl->scene.reset();
+    gl->inputs.clear();
+    gl->output.reset();
+    gl->pool.reset();  // every frame has come back
+    gl->shared = GlShared{};
+    gl->current.reset();  // releases the context and EGL's per-thread state
+  }
+  gl.reset();           // the context and maybe its display, still under the exit guard
 }
 
 }  // namespace
@@ -219,7 +229,11 @@ void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& re
   core->thread_id = std::this_thread::get_id();
   auto gl = std::make_unique<GlState>();
   try {
-    gl->context = Context::create(core->options.device);
+    gl->context = core->options.egl_display
+                      ? Context::create_shared(core->options.egl_display, core->options.share_context)
+                      : Context::create(core->options.device);
+    core->egl_display = gl->context->egl_display();
+    core->egl_context = gl->context->egl_context();
     gl->current = std::make_unique<Context::Current>(*gl->context);  // once, for the thread's whole life
     const auto exclusive = gl->context->exclusive();
     core->info = gl->context->info();
@@ -376,6 +390,8 @@ Engine::~Engine() {
 const RendererInfo& Engine::info() const { return core_->info; }
 const Caps& Engine::caps() const { return core_->caps; }
 const std::string& Engine::glsl_description() const { return core_->glsl_description; }
+void* Engine::egl_display() const { return core_->egl_display; }
+void* Engine::egl_context() const { return core_->egl_context; }
 std::thread::id Engine::thread_id() const { return core_->thread_id; }
 
 namespace {
@@ -437,8 +453,8 @@ std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values)
 namespace {
 
 // The output stage for `layout` rendered at `supersample`, and the scene fitted to that render size.
-void configure_output(GlState& gl, const FrameLayout& layout, int supersample) {
-  gl.output->configure(layout, supersample);
+void configure_output(GlState& gl, const FrameLayout& layout, int supersample, bool textures) {
+  gl.output->configure(layout, supersample, textures);
   gl.supersample = supersample;
   const bool resized = gl.output->render_width() != gl.width || gl.output->render_height() != gl.height;
   gl.width = gl.output->render_width();
@@ -448,9 +464,16 @@ void configure_output(GlState& gl, const FrameLayout& layout, int supersample) {
 
 }  // namespace
 
-std::future<void> Engine::set_output(const FrameLayout& layout) {
+std::future<void> Engine::set_output(const FrameLayout& layout, OutputMemory memory) {
   check_output_layout(layout, core_->caps, core_->info.renderer);
-  return queue_with_result<void>(*core_, [layout](GlState& gl) { configure_output(gl, layout, gl.supersample); });
+  if (memory == OutputMemory::Texture && (layout.format.layout != VideoLayout::Packed ||
+                                          layout.format.order != PixelOrder::RGBA || layout.format.opaque)) {
+    throw Error(ErrorKind::InvalidArgument, "frames stay on the GPU in RGBA only",
+                "Negotiate video/x-raw(memory:GLMemory),format=RGBA, or system memory for other formats.");
+  }
+  return queue_with_result<void>(*core_, [layout, memory](GlState& gl) {
+    configure_output(gl, layout, gl.supersample, memory == OutputMemory::Texture);
+  });
 }
 
 std::future<void> Engine::set_supersample(int factor) {
@@ -460,7 +483,7 @@ std::future<void> Engine::set_supersample(int factor) {
   }
   return queue_with_result<void>(*core_, [factor](GlState& gl) {
     if (gl.output->configured()) {
-      configure_output(gl, gl.output->layout(), factor);
+      configure_output(gl, gl.output->layout(), factor, gl.output->textures());
     } else {
       gl.supersample = factor;
     }

@@ -33,7 +33,15 @@ inline constexpr int kMaxSupersample = 4;
 struct EngineOptions {
   std::string device = "auto";  // see DeviceChoice
   int fence_timeout_ms = 20000;  // how long a frame may take on the GPU before it is an error, not a hang
+  // Render on an EGL display someone else opened (GstGL's), sharing textures with share_context there
+  // (may be null: no share yet); `device` is ignored then.
+  void* egl_display = nullptr;
+  void* share_context = nullptr;
 };
+
+// Where finished frames are: read back into memory, or left on the GPU as textures (packed RGBA only)
+// for a consumer that shares the engine's context (GstGL memory).
+enum class OutputMemory { System, Texture };
 
 class Engine {
  public:
@@ -47,6 +55,9 @@ class Engine {
 
   const RendererInfo& info() const;
   const Caps& caps() const;
+  // The engine context's EGL display and context (for a GstGL context that shares with it).
+  void* egl_display() const;
+  void* egl_context() const;
   // What Shadertoy code compiles as on this context, and why (for the log).
   const std::string& glsl_description() const;
   std::thread::id thread_id() const;
@@ -62,7 +73,7 @@ class Engine {
   // The output size and memory layout: packed RGB, or YUV/gray planes converted on the GPU with the
   // format's matrix, range and chroma siting. Throws Error(InvalidArgument) at once for a size beyond the
   // GPU's limit or a layout that does not fit.
-  std::future<void> set_output(const FrameLayout& layout);
+  std::future<void> set_output(const FrameLayout& layout, OutputMemory memory = OutputMemory::System);
   // Supersampling (ShaderFlow's SSAA): the scene renders at `factor` times the output's width and height
   // (iResolution is that render size, iSSAA the factor) and each output pixel is the mean of its factor x
   // factor block, on the GPU. 1 (the default) renders at the output size. Throws Error(InvalidArgument) at

@@ -41,6 +41,9 @@ struct InputFrame {
   std::vector<InputPlane> planes;
   std::shared_ptr<const void> owner;
   double time = 0.0;  // the frame's own time in seconds: iChannelTime of the channels that read it
+  // For a slot of VideoLayout::Texture: the GL texture that is the frame (RGBA, top row first, in the
+  // engine's share group, complete), instead of planes.
+  unsigned texture = 0;
 };
 
 struct FrameRequest {
@@ -57,7 +60,11 @@ struct FrameStorage;  // engine internal: the readback buffer a frame lives in
 class Frame {
  public:
   Frame() = default;
+  // The bytes; null for a frame that stays on the GPU (OutputMemory::Texture).
   const std::uint8_t* data() const;
+  // The GL texture of a frame that stays on the GPU (RGBA8, top row first, in the engine context's share
+  // group; complete: its fence has passed); 0 for a frame in memory.
+  unsigned texture() const;
   std::size_t size() const;
   // The bytes are the GPU's readback buffer itself (persistent mapping) rather than a copy the engine
   // thread made (drivers without GL_ARB_buffer_storage).

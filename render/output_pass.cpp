@@ -120,6 +120,7 @@ std::string output_program_text(GlslDialect dialect, const FrameLayout& layout, 
         call = i == 0 ? "luma_bytes(row, column, " + columns + ")"
                       : "chroma_bytes(row, column, " + columns + ", " + number(i) + ")";
         break;
+      case VideoLayout::Texture: break;  // never an output layout (see OutputMemory)
       case VideoLayout::SemiPlanar:
         call = i == 0 ? "luma_bytes(row, column, " + columns + ")"
                       : "pair_bytes(row, column, " + columns + ", " + (format.swap_uv ? "false" : "true") + ")";

@@ -20,9 +20,15 @@ ImageOutput OutputStage::image_output() const {
   return output;
 }
 
-GLuint OutputStage::image_framebuffer() const {
+GLuint OutputStage::image_framebuffer(const FrameStorage& storage) const {
   if (supersample_ > 1) return supersampled_framebuffer_.get();
-  return direct_ ? output_framebuffer_.get() : scene_framebuffer_.get();
+  return direct_ ? memory_framebuffer(storage) : scene_framebuffer_.get();
+}
+
+// Where the frame's bytes are written: its own texture when frames stay on the GPU, else the shared
+// target they are read back from.
+GLuint OutputStage::memory_framebuffer(const FrameStorage& storage) const {
+  return textures_ ? storage.framebuffer : output_framebuffer_.get();
 }
 
 void OutputStage::build_output_program() {
@@ -63,7 +69,7 @@ void OutputStage::build_downsample_program(bool to_memory_order) {
   glUseProgram(0);
 }
 
-void OutputStage::configure(const FrameLayout& layout, int supersample) {
+void OutputStage::configure(const FrameLayout& layout, int supersample, bool textures) {
   const int width = layout.format.width, height = layout.format.height;
   if (supersample < 1 || static_cast<long long>(width) * supersample > shared_.max_texture_size ||
       static_cast<long long>(height) * supersample > shared_.max_texture_size) {
@@ -76,12 +82,18 @@ void OutputStage::configure(const FrameLayout& layout, int supersample) {
   }
   layout_ = layout;
   supersample_ = supersample;
+  textures_ = textures;
   direct_ = shared_.upright && layout.format.layout == VideoLayout::Packed &&
             layout.strides[0] == static_cast<std::size_t>(width) * 4;
   output_columns_ = static_cast<int>(layout.strides[0] / 4);
   output_rows_ = static_cast<int>(layout.size / layout.strides[0]);
   output_last_row_texels_ = static_cast<int>(layout.size % layout.strides[0] / 4);
-  make_target(output_texture_, output_framebuffer_, output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0));
+  if (textures) {  // each frame has its own texture: no shared output target
+    output_texture_.reset();
+    output_framebuffer_.reset();
+  } else {
+    make_target(output_texture_, output_framebuffer_, output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0));
+  }
   if (supersample_ > 1) {
     make_target(supersampled_texture_, supersampled_framebuffer_, width * supersample_, height * supersample_);
     build_downsample_program(direct_);
@@ -120,18 +132,22 @@ void OutputStage::finish_frame(FramePool& pool, FrameStorage& storage) {
   glBindVertexArray(shared_.vertex_array.get());
   const GLuint nearest = shared_.sampler_for({Sampler::Filter::Nearest, Sampler::Wrap::Clamp, false});
   if (supersample_ > 1) {
-    draw_from(direct_ ? output_framebuffer_.get() : scene_framebuffer_.get(), layout_.format.width, layout_.format.height,
+    draw_from(direct_ ? memory_framebuffer(storage) : scene_framebuffer_.get(), layout_.format.width, layout_.format.height,
               downsample_program_.get(), supersampled_texture_.get(), nearest);
   }
   if (!direct_) {
-    draw_from(output_framebuffer_.get(), output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0),
+    draw_from(memory_framebuffer(storage), output_columns_, output_rows_ + (output_last_row_texels_ > 0 ? 1 : 0),
               output_program_.get(), scene_texture_.get(),
               shared_.sampler_for({Sampler::Filter::Linear, Sampler::Wrap::Clamp, false}));
   }
   pool.end_timer(storage);
-  glBindFramebuffer(GL_FRAMEBUFFER, output_framebuffer_.get());
-  pool.start_read(storage, output_columns_, output_rows_, output_last_row_texels_);
-  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  if (textures_) {
+    pool.fence(storage);
+  } else {
+    glBindFramebuffer(GL_FRAMEBUFFER, output_framebuffer_.get());
+    pool.start_read(storage, output_columns_, output_rows_, output_last_row_texels_);
+    glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  }
   glBindVertexArray(0);
   glUseProgram(0);
 }

@@ -18,9 +18,11 @@ class OutputStage {
   explicit OutputStage(const GlShared& shared) : shared_(shared) {}
 
   // Targets and the output program for a layout (already checked by check_output_layout), the image pass
-  // rendering at `supersample` times its width and height. Throws Error(InvalidArgument) when that render
-  // size is beyond the GPU's limit.
-  void configure(const FrameLayout& layout, int supersample);
+  // rendering at `supersample` times its width and height. textures: frames stay on the GPU, each
+  // rendered into its own texture (packed RGBA, top row first). Throws Error(InvalidArgument) when the
+  // render size is beyond the GPU's limit.
+  void configure(const FrameLayout& layout, int supersample = 1, bool textures = false);
+  bool textures() const { return textures_; }
   bool configured() const { return layout_.size > 0; }
   const FrameLayout& layout() const { return layout_; }
   int supersample() const { return supersample_; }
@@ -30,19 +32,21 @@ class OutputStage {
   // their plain layout, upright, not supersampled), plain RGBA (upright where possible) otherwise; at the
   // render size.
   ImageOutput image_output() const;
-  GLuint image_framebuffer() const;
+  GLuint image_framebuffer(const FrameStorage& storage) const;
   // Downsamples (when supersampled), runs the output pass (unless the bytes are already in memory order)
-  // and starts reading the frame into `storage`.
+  // and starts reading the frame into `storage` (or, for texture frames, fences it).
   void finish_frame(FramePool& pool, FrameStorage& storage);
 
  private:
   void build_output_program();
   void build_downsample_program(bool to_memory_order);
+  GLuint memory_framebuffer(const FrameStorage& storage) const;
 
   const GlShared& shared_;
   FrameLayout layout_;
   int supersample_ = 1;
   bool direct_ = false;  // packed RGB in its plain layout: no output pass (the image or downsample pass writes the bytes)
+  bool textures_ = false;
   gl::Texture supersampled_texture_;  // the image pass's target when supersampled, render size, RGBA
   gl::Framebuffer supersampled_framebuffer_;
   gl::Program downsample_program_;    // supersampled -> output size, box filter

@@ -18,6 +18,7 @@ std::vector<PlaneShape> plane_shapes(const VideoFormat& format) {
     case VideoLayout::Gray: return {{w, h, 1}};
     case VideoLayout::SemiPlanar: return {{w, h, 1}, {cw, ch, 2}};
     case VideoLayout::Planar: return {{w, h, 1}, {cw, ch, 1}, {cw, ch, 1}};
+    case VideoLayout::Texture: return {};
   }
   return {};
 }

@@ -26,6 +26,7 @@ enum class VideoLayout {
   Planar,      // Y, U, V planes (I420, YV12, Y444, Y42B, ...): planes are given in Y, U, V order
   SemiPlanar,  // Y plane, then interleaved chroma (NV12: U first; NV21: V first, see swap_uv)
   Gray,        // one plane of 8-bit luma (GRAY8: the matrix's luma, in the format's range)
+  Texture,     // no planes: each frame is an RGBA texture of the engine's share group (GstGL memory)
 };
 
 struct VideoFormat {

@@ -10,9 +10,10 @@
 namespace shaderflow::render {
 
 const std::uint8_t* Frame::data() const {
-  if (!storage_) return nullptr;
+  if (!storage_ || storage_->texture) return nullptr;
   return storage_->mapped ? storage_->mapped : storage_->copy.data();
 }
+unsigned Frame::texture() const { return storage_ ? storage_->texture : 0; }
 std::size_t Frame::size() const { return storage_ ? storage_->bytes : 0; }
 bool Frame::in_place() const { return storage_ && storage_->mapped; }
 const FrameTiming& Frame::timing() const {
@@ -53,6 +54,8 @@ FramePool::~FramePool() {
 }
 
 void FramePool::destroy(FrameStorage& storage) {
+  if (storage.framebuffer) glDeleteFramebuffers(1, &storage.framebuffer);
+  if (storage.texture) glDeleteTextures(1, &storage.texture);
   if (storage.fence) glDeleteSync(storage.fence);
   if (storage.timer) glDeleteQueries(1, &storage.timer);
   if (storage.buffer) glDeleteBuffers(1, &storage.buffer);  // also ends a persistent mapping
@@ -65,19 +68,57 @@ void FramePool::take_returns() {
 
 void FramePool::recycle(std::unique_ptr<FrameStorage> storage) { free_.push_back(std::move(storage)); }
 
-std::unique_ptr<FrameStorage> FramePool::acquire(std::size_t bytes) {
+std::unique_ptr<FrameStorage> FramePool::reuse(std::size_t bytes, int width, int height) {
   take_returns();
-  // Returned buffers of another size belong to an earlier layout.
-  const auto stale = std::stable_partition(free_.begin(), free_.end(),
-                                           [bytes](const auto& storage) { return storage->bytes == bytes; });
+  // Returned storages of another size (or kind) belong to an earlier layout.
+  const auto stale = std::stable_partition(free_.begin(), free_.end(), [&](const auto& storage) {
+    return storage->bytes == bytes && storage->texture_width == width && storage->texture_height == height;
+  });
   for (auto it = stale; it != free_.end(); ++it) destroy(**it);
   free_.erase(stale, free_.end());
-  if (!free_.empty()) {
-    // The most recently returned: its memory is the likeliest to be in the CPU's caches.
-    std::unique_ptr<FrameStorage> storage = std::move(free_.back());
-    free_.pop_back();
-    return storage;
+  if (free_.empty()) return nullptr;
+  // The most recently returned: its memory is the likeliest to be in the caches.
+  std::unique_ptr<FrameStorage> storage = std::move(free_.back());
+  free_.pop_back();
+  return storage;
+}
+
+std::unique_ptr<FrameStorage> FramePool::acquire_texture(int width, int height) {
+  if (auto storage = reuse(0, width, height)) return storage;
+  auto storage = std::make_unique<FrameStorage>();
+  storage->texture_width = width;
+  storage->texture_height = height;
+  glGenTextures(1, &storage->texture);
+  glBindTexture(GL_TEXTURE_2D, storage->texture);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  glGenFramebuffers(1, &storage->framebuffer);
+  glBindFramebuffer(GL_FRAMEBUFFER, storage->framebuffer);
+  glFramebufferTexture2D(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_TEXTURE_2D, storage->texture, 0);
+  const GLenum status = glCheckFramebufferStatus(GL_FRAMEBUFFER);
+  glBindFramebuffer(GL_FRAMEBUFFER, 0);
+  if (status != GL_FRAMEBUFFER_COMPLETE) {
+    destroy(*storage);
+    throw Error(ErrorKind::Gl, "a " + std::to_string(width) + "x" + std::to_string(height) + " frame texture is incomplete",
+                "This is a driver problem; report it.");
   }
+  if (timers_) glGenQueries(1, &storage->timer);
+  return storage;
+}
+
+void FramePool::fence(FrameStorage& storage) {
+  if (storage.fence) glDeleteSync(storage.fence);
+  storage.fence = glFenceSync(GL_SYNC_GPU_COMMANDS_COMPLETE, 0);
+  storage.timing = FrameTiming{};
+  glFlush();  // other contexts see the texture once the fence has passed
+}
+
+std::unique_ptr<FrameStorage> FramePool::acquire(std::size_t bytes) {
+  if (auto storage = reuse(bytes, 0, 0)) return storage;
   auto storage = std::make_unique<FrameStorage>();
   storage->bytes = bytes;
   glGenBuffers(1, &storage->buffer);
@@ -174,7 +215,7 @@ bool FramePool::try_finish(FrameStorage& storage, std::chrono::nanoseconds timeo
     storage.fence = nullptr;
   }
   storage.timing.gpu_ms = collect_gpu_ms(storage);
-  if (!storage.mapped) copy_out(storage);
+  if (!storage.mapped && !storage.texture) copy_out(storage);
   return true;
 }
 

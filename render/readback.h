@@ -24,6 +24,11 @@ namespace shaderflow::render {
 struct FrameStorage {
   GLuint buffer = 0;
   std::size_t bytes = 0;
+  // A frame that stays on the GPU: the texture it was rendered into (RGBA8, top row first, as GstGL keeps
+  // textures) and its framebuffer; no pixel buffer.
+  GLuint texture = 0;
+  GLuint framebuffer = 0;
+  int texture_width = 0, texture_height = 0;
   std::uint8_t* mapped = nullptr;  // the persistent mapping, or null
   std::vector<std::uint8_t> copy;  // the frame copied out, without persistent mapping
   GLsync fence = nullptr;          // set by start_read, cleared once finished
@@ -60,6 +65,10 @@ class FramePool {
 
   // A free buffer of `bytes` (or a new one). Returned buffers of another size are deleted here.
   std::unique_ptr<FrameStorage> acquire(std::size_t bytes);
+  // A free texture of this size with its framebuffer (or a new one), for frames that stay on the GPU.
+  std::unique_ptr<FrameStorage> acquire_texture(int width, int height);
+  // Texture frames: fences the frame's commands (its readback, for buffer frames, is start_read).
+  void fence(FrameStorage& storage);
   void begin_timer(FrameStorage& storage);
   void end_timer(FrameStorage& storage);
   // Read framebuffer bound: reads `width` x `rows` RGBA texels into the buffer, plus `last_row_texels` of
@@ -76,6 +85,8 @@ class FramePool {
 
  private:
   void destroy(FrameStorage& storage);
+  // Deletes the free storages that do not match and returns a matching one, if any.
+  std::unique_ptr<FrameStorage> reuse(std::size_t bytes, int width, int height);
 
   const bool persistent_;
   const bool timers_;

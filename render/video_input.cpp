@@ -1,5 +1,6 @@
 #include "render/video_input.h"
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -70,7 +71,8 @@ void texture_format_for(int bytes_per_texel, GLenum& internal, GLenum& format) {
 
 VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex)
     : format_(format) {
-  const char* layout = format.layout == VideoLayout::Packed       ? "PACKED"
+  // A texture input is converted as a packed RGBA frame is: turned upright (GstGL keeps top row first).
+  const char* layout = format.layout == VideoLayout::Packed || format.layout == VideoLayout::Texture ? "PACKED"
                        : format.layout == VideoLayout::Gray       ? "GRAY"
                        : format.layout == VideoLayout::SemiPlanar ? "SEMIPLANAR"
                                                                   : "PLANAR";
@@ -116,6 +118,14 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
   }
   glBindTexture(GL_TEXTURE_2D, 0);
 
+  if (format.layout == VideoLayout::Texture) {
+    make_target(rgba_texture_, rgba_framebuffer_, format.width, format.height);
+    glBindTexture(GL_TEXTURE_2D, rgba_texture_.get());
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    return;
+  }
   if (format.layout == VideoLayout::Packed) {
     // Packed RGB needs no pass: rows are uploaded bottom-up (GL orientation) and the texture's swizzle
     // puts the bytes in r, g, b, a order (alpha 1 for x formats).
@@ -141,7 +151,19 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
+void VideoInput::use_texture(GLuint texture) {
+  if (format_.layout != VideoLayout::Texture) {
+    throw Error(ErrorKind::InvalidArgument, "a texture given to an input that takes planes");
+  }
+  external_ = texture;
+  uploaded_ = true;
+  converted_ = false;
+}
+
 void VideoInput::upload(const InputPlane* planes, std::size_t count) {
+  if (format_.layout == VideoLayout::Texture) {
+    throw Error(ErrorKind::InvalidArgument, "planes given to an input that takes textures");
+  }
   if (count != planes_.size()) {
     throw Error(ErrorKind::InvalidArgument, "input frame has " + std::to_string(count) + " planes, expected " +
                                                 std::to_string(planes_.size()));
@@ -200,13 +222,17 @@ void VideoInput::convert(GLuint vertex_array) {
   glBindFramebuffer(GL_FRAMEBUFFER, rgba_framebuffer_.get());
   glViewport(0, 0, format_.width, format_.height);
   glUseProgram(program_.get());
+  if (format_.layout == VideoLayout::Texture) {
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, external_);
+  }
   for (std::size_t i = 0; i < planes_.size(); ++i) {
     glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
     glBindTexture(GL_TEXTURE_2D, planes_[i].texture.get());
   }
   glBindVertexArray(vertex_array);
   draw_fullscreen_triangle();
-  for (std::size_t i = 0; i < planes_.size(); ++i) {
+  for (std::size_t i = 0; i < std::max<std::size_t>(planes_.size(), 1); ++i) {
     glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(i));
     glBindTexture(GL_TEXTURE_2D, 0);
   }

@@ -16,6 +16,8 @@ class VideoInput {
   VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
 
   void upload(const InputPlane* planes, std::size_t count);
+  // VideoLayout::Texture: the frame is this texture (another context's, in the share group, complete).
+  void use_texture(GLuint texture);
   // Renders the planes into texture() (YUV, gray; packed RGB is sampled as uploaded: nothing to do), once
   // per uploaded frame; may leave its framebuffer bound and the viewport at the input size.
   void convert(GLuint vertex_array);
@@ -40,6 +42,7 @@ class VideoInput {
   std::vector<std::uint8_t> repack_;  // only for strides that are not a whole number of texels
   bool uploaded_ = false;
   bool converted_ = false;
+  GLuint external_ = 0;  // VideoLayout::Texture: the current frame's texture
 };
 
 }  // namespace shaderflow::render

@@ -22,6 +22,10 @@ packages=(
   nginx libnginx-mod-rtmp python3-gi gir1.2-gstreamer-1.0 gir1.2-gst-plugins-base-1.0
   # shaderflow-farm (Dask for the cluster; ffmpeg/ffprobe and numpy check its videos in tests/farm)
   python3-distributed python3-numpy
+  # the unwinder test (meson test foreign-unwinder): element errors in a process that imported pandas
+  python3-pandas
+  # rtmp-publish-access: clients in network namespaces (ip netns, veth)
+  iproute2
   # fuzzing (scripts/fuzz.sh, meson test fuzz): clang with its libFuzzer runtime; scripts/valgrind.sh
   clang libclang-rt-dev valgrind
   # tests/elements/test_gl_thread.sh: which thread makes each GL call (gdb breakpoints)

@@ -71,6 +71,18 @@ check(any(str(p).endswith(":8786") or str(p).endswith(":8786/tcp") for p in base
 check(base["farm"].get("entrypoint") == ["shaderflow-farm"], "farm: entrypoint is not shaderflow-farm")
 check(any(v.endswith("/output:/output:rw") for v in base["farm"].get("volumes", [])), "farm: ./output is not mounted")
 
+# Publishing: rtmp and stream share the "streaming" network, whose fixed subnet is the only one besides
+# loopback that docker/rtmp/nginx.conf lets publish (tests/rtmp/test_publish_access.sh checks the rules).
+for name in ("rtmp", "stream"):
+    check("streaming" in (base[name].get("networks") or {}), f"{name}: not on the streaming network")
+networks = yaml.safe_load(open(sys.argv[1])).get("networks", {})
+subnets = [c.get("subnet") for c in networks.get("streaming", {}).get("ipam", {}).get("config", [])]
+nginx = open("docker/rtmp/nginx.conf").read()
+allowed = re.findall(r"^\s*allow publish (\S+);", nginx, re.M)
+check(len(subnets) == 1 and sorted(allowed) == sorted(["127.0.0.1"] + subnets),
+      f"nginx.conf allows publishing from {allowed}, the streaming network's subnet is {subnets}")
+check(re.search(r"^\s*deny publish all;", nginx, re.M) is not None, "nginx.conf does not deny other publishers")
+
 # Every ${VAR:-default} in the compose files is in .env.example, with the same value.
 example = {}
 for line in open(".env.example"):

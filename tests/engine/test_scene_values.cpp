@@ -320,3 +320,35 @@ TEST(ShaderflowDialect, ShaderFlowScenesCompileAsGlsl330WithTheirImplicitConvers
   EXPECT_EQ(renderer->dialect_notes().find("compiled as"), std::string::npos) << renderer->dialect_notes();
   EXPECT_EQ(render_frame(*renderer, 2, 1).at(0, 0)[2], 255);  // 2 * TAU / 4 > 1
 }
+
+TEST(Supersample, FramesThatStayOnTheGpuAreFilteredToo) {
+  // A supersampled frame left on the GPU (OutputMemory::Texture) holds the filtered picture at the output
+  // size: a second engine sharing the context copies it and reads back the same bytes as system memory.
+  auto producer = make_renderer(kDetailScene);
+  const int w = 24, h = 16;
+  const std::vector<std::uint8_t> expected = render_packed(*producer, w, h, OutputFormat{}, 2);
+  VideoFormat rgba;
+  rgba.width = w;
+  rgba.height = h;
+  producer->engine().set_output(default_layout(rgba), OutputMemory::Texture).get();
+  const Frame texture_frame = producer->engine().render(FrameUniforms{});
+  ASSERT_NE(texture_frame.texture(), 0u);
+  EngineOptions options;
+  options.egl_display = producer->engine().egl_display();
+  options.share_context = producer->engine().egl_context();
+  auto consumer = Engine::create(options);
+  consumer->load_scene(parse_scene({"copy.frag", "void mainImage(out vec4 c, in vec2 p) { c = texelFetch(iChannel0, ivec2(p), 0); }"}, "")).get();
+  VideoFormat texture_input = rgba;
+  texture_input.layout = VideoLayout::Texture;
+  consumer->set_input(0, texture_input).get();
+  consumer->set_output(default_layout(rgba)).get();
+  FrameRequest request;
+  InputFrame input;
+  input.texture = texture_frame.texture();
+  request.inputs.push_back(input);
+  const Frame copied = consumer->submit(std::move(request)).wait();
+  ASSERT_EQ(copied.size(), expected.size());
+  int worst = 0;
+  for (std::size_t i = 0; i < expected.size(); ++i) worst = std::max(worst, std::abs(copied.data()[i] - expected[i]));
+  EXPECT_EQ(worst, 0);
+}
