@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/bench_scenes.h"
 #include "render/glsl_library.h"
 #include "render/engine.h"
 #include "render/scene.h"
@@ -19,16 +20,6 @@ namespace {
 
 const char kPlain[] = "void main() { fragColor = vec4(stuv, gluv.x, 1.0); }\n";
 
-// A ShaderFlow-style scene of the size of its default scene, calling GetCamera, atan2, hsv2rgb, TAU, PI.
-const char kDefaultLike[] =
-    "vec3 grid(vec2 uv, float n) { return vec3(mod(floor(uv.x * n / 2.0) + floor(uv.y * n / 2.0), 2.0) > 0.5 ? 0.22 : 0.2); }\n"
-    "void main() {\n"
-    "  GetCamera(iCamera);\n"
-    "  vec2 uv = iCamera.gluv;\n"
-    "  float ring = 1.333 * length(uv) - 1.0;\n"
-    "  vec3 colour = vec3(0.3) + hsv2rgb(atan2(uv) + 2.0 * TAU * iTau - PI / 4.0, 1.0, 1.0);\n"
-    "  fragColor = vec4((ring < 0.0 ? vec3(0.18) : grid(uv, 8.0)) + 2e-4 / (ring * ring) * colour, 1.0);\n"
-    "}\n";
 
 std::string with_whole_library(const std::string& code) {
   std::string uses;
@@ -63,7 +54,7 @@ int main(int argc, char** argv) {
   const std::vector<std::pair<const char*, std::string>> rows = {
       {"scene without the library", kPlain},
       {"same scene + whole library", with_whole_library(kPlain)},
-      {"default-like scene (its entries)", kDefaultLike},
+      {"default-like scene (its entries)", kDefaultLikeScene},
   };
   std::vector<std::vector<double>> times(rows.size());
   for (int run = 0; run < runs; ++run) {

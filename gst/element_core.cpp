@@ -121,6 +121,7 @@ void ElementCore::install_properties(GObjectClass* klass, const ElementDefaults&
                         "earlier ones are read back and pushed. 1 = render, wait, push (lowest latency); more "
                         "keeps a GPU busy. When live, the latency reported is this many frames",
                         1, kMaxReadbackDepth, defaults.readback_depth, kReadyFlags));
+  install_scene_properties(klass, PROP_SCENE_PROPERTIES);
   g_object_class_install_property(
       klass, PROP_RENDERER,
       g_param_spec_string("renderer", "Renderer",
@@ -338,8 +339,14 @@ bool ElementCore::set_property(guint id, const GValue* value) {
       if (!refuse_while_running(id)) settings_.duration = g_value_get_uint64(value);
       break;
     default:
-      if (id < PROP_AUDIO_FIRST || id >= PROP_LAST) return false;
-      set_audio_property(settings_.audio, id - PROP_AUDIO_FIRST, value, reload);
+      if (id >= PROP_AUDIO_FIRST && id < PROP_SCENE_PROPERTIES) {
+        set_audio_property(settings_.audio, id - PROP_AUDIO_FIRST, value, reload);
+      } else if (id >= PROP_SCENE_PROPERTIES && id < PROP_LAST) {
+        set_scene_property(id - PROP_SCENE_PROPERTIES, value, settings_.scene_properties);
+        if (is_supersample_property(id - PROP_SCENE_PROPERTIES)) supersample_changed_ = true;
+      } else {
+        return false;
+      }
       break;
   }
   if (reload && loader_) loader_->request(settings_);
@@ -371,7 +378,11 @@ bool ElementCore::get_property(guint id, GValue* value) const {
     case PROP_IS_LIVE: g_value_set_boolean(value, settings_.is_live); return true;
     case PROP_DURATION: g_value_set_uint64(value, settings_.duration); return true;
     default:
-      return id >= PROP_AUDIO_FIRST && id < PROP_LAST && get_audio_property(settings_.audio, id - PROP_AUDIO_FIRST, value);
+      if (id >= PROP_AUDIO_FIRST && id < PROP_SCENE_PROPERTIES) {
+        return get_audio_property(settings_.audio, id - PROP_AUDIO_FIRST, value);
+      }
+      return id >= PROP_SCENE_PROPERTIES && id < PROP_LAST &&
+             get_scene_property(id - PROP_SCENE_PROPERTIES, value, settings_.scene_properties);
   }
 }
 
@@ -431,7 +442,10 @@ render::Scene load_scene(const Settings& settings, const ElementDefaults& defaul
   if (!settings.fragment.empty()) render::check_scene_text(settings.fragment, "fragment");
   render::Scene scene = settings.fragment.empty() ? render::read_scene(settings.scene)
                                                   : render::parse_scene({"fragment", settings.fragment}, std::string());
-  if (!settings.fragment.empty()) scene.files.clear();  // nothing on disk to watch
+  if (!settings.fragment.empty()) {
+    scene.files.clear();  // nothing on disk to watch
+    render::read_pass_sources(scene);
+  }
   for (int channel = 0; channel < 4; ++channel) {
     if (settings.channels[channel].empty()) continue;
     const std::string property = "channel" + std::to_string(channel);
@@ -509,6 +523,21 @@ void ElementCore::prepare_frame(GstClockTime stream_time, const render::UniformV
   }
   post_warnings(children_.take_parse_warnings(), "check the uniforms property against the scene's uniform declarations");
   if (auto values = children_.changed_values(automatic)) uniform_warnings_.push_back(engine_->set_uniforms(std::move(*values)));
+  bool resample = false;
+  guint supersample = 1;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::swap(resample, supersample_changed_);
+    supersample = settings_.scene_properties.supersample;
+  }
+  if (resample) {
+    try {
+      engine_->set_supersample(static_cast<int>(supersample)).get();
+    } catch (const render::Error& error) {
+      GST_ELEMENT_WARNING(element_, RESOURCE, SETTINGS, ("%s; keeping the previous supersampling", error.what()),
+                          ("%s", error.hint().c_str()));
+    }
+  }
   while (!uniform_warnings_.empty() &&
          uniform_warnings_.front().wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
     post_uniform_warnings(uniform_warnings_.front().get());
@@ -516,11 +545,18 @@ void ElementCore::prepare_frame(GstClockTime stream_time, const render::UniformV
   }
 }
 
+render::SceneValues ElementCore::scene_values(GstClockTime stream_time, bool realtime) {
+  if (GST_CLOCK_TIME_IS_VALID(stream_time)) gst_object_sync_values(GST_OBJECT(element_), stream_time);
+  std::lock_guard<std::mutex> lock(mutex_);
+  return gstglue::scene_values(settings_.scene_properties, realtime);
+}
+
 bool ElementCore::start() {
   Settings settings;
   {
     std::lock_guard<std::mutex> lock(mutex_);
     settings = settings_;
+    supersample_changed_ = false;
     running_scene_ = settings.fragment.empty() ? settings.scene : "fragment";
     warned_uniforms_.clear();
   }
@@ -541,6 +577,7 @@ bool ElementCore::start() {
                            info.renderer.c_str(), info.display.c_str()),
                           ("%s Set device=software to silence this warning.", render::kGpuAccessHint));
     }
+    engine_->set_supersample(static_cast<int>(settings.scene_properties.supersample)).get();
     // Uniforms first: values the scene uses without declaring them are declared when it compiles.
     if (const std::string error = children_.parse_error(); !error.empty()) {
       children_.take_new_parse_error();  // reported here, as an error
@@ -591,6 +628,14 @@ void ElementCore::stop() {
   gl_.detach();
   videos_.reset();  // the decoders; their frames held by the engine stay valid until it uploads them
   engine_.reset();
+}
+
+bool upstream_is_live(GstPad* sinkpad) {
+  GstQuery* query = gst_query_new_latency();
+  gboolean live = FALSE;
+  if (gst_pad_peer_query(sinkpad, query)) gst_query_parse_latency(query, &live, nullptr, nullptr);
+  gst_query_unref(query);
+  return live;
 }
 
 }  // namespace shaderflow::gstglue

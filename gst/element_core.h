@@ -18,6 +18,7 @@
 #include "gst/output_conversion.h"
 #include "gst/video_channel.h"
 #include "gst/uniform_children.h"
+#include "gst/scene_properties.h"
 #include "render/engine.h"
 #include "render/error.h"
 
@@ -40,7 +41,9 @@ enum PropertyId : guint {
   PROP_IS_LIVE,   // shaderflowsrc
   PROP_DURATION,  // shaderflowsrc
   PROP_AUDIO_FIRST,  // shaderflowvisualizer: kAudioPropertyCount ids (gst/audio_settings.h)
-  PROP_LAST = PROP_AUDIO_FIRST + kAudioPropertyCount
+  PROP_SCENE_PROPERTIES = PROP_AUDIO_FIRST + kAudioPropertyCount,  // supersample, quality, camera-*:
+                                                                   // kScenePropertyCount of them (scene_properties.h)
+  PROP_LAST = PROP_SCENE_PROPERTIES + kScenePropertyCount
 };
 
 inline constexpr guint kMaxReadbackDepth = 16;
@@ -70,6 +73,7 @@ struct Settings {
   bool is_live = false;
   GstClockTime duration = GST_CLOCK_TIME_NONE;
   AudioSettings audio;
+  SceneProperties scene_properties;
 };
 
 class ElementCore {
@@ -115,6 +119,9 @@ class ElementCore {
   static void child_proxy_init(gpointer iface, gpointer data);
   // The core of an element that has one (null otherwise).
   static ElementCore* of(gpointer element);
+  // ShaderFlow's scene values for the frame at `stream_time` (streaming thread): controllers bound to the
+  // camera properties are synced to it first. `realtime`: frames are paced by a clock (iRealtime).
+  render::SceneValues scene_values(GstClockTime stream_time, bool realtime);
 
   // Every element error goes through here: the message names the cause and the fix. A lost GPU context
   // names the running scene; the next start() (NULL -> PLAYING) creates a new context.
@@ -143,6 +150,7 @@ class ElementCore {
   Settings settings_;
   UniformChildren children_;
   std::vector<std::string> warned_uniforms_;  // uniforms warned about since the values or the scene changed
+  bool supersample_changed_ = false;
   std::string renderer_name_;  // the read-only property
   std::string running_scene_;  // how errors name the scene in use
   // Running state, made in start() and dropped in stop().
@@ -159,5 +167,9 @@ class ElementCore {
 // The scene the settings describe, parsed, its pictures, cubemaps and volumes decoded and, for an element
 // with audio input, the music channel bound. Throws render::Error.
 render::Scene load_scene(const Settings& settings, const ElementDefaults& defaults);
+
+// Whether the element upstream of `sinkpad` is live (its latency query says so): iRealtime, and whether
+// video channels wait for their frame.
+bool upstream_is_live(GstPad* sinkpad);
 
 }  // namespace shaderflow::gstglue

@@ -218,7 +218,11 @@ void decode_channel_files(render::Scene& scene) {
     return it->second;
   };
   auto decode_pass = [&](render::Pass& pass) {
-    for (render::Channel& channel : pass.channels) {
+    std::vector<render::Channel*> channels;
+    for (render::Channel& channel : pass.channels) channels.push_back(&channel);
+    channels.push_back(&pass.frames.start);  // the picture its kept frames start as
+    for (render::Channel* bound : channels) {
+      render::Channel& channel = *bound;
       if (channel.kind == render::Channel::Kind::Picture && !channel.picture) {
         channel.picture = picture(channel.path);
       } else if (channel.kind == render::Channel::Kind::Cubemap && !channel.faces[0]) {

@@ -78,6 +78,7 @@ struct State {
   guint64 frames = 0;  // iFrame: frames since start or the last flush
   GstClockTime previous_pts = GST_CLOCK_TIME_NONE;
   double frame_rate = 0.0;
+  bool live = false;  // upstream is live: frames are paced by a clock (iRealtime)
   GstVideoInfo out_info;
   bool negotiated = false;
   bool gl_input = false, gl_output = false;  // frames arrive / leave as GL memory
@@ -219,6 +220,7 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* 
     state.out_info = *out_info;
     state.negotiated = true;
     priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(out_info));
+    state.live = gstglue::upstream_is_live(GST_BASE_TRANSFORM_SINK_PAD(self));
     state.frame_rate = GST_VIDEO_INFO_FPS_N(in_info) > 0
                            ? static_cast<double>(GST_VIDEO_INFO_FPS_N(in_info)) / GST_VIDEO_INFO_FPS_D(in_info)
                            : 0.0;
@@ -257,6 +259,7 @@ static render::FrameUniforms frame_uniforms(GstShaderflowFilter* self, State& st
     frame.time_delta = state.frame_rate > 0 ? 1.0 / state.frame_rate : 0.0;
   }
   render::current_date(frame.date);
+  frame.scene = self->priv->core.scene_values(stream_time, state.live);
   state.previous_pts = pts;
   ++state.frames;
   return frame;
@@ -288,7 +291,7 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
   pending.metadata = gst_buffer_new();
   GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->copy_metadata(trans, input, pending.metadata);
   request.uniforms = frame_uniforms(self, state, input);
-  priv.core.add_channel_inputs(request, true);
+  priv.core.add_channel_inputs(request, !state.live);  // a live upstream: take what is decoded
   request.inputs.front().time = request.uniforms.time;
   gst_buffer_unref(input);
   pending.ticket = priv.core.engine().submit(std::move(request));

@@ -445,6 +445,8 @@ static GstFlowReturn gst_shaderflow_mixer_aggregate_frames(GstVideoAggregator* v
   render::FrameRequest request;
   render::FrameUniforms& frame = request.uniforms;
   frame.time = seconds(stream_time);
+  const bool live = GST_CLOCK_TIME_IS_VALID(gst_aggregator_get_latency(GST_AGGREGATOR(vagg)));  // GstAggregator: only when live
+  frame.scene = priv.core.scene_values(stream_time, live);
   frame.frame_rate = static_cast<double>(GST_VIDEO_INFO_FPS_N(&state.out_info)) / GST_VIDEO_INFO_FPS_D(&state.out_info);
   frame.time_delta = GST_BUFFER_DURATION_IS_VALID(outbuf) ? seconds(GST_BUFFER_DURATION(outbuf)) : 1.0 / frame.frame_rate;
   frame.frame = static_cast<int>(state.frames++);
@@ -452,8 +454,7 @@ static GstFlowReturn gst_shaderflow_mixer_aggregate_frames(GstVideoAggregator* v
   try {
     gather_inputs(self, priv.core.engine(), state, request);
     // Video and keyboard channels; a live mixer takes what is decoded, an offline one waits for the frame.
-    // (GstAggregator reports a latency only when it is live.)
-    priv.core.add_channel_inputs(request, !GST_CLOCK_TIME_IS_VALID(gst_aggregator_get_latency(GST_AGGREGATOR(vagg))));
+    priv.core.add_channel_inputs(request, !live);
     state.pending.push_back({priv.core.engine().submit(std::move(request)), gst_buffer_ref(outbuf)});
   } catch (const render::Error& error) {
     priv.core.post_error(error);

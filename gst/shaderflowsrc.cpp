@@ -405,6 +405,7 @@ static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, con
   render::current_date(frame.date);
   // Offline, a video channel waits for the frame the time asks for; live, it shows what is decoded.
   priv.core.add_channel_inputs(request, !settings.is_live);
+  frame.scene = priv.core.scene_values(pts, settings.is_live);
 
   PendingFrame pending;
   pending.ticket = priv.core.engine().submit(std::move(request));

@@ -279,15 +279,6 @@ static void create_audio_inputs(Private& priv) {
 
 static GstFlowReturn drain(GstShaderflowVisualizer* self);
 
-// Whether the audio comes from a live source (then video channels show what is decoded, never waiting).
-static bool upstream_is_live(GstPad* sinkpad) {
-  GstQuery* query = gst_query_new_latency();
-  gboolean live = FALSE;
-  if (gst_pad_peer_query(sinkpad, query)) gst_query_parse_latency(query, &live, nullptr, nullptr);
-  gst_query_unref(query);
-  return live;
-}
-
 // Video caps for the audio stream: downstream's choice, the engine's output layout, the audio inputs.
 static void negotiate_video(GstShaderflowVisualizer* self) {
   Private& priv = *self->priv;
@@ -313,7 +304,7 @@ static void negotiate_video(GstShaderflowVisualizer* self) {
   state.video = info;
   state.negotiated = true;
   priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(&info));
-  state.live = upstream_is_live(priv.sinkpad);
+  state.live = gstglue::upstream_is_live(priv.sinkpad);
   const std::string problem = gstglue::audio_settings_problem(settings.audio, GST_AUDIO_INFO_RATE(&state.audio));
   if (!problem.empty()) {
     gst_caps_unref(caps);
@@ -432,6 +423,7 @@ static GstFlowReturn render_frame(GstShaderflowVisualizer* self, GstClockTime pt
   frame.frame = static_cast<int>(offset);
   frame.duration = GST_CLOCK_TIME_IS_VALID(state.upstream_duration) ? static_cast<double>(state.upstream_duration) / GST_SECOND : 0.0;
   render::current_date(frame.date);
+  frame.scene = priv.core.scene_values(stream_time, state.live);
   add_audio(self, state, settings.audio, frame.time_delta, request);
   priv.core.add_channel_inputs(request, !state.live);
   PendingFrame pending;

@@ -50,7 +50,8 @@ struct GlState {
   std::map<int, double> input_times;                   // the time of each slot's latest frame
   std::unique_ptr<ScenePrograms> scene;
   UniformValues uniforms;
-  int width = 0, height = 0;  // the size the scene's buffers have
+  int supersample = 1;        // the image pass renders at this many times the output's width and height
+  int width = 0, height = 0;  // the render size: what the scene's passes draw at
   std::deque<InFlight> in_flight;
 };
 
@@ -124,13 +125,14 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request,
   if (!gl.scene || !gl.output->configured()) {
     throw Error(ErrorKind::InvalidArgument, "a frame was submitted before a scene and an output layout");
   }
-  std::unique_ptr<FrameStorage> storage = gl.output->textures() ? gl.pool->acquire_texture(gl.width, gl.height)
+  std::unique_ptr<FrameStorage> storage = gl.output->textures() ? gl.pool->acquire_texture(gl.output->layout().format.width, gl.output->layout().format.height)
                                                                : gl.pool->acquire(gl.output->layout().size);
   try {
     gl.pool->begin_timer(*storage);
     DrawTarget target;
     target.width = gl.width;
     target.height = gl.height;
+    target.supersample = gl.output->supersample();
     target.image_framebuffer = gl.output->image_framebuffer(*storage);
     upload_inputs(gl, request, held);
     for (auto& [slot, input] : gl.inputs) {
@@ -474,6 +476,20 @@ std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values)
   });
 }
 
+namespace {
+
+// The output stage for `layout` rendered at `supersample`, and the scene fitted to that render size.
+void configure_output(GlState& gl, const FrameLayout& layout, int supersample, bool textures) {
+  gl.output->configure(layout, supersample, textures);
+  gl.supersample = supersample;
+  const bool resized = gl.output->render_width() != gl.width || gl.output->render_height() != gl.height;
+  gl.width = gl.output->render_width();
+  gl.height = gl.output->render_height();
+  fit_scene_to_output(gl, resized);
+}
+
+}  // namespace
+
 std::future<void> Engine::set_output(const FrameLayout& layout, OutputMemory memory) {
   check_output_layout(layout, core_->caps, core_->info.renderer);
   if (memory == OutputMemory::Texture && (layout.format.layout != VideoLayout::Packed ||
@@ -482,11 +498,21 @@ std::future<void> Engine::set_output(const FrameLayout& layout, OutputMemory mem
                 "Negotiate video/x-raw(memory:GLMemory),format=RGBA, or system memory for other formats.");
   }
   return queue_with_result<void>(*core_, [layout, memory](GlState& gl) {
-    gl.output->configure(layout, memory == OutputMemory::Texture);
-    const bool resized = layout.format.width != gl.width || layout.format.height != gl.height;
-    gl.width = layout.format.width;
-    gl.height = layout.format.height;
-    fit_scene_to_output(gl, resized);
+    configure_output(gl, layout, gl.supersample, memory == OutputMemory::Texture);
+  });
+}
+
+std::future<void> Engine::set_supersample(int factor) {
+  if (factor < 1 || factor > kMaxSupersample) {
+    throw Error(ErrorKind::InvalidArgument, "supersample " + std::to_string(factor) + " is not supported",
+                "Use 1 (off) to " + std::to_string(kMaxSupersample) + ".");
+  }
+  return queue_with_result<void>(*core_, [factor](GlState& gl) {
+    if (gl.output->configured()) {
+      configure_output(gl, gl.output->layout(), factor, gl.output->textures());
+    } else {
+      gl.supersample = factor;
+    }
   });
 }
 

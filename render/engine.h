@@ -28,6 +28,8 @@ struct SceneLoad {
   std::vector<std::string> notes;
 };
 
+inline constexpr int kMaxSupersample = 4;
+
 struct EngineOptions {
   std::string device = "auto";  // see DeviceChoice
   int fence_timeout_ms = 20000;  // how long a frame may take on the GPU before it is an error, not a hang
@@ -72,6 +74,12 @@ class Engine {
   // format's matrix, range and chroma siting. Throws Error(InvalidArgument) at once for a size beyond the
   // GPU's limit or a layout that does not fit.
   std::future<void> set_output(const FrameLayout& layout, OutputMemory memory = OutputMemory::System);
+  // Supersampling (ShaderFlow's SSAA): the scene renders at `factor` times the output's width and height
+  // (iResolution is that render size, iSSAA the factor) and each output pixel is the mean of its factor x
+  // factor block, on the GPU. 1 (the default) renders at the output size. Throws Error(InvalidArgument) at
+  // once outside 1..kMaxSupersample; the future throws it when the render size is beyond the GPU's limit
+  // (the previous factor stays then).
+  std::future<void> set_supersample(int factor);
   // Declares input `slot` and its frame layout: channels bound to `input` (slot 0, the filter's video;
   // an unbound iChannel0 reads slot 0 too) or `inputN`, and video and keyboard channels (whose `input`
   // names their slot: kKeyboardSlot, kFirstVideoSlot up) sample its latest frame, converted to RGBA on the

@@ -11,6 +11,7 @@
 #include "render/audio_textures.h"
 #include "render/frame_clock.h"
 #include "render/pixel_formats.h"
+#include "render/scene_values.h"
 
 namespace shaderflow::render {
 
@@ -24,6 +25,7 @@ struct FrameUniforms {
   float date[4] = {0, 0, 0, 0};  // year, month - 1, day, seconds since midnight
   double duration = 0.0;    // seconds; 0 when unknown (ShaderFlow's iDuration, iTau = time / duration)
   AudioUniforms audio;      // iSampleRate and the audio values (shaderflowvisualizer; none elsewhere)
+  SceneValues scene;        // ShaderFlow's camera, quality and real-time values (see scene_values.h)
 };
 
 // Where a frame's time went: GPU time of its passes (GL timer query; -1 where unavailable) and how long

@@ -213,9 +213,10 @@ struct Definitions {
   bool main_image = false;
 };
 Definitions definitions(const SourceText& common, const SourceText& pass, GlslDialect dialect,
-                        const ImageOutput& output, const UniformValues& given, const ChannelTypes& channels) {
+                        const ImageOutput& output, const UniformValues& given, const ChannelTypes& channels,
+                        const std::vector<FrameTextures>& frames) {
   const std::string bare =
-      assemble_fragment_shader(common, pass, dialect, output, EntryPoint::None, given, channels).text;
+      assemble_fragment_shader(common, pass, dialect, output, EntryPoint::None, given, channels, frames).text;
   Definitions found;
   found.compiles = compiles(bare);
   if (found.compiles) {
@@ -249,12 +250,13 @@ std::string fallback_note(const std::vector<Failure>& failures, GlslDialect firs
 
 PassProgram build_pass_program(const SourceText& common, const SourceText& pass, const ImageOutput& output,
                                const GlslSupport& glsl, FullscreenVertices& vertices, const std::string& where,
-                               const UniformValues& given, const ChannelTypes& channels) {
+                               const UniformValues& given, const ChannelTypes& channels,
+                               const std::vector<FrameTextures>& frames) {
   const std::string code = common.code + "\n" + pass.code;
   const bool names_main_image = names_identifier(code, "mainImage");
   std::vector<Failure> failures;
   auto attempt = [&](EntryPoint entry, GlslDialect dialect, AssembledShader& assembled) {
-    assembled = assemble_fragment_shader(common, pass, dialect, output, entry, given, channels);
+    assembled = assemble_fragment_shader(common, pass, dialect, output, entry, given, channels, frames);
     std::string log;
     gl::Shader shader = compile(GL_FRAGMENT_SHADER, assembled.text, log);
     if (!shader) failures.push_back({assembled, log});
@@ -277,7 +279,7 @@ PassProgram build_pass_program(const SourceText& common, const SourceText& pass,
     if (!shader) continue;
     if (names_main_image) {
       // Shadertoy style failed to compile but the code compiles with its own main(): find out why.
-      const Definitions found = definitions(common, pass, dialect, output, given, channels);
+      const Definitions found = definitions(common, pass, dialect, output, given, channels, frames);
       if (found.main && found.main_image) throw_both(where);
       if (!found.main) throw_neither(where);
       return link_pass(std::move(shader), std::move(assembled), output, vertices, where, {});
@@ -286,14 +288,14 @@ PassProgram build_pass_program(const SourceText& common, const SourceText& pass,
     try {
       return link_pass(std::move(shader), std::move(assembled), output, vertices, where, std::move(note));
     } catch (const Error&) {
-      const Definitions found = definitions(common, pass, dialect, output, given, channels);
+      const Definitions found = definitions(common, pass, dialect, output, given, channels, frames);
       if (found.compiles && !found.main) throw_neither(where);  // the driver's "lacks main" otherwise
       throw;
     }
   }
   // Nothing compiled. Code that compiles on its own but defines no entry point is told so; otherwise
   // the first attempt's log (Shadertoy's dialect for Shadertoy code) names the user's error.
-  const Definitions found = definitions(common, pass, dialects.front(), output, given, channels);
+  const Definitions found = definitions(common, pass, dialects.front(), output, given, channels, frames);
   if (found.compiles && !found.main && !found.main_image) throw_neither(where);
   throw_compile_error(failures.front(), where);
 }

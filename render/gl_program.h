@@ -67,9 +67,11 @@ struct PassProgram {
 // user's own main(); a file that defines both is refused, as on Shadertoy, and one that defines
 // neither (once #if and macros are applied) is told what was looked for. `where` names the pass in
 // messages. Throws Error(ShaderCompile) with the log mapped to the user's files and lines.
-// `given`: the uniform values in force, `channels` the channels' sampler types (see assemble_fragment_shader).
+// `given`: the uniform values in force, `channels` the channels' sampler types, `frames`: the scene's kept
+// frames (see assemble_fragment_shader).
 PassProgram build_pass_program(const SourceText& common, const SourceText& pass, const ImageOutput& output,
                                const GlslSupport& glsl, FullscreenVertices& vertices, const std::string& where,
-                               const UniformValues& given = {}, const ChannelTypes& channels = {});
+                               const UniformValues& given = {}, const ChannelTypes& channels = {},
+                               const std::vector<FrameTextures>& frames = {});
 
 }  // namespace shaderflow::render

@@ -185,33 +185,6 @@ std::string without_directives(const std::string& code, std::set<std::string>& m
   return out;
 }
 
-// Names the code declares at global scope: functions, variables, constants, structs and macros. Anything
-// inside braces or parentheses (bodies, parameter lists, initialisers) is ignored, so a local `float angle`
-// or a parameter `float zoom` leaves the library's angle() and zoom() in reach.
-std::set<std::string> global_declarations(const std::string& code) {
-  std::set<std::string> declared;
-  std::string top = without_directives(code, declared);
-  int depth = 0;
-  for (char& c : top) {
-    if (c == '{' || c == '(') {
-      if (depth++ > 0) c = ' ';
-    } else if (c == '}' || c == ')') {
-      if (--depth > 0) c = ' ';
-      depth = std::max(depth, 0);
-    } else if (depth > 0 && c != '\n') {
-      c = ' ';
-    }
-  }
-  // A declared name follows its type (an identifier), a ',' of a declarator list, ']' of an array type or
-  // the '}' of a struct, and is followed by '(', '=', ';', ',', '[' or (for a struct) '{'.
-  static const std::regex declaration(R"(([A-Za-z_]\w*|[,\]}])\s*([A-Za-z_]\w*)\s*(?=([(=;,\[{])))");
-  for (auto it = std::sregex_iterator(top.begin(), top.end(), declaration); it != std::sregex_iterator(); ++it) {
-    const std::string before = (*it)[1].str(), after = (*it)[3].str();
-    if (after == "{" && before != "struct") continue;
-    declared.insert((*it)[2].str());
-  }
-  return declared;
-}
 
 // Every call in the code of a function in `functions`, in order: (position, name, arguments).
 struct Call {
@@ -254,7 +227,7 @@ std::vector<std::string> sampled_names(const std::string& code, const std::set<s
                                         "textureOffset", "textureProj", "texelFetchOffset", "textureLodOffset",
                                         "gtexture", "gmtexture", "agtexture", "agmtexture", "stexture", "astexture",
                                         "draw_image"};
-  static const std::regex temporal(R"(\w+\d+x\d+)");  // ShaderFlow's NAMExLAYER textures: not ours
+  static const std::regex temporal(R"(\w+\d+x\d+)");  // NAME{t}x{k}: kept frames (pass_frames.h), never a channel
   const std::vector<Identifier> names = scan_identifiers(code);
   std::map<std::string, std::vector<std::size_t>> functions = sampler_parameters(code, names);
   for (const char* lookup : lookups) functions[lookup].push_back(0);
@@ -379,9 +352,36 @@ SourceText given_declarations(const UniformValues& given, const std::set<std::st
 
 }  // namespace
 
-LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given) {
+std::set<std::string> global_declarations(const std::string& code) {
+  std::set<std::string> declared;
+  std::string top = without_directives(code, declared);
+  int depth = 0;
+  for (char& c : top) {
+    if (c == '{' || c == '(') {
+      if (depth++ > 0) c = ' ';
+    } else if (c == '}' || c == ')') {
+      if (--depth > 0) c = ' ';
+      depth = std::max(depth, 0);
+    } else if (depth > 0 && c != '\n') {
+      c = ' ';
+    }
+  }
+  // A declared name follows its type (an identifier), a ',' of a declarator list, ']' of an array type or
+  // the '}' of a struct, and is followed by '(', '=', ';', ',', '[' or (for a struct) '{'.
+  static const std::regex declaration(R"(([A-Za-z_]\w*|[,\]}])\s*([A-Za-z_]\w*)\s*(?=([(=;,\[{])))");
+  for (auto it = std::sregex_iterator(top.begin(), top.end(), declaration); it != std::sregex_iterator(); ++it) {
+    const std::string before = (*it)[1].str(), after = (*it)[3].str();
+    if (after == "{" && before != "struct") continue;
+    declared.insert((*it)[2].str());
+  }
+  return declared;
+}
+
+LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given,
+                                  const std::set<std::string>& provided_elsewhere) {
   const std::vector<Entry>& entries = library();
-  const std::set<std::string> declared = global_declarations(code);
+  std::set<std::string> declared = global_declarations(code);
+  declared.insert(provided_elsewhere.begin(), provided_elsewhere.end());
   std::set<std::string> used;
   std::vector<std::string> names = identifiers(without_struct_bodies(code));
   for (std::string& name : pasted_names(code)) names.push_back(std::move(name));

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,7 +35,7 @@ struct LibraryUse {
   // ShaderFlow scenes sample textures its Python side declares ("image", "background", "iVideo"): each
   // such name the code samples but never declares reads one of iChannel0..3 (DepthFlow's `image` is
   // channel0 and `depth` channel1, the others in order of first use). ShaderFlow's temporal and layer
-  // textures (NAME0x1) are not among them: there is nothing to read them from.
+  // textures (NAME0x1) are not among them: they are the passes' kept frames (render/pass_frames.h).
   std::vector<std::pair<std::string, int>> textures;
   // "float iAudioVolume": the values given through `uniforms` that the code uses but nothing declares
   // (ShaderFlow's Python side declares them for its scenes), declared with the type of the value given.
@@ -44,7 +45,15 @@ struct LibraryUse {
 // code: the scene's code (Common and the pass), comments stripped. plain_main: it defines main(), not
 // mainImage(). Names the code declares itself (a function, a global, a #define) are left to it. given:
 // the values of the `uniforms` property.
-LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given = {});
+// provided_elsewhere: names declared before the code by others (its kept frames, render/pass_frames.h):
+// treated as the code's own.
+LibraryUse shaderflow_library_for(const std::string& code, bool plain_main, const UniformValues& given = {},
+                                  const std::set<std::string>& provided_elsewhere = {});
+
+// Names the code declares at global scope: functions, variables, constants, structs and macros. Anything
+// inside braces or parentheses (bodies, parameter lists, initialisers) is ignored, so a local `float angle`
+// or a parameter `float zoom` leaves the library's angle() and zoom() in reach.
+std::set<std::string> global_declarations(const std::string& code);
 
 // Every name the library provides, in library order.
 std::vector<std::string> shaderflow_library_names();

@@ -8,6 +8,7 @@
 #include "render/audio_textures.h"
 #include "render/error.h"
 #include "render/gl_transition.h"
+#include "render/pass_frames.h"
 
 namespace shaderflow::render {
 
@@ -113,6 +114,83 @@ void parse_channel(const std::string& file, int line, const std::string& source,
   }
 }
 
+const char kPassOptionsHint[] =
+    "Options of '#pass A|B|C|D|image': name=IDENTIFIER temporal=FRAMES layers=LAYERS size=WIDTHxHEIGHT (buffers) "
+    "filter=nearest|linear wrap=clamp|repeat start=PICTURE source=FILE, e.g. '#pass A name=iLife temporal=10 "
+    "size=192x108 filter=nearest'.";
+
+// A whole number 1..limit, or 0 when `text` is not one.
+int count_option(const std::string& text, int limit) {
+  if (text.empty() || text.size() > 6 || text.find_first_not_of("0123456789") != std::string::npos) return 0;
+  const int value = std::stoi(text);
+  return value >= 1 && value <= limit ? value : 0;
+}
+
+// The options after `#pass NAME`: what the pass keeps of its frames (PassFrames) and where its code is.
+void parse_pass_options(const std::string& file, int line, const std::string& options, const std::string& base_dir,
+                        int buffer, PassFrames& frames, std::string& source_file) {
+  static const std::regex identifier(R"([A-Za-z_]\w*)");
+  static const std::regex size(R"((\d{1,5})x(\d{1,5}))");
+  std::istringstream in(options);
+  for (std::string option; in >> option;) {
+    const std::size_t eq = option.find('=');
+    const std::string key = option.substr(0, eq), value = eq == std::string::npos ? "" : option.substr(eq + 1);
+    std::smatch m;
+    bool ok = !value.empty();
+    if (key == "name") {
+      ok = ok && std::regex_match(value, identifier) && value.compare(0, 3, "gl_") != 0;
+      frames.name = value;
+    } else if (key == "temporal") {
+      ok = ok && (frames.temporal = count_option(value, 64)) > 0;
+    } else if (key == "layers") {
+      ok = ok && (frames.layers = count_option(value, 64)) > 0;
+    } else if (key == "size") {
+      ok = ok && buffer >= 0 && std::regex_match(value, m, size) && std::stoi(m[1].str()) > 0 && std::stoi(m[2].str()) > 0;
+      if (ok) frames.width = std::stoi(m[1].str()), frames.height = std::stoi(m[2].str());
+    } else if (key == "filter") {
+      ok = value == "nearest" || value == "linear";
+      frames.sampler.filter = value == "nearest" ? Sampler::Filter::Nearest : Sampler::Filter::Linear;
+    } else if (key == "wrap") {
+      ok = value == "clamp" || value == "repeat";
+      frames.sampler.wrap = value == "repeat" ? Sampler::Wrap::Repeat : Sampler::Wrap::Clamp;
+    } else if (key == "start") {
+      frames.start = Channel{};
+      frames.start.kind = Channel::Kind::Picture;
+      frames.start.path = resolve_path(value, base_dir);
+      frames.start.sampler = picture_sampler();
+    } else if (key == "source") {
+      source_file = resolve_path(value, base_dir);
+    } else {
+      ok = false;
+    }
+    if (!ok) {
+      fail(file, line, "'" + option + "' is not a pass option" +
+                           (key == "size" && buffer < 0 ? " of the image pass (it renders at the output size)" : ""),
+           kPassOptionsHint);
+    }
+  }
+}
+
+// Two passes' frames under one name could not be told apart.
+void check_frame_names(const Scene& scene) {
+  std::vector<const Pass*> passes;
+  for (const Pass& pass : scene.buffers) passes.push_back(&pass);
+  passes.push_back(&scene.image);
+  std::vector<std::pair<std::string, const Pass*>> names;
+  for (const Pass* pass : passes) {
+    names.emplace_back(pass->frames.name.empty() ? default_frames_name(pass->buffer) : pass->frames.name, pass);
+  }
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    for (std::size_t j = i + 1; j < names.size(); ++j) {
+      if (names[i].first != names[j].first) continue;
+      fail(scene.name, names[j].second->source.first_line - 1,
+           "passes " + pass_name(names[i].second->buffer) + " and " + pass_name(names[j].second->buffer) +
+               " both name their frames '" + names[i].first + "'",
+           "Give each pass its own name=.");
+    }
+  }
+}
+
 }  // namespace
 
 Sampler default_sampler(Channel::Kind kind) {
@@ -171,7 +249,7 @@ ChannelTypes channel_types(const std::array<Channel, kChannelCount>& channels) {
 }
 
 Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
-  static const std::regex pass_line(R"(^[ \t]*#[ \t]*pass\b[ \t]*(\S*)[ \t]*(\S*).*$)");
+  static const std::regex pass_line(R"(^[ \t]*#[ \t]*pass\b[ \t]*(\S*)(.*)$)");
   static const std::regex channel_line(R"(^[ \t]*//[ \t]*@channel(\S*)[ \t]*(\S*)(.*)$)");
   static const std::regex expects_line(R"(^[ \t]*//[ \t]*@expects\b[ \t]*(\S*)[ \t]*(.*?)[ \t\r]*$)");
   if (is_gl_transition(source.code)) return gl_transition_scene(source);
@@ -184,6 +262,9 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
     SourceText text;
     std::array<Channel, kChannelCount> channels;
     std::array<std::string, kChannelCount> expected;
+    PassFrames frames;
+    std::string source_file;
+    int line = 0;  // of its #pass line
   };
   std::vector<Section> sections(1);
   sections[0].text = {"", source.name, 1};
@@ -203,9 +284,11 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
       if (name == "common") buffer = -3;
       else if (name == "image") buffer = -1;
       else if (name.size() == 1 && name[0] >= 'a' && name[0] <= 'd') buffer = name[0] - 'a';
-      if (buffer == -4 || !m[2].str().empty()) {
+      const bool options = m[2].str().find_first_not_of(" \t\r") != std::string::npos;
+      if (buffer == -4 || (buffer == -3 && options)) {
         fail(source.name, number, "'#pass " + m[1].str() + m[2].str() + "' is not a pass",
-             "Passes are '#pass common', '#pass A' ... '#pass D' and '#pass image', one per line.");
+             "Passes are '#pass common', '#pass A' ... '#pass D' and '#pass image', one per line (the last "
+             "five with options: " + std::string(kPassOptionsHint) + ")");
       }
       for (const Section& section : sections) {
         if (section.buffer == buffer) {
@@ -216,6 +299,8 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
       Section section;
       section.buffer = buffer;
       section.text = {"", source.name, number + 1};
+      section.line = number;
+      if (options) parse_pass_options(source.name, number, m[2].str(), base_dir, buffer, section.frames, section.source_file);
       sections.push_back(std::move(section));
       continue;
     }
@@ -250,19 +335,26 @@ Scene parse_scene(const SceneSource& source, const std::string& base_dir) {
            "In a multipass file every line of code belongs to a pass: put shared code under '#pass common'.");
     }
     bool has_image = false;
+    for (const Section& section : sections) {
+      if (!section.source_file.empty() && strip_comments(section.text.code).find_first_not_of(" \t\r\n") != std::string::npos) {
+        fail(source.name, section.line, "pass " + pass_name(section.buffer) + " has code of its own and a source= file",
+             "Give the pass its code in one place: below its '#pass' line or in the source= file.");
+      }
+    }
     for (int letter = 0; letter < 4; ++letter) {
       for (const Section& section : sections) {
         if (section.buffer != letter) continue;
-        scene.buffers.push_back({letter, section.text, section.channels, section.expected});
+        scene.buffers.push_back({letter, section.text, section.channels, section.expected, section.frames, section.source_file});
       }
     }
     for (const Section& section : sections) {
       if (section.buffer == -3) scene.common = section.text;
       if (section.buffer == -1) {
-        scene.image = {-1, section.text, section.channels, section.expected};
+        scene.image = {-1, section.text, section.channels, section.expected, section.frames, section.source_file};
         has_image = true;
       }
     }
+    check_frame_names(scene);
     if (!has_image) {
       fail(source.name, number, "no '#pass image'", "A multipass file needs an image pass: it renders the output.");
     }

@@ -110,6 +110,17 @@ std::string channel_from_source(const std::string& source, const std::string& ba
 // The types iChannel0..3 of a pass are declared as.
 ChannelTypes channel_types(const std::array<Channel, kChannelCount>& channels);
 
+// What a pass keeps of its output (ShaderFlow's temporal and layer textures, see render/pass_frames.h), as
+// `#pass A name=iLife temporal=10 layers=2 size=192x108 filter=nearest wrap=repeat start=seed.png` says.
+struct PassFrames {
+  std::string name;           // "" for the default (iScreen, iBufferA..D)
+  int temporal = 0;           // frames kept; 0: not said (uniforms or the code decide, else 1)
+  int layers = 0;             // layers drawn each frame; 0: not said
+  int width = 0, height = 0;  // buffers only; 0: the scene's render size
+  Sampler sampler{Sampler::Filter::Linear, Sampler::Wrap::Clamp, false};  // how NAME{t}x{k} are read
+  Channel start;              // a picture every kept frame starts as (kind Picture), else transparent black
+};
+
 struct Pass {
   int buffer = -1;  // 0..3 for Buffer A..D, -1 for the image pass
   SourceText source;
@@ -119,6 +130,9 @@ struct Pass {
   // What the scene says belongs in each channel (`// @expects channelN WHAT`), "" when it says nothing:
   // a channel that is expected but left unbound gets a warning (see unbound_channel_warnings).
   std::array<std::string, kChannelCount> expected;
+  PassFrames frames;
+  // `#pass ... source=FILE`: the pass's code is that file's (resolved; read by read_scene_sources).
+  std::string source_file;
 };
 
 struct Scene {

@@ -3,6 +3,7 @@
 #include <json-glib/json-glib.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
@@ -351,12 +352,25 @@ Scene parse_shadertoy_json(const std::string& text, const std::string& path) {
   return scene;
 }
 
+void read_pass_sources(Scene& scene) {
+  auto read = [&](Pass& pass) {
+    if (pass.source_file.empty()) return;
+    pass.source = {read_scene_file(pass.source_file), pass.source_file, 1};
+    if (std::find(scene.files.begin(), scene.files.end(), pass.source_file) == scene.files.end()) {
+      scene.files.push_back(pass.source_file);
+    }
+  };
+  for (Pass& pass : scene.buffers) read(pass);
+  read(scene.image);
+}
+
 Scene read_scene(const std::string& scene_name) {
   if (ends_with(scene_name, ".json") && !find_builtin_scene(scene_name)) return load_shadertoy_json(scene_name);
   const SceneSource source = load_scene(scene_name);
   const bool builtin = find_builtin_scene(scene_name) != nullptr;
   Scene scene = parse_scene(source, builtin ? std::string() : directory_of(scene_name));
   if (builtin) scene.files.clear();
+  read_pass_sources(scene);
   return scene;
 }
 

@@ -13,6 +13,11 @@ namespace shaderflow::render {
 // file, naming the file and what is wrong.
 Scene read_scene(const std::string& scene);
 
+// Reads the code of every pass that names a `source=` file (native multipass: `#pass A source=sim.glsl`)
+// and adds the files to scene.files (hot reload watches them). Throws Error as read_scene. read_scene
+// does this; callers of parse_scene with such passes call it themselves.
+void read_pass_sources(Scene& scene);
+
 // Shadertoy's JSON (the API's {"Shader": {...}}, an export's [ {...} ], or the bare shader object).
 Scene load_shadertoy_json(const std::string& path);
 // The same from the file's text; `path` names it in messages and locates its textures.

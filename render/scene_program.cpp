@@ -6,6 +6,7 @@
 #include "render/channel_data.h"
 #include "render/error.h"
 #include "render/gl_program.h"
+#include "render/pass_frames.h"
 
 namespace shaderflow::render {
 
@@ -97,6 +98,7 @@ struct BuiltinLocations {
   GLint resolution = -1, time = -1, time_delta = -1, frame_rate = -1, frame = -1, mouse = -1, date = -1;
   GLint channel_resolution = -1, channel_time = -1;
   GLint deltatime = -1, framerate = -1, aspect_ratio = -1, width = -1, height = -1, tau = -1, duration = -1;
+  GLint ssaa = -1, layer = -1;
 
   explicit BuiltinLocations(GLuint id)
       : resolution(glGetUniformLocation(id, "iResolution")),
@@ -114,12 +116,57 @@ struct BuiltinLocations {
         width(glGetUniformLocation(id, "iWidth")),
         height(glGetUniformLocation(id, "iHeight")),
         tau(glGetUniformLocation(id, "iTau")),
-        duration(glGetUniformLocation(id, "iDuration")) {}
+        duration(glGetUniformLocation(id, "iDuration")),
+        ssaa(glGetUniformLocation(id, "iSSAA")),
+        layer(glGetUniformLocation(id, "iLayer")) {}
   BuiltinLocations() = default;
 };
 
-// The user-declared uniforms a linked program really uses (the compiler drops the others).
-std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
+// Where a program reads ShaderFlow's scene values (scene_values.h): -1 for a name it does not use, or one
+// the `uniforms` property sets (its value wins over the element's property).
+struct SceneValueLocations {
+  GLint projection = -1, position = -1, right = -1, up = -1, forward = -1;
+  GLint zoom = -1, isometric = -1, separation = -1, quality = -1, realtime = -1;
+
+  SceneValueLocations() = default;
+  SceneValueLocations(GLuint id, const std::map<std::string, CoercedUniform>& given) {
+    auto find = [&](const char* name) { return given.count(name) ? -1 : glGetUniformLocation(id, name); };
+    projection = find("iCameraProjection");
+    position = find("iCameraPosition");
+    right = find("iCameraRight");
+    up = find("iCameraUpward");
+    forward = find("iCameraForward");
+    zoom = find("iCameraZoom");
+    isometric = find("iCameraIsometric");
+    separation = find("iCameraSeparation");
+    quality = find("iQuality");
+    realtime = find("iRealtime");
+  }
+
+  void apply(const SceneValues& values, const CameraBasis& basis) const {
+    const CameraSettings& camera = values.camera;
+    auto vec3 = [](GLint location, const std::array<double, 3>& v) {
+      if (location >= 0) glUniform3f(location, static_cast<float>(v[0]), static_cast<float>(v[1]), static_cast<float>(v[2]));
+    };
+    auto scalar = [](GLint location, double value) {
+      if (location >= 0) glUniform1f(location, static_cast<float>(value));
+    };
+    if (projection >= 0) glUniform1i(projection, static_cast<GLint>(camera.projection));
+    vec3(position, camera.position);
+    vec3(right, basis.right);
+    vec3(up, basis.up);
+    vec3(forward, basis.forward);
+    scalar(zoom, camera.zoom);
+    scalar(isometric, camera.isometric);
+    scalar(separation, camera.separation);
+    scalar(quality, values.quality);
+    if (realtime >= 0) glUniform1i(realtime, values.realtime ? 1 : 0);
+  }
+};
+
+// The user-declared uniforms a linked program really uses (the compiler drops the others); `skip`: names
+// the engine sets itself (the kept frames' samplers and sizes).
+std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id, const std::set<std::string>& skip) {
   std::map<std::string, ActiveUniform> result;
   GLint count = 0;
   glGetProgramiv(id, GL_ACTIVE_UNIFORMS, &count);
@@ -133,7 +180,7 @@ std::map<std::string, ActiveUniform> active_custom_uniforms(GLuint id) {
     if (uniform_name.size() > 3 && uniform_name.compare(uniform_name.size() - 3, 3, "[0]") == 0) {
       uniform_name.resize(uniform_name.size() - 3);
     }
-    if (is_builtin_uniform(uniform_name)) continue;
+    if (is_builtin_uniform(uniform_name) || skip.count(uniform_name)) continue;
     result[uniform_name] = {glGetUniformLocation(id, uniform_name.c_str()), uniform_type(type, size)};
   }
   return result;
@@ -164,9 +211,11 @@ void set_constant_uniforms(GLuint id) {
                   ", or render on a GPU with larger textures.");
 }
 
-// Every static texture a pass samples is decoded and fits this GPU.
+// Every static texture a pass samples (and its start= picture) is decoded and fits this GPU.
 void check_channel_data(const render::Pass& pass, const GlShared& shared) {
-  for (const Channel& channel : pass.channels) {
+  std::vector<Channel> channels(pass.channels.begin(), pass.channels.end());
+  channels.push_back(pass.frames.start);
+  for (const Channel& channel : channels) {
     if (channel.kind == Channel::Kind::Picture) {
       const Picture* picture = channel.picture.get();
       if (!picture || !picture->complete()) {
@@ -271,16 +320,28 @@ GLenum gl_target(TextureType type) {
   }
 }
 
+// Texture units: 0 is the output pass's, 1-8 the channels', 9 and 10 the audio textures'
+// (render/audio_textures.h), the kept frames' from here on.
+constexpr GLint kFirstFrameUnit = kWaveformUnit + 1;
+
+// The image pass's kept frames hold 8 bits a component (as ShaderFlow's iScreen, and what the output has);
+// buffers keep float (feedback accumulates exactly).
+constexpr GLenum kImageFramesFormat = GL_RGBA8;
+
 }  // namespace
 
 // One compiled pass: its program, where its uniforms live, and what its channels read.
 struct ScenePrograms::Pass {
   int buffer = -1;  // 0..3 for A..D, -1 for the image pass
+  int index = 0;    // in render order (the buffers, then the image pass)
+  int own_width = 0, own_height = 0;  // `#pass ... size=`; 0: the scene's render size
+  int width = 0, height = 0;          // what it renders at
   gl::Program program;
   BuiltinLocations builtins;
-  std::vector<GLint> audio;  // audio_locations()
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
+  SceneValueLocations scene_values;
+  std::vector<GLint> audio;  // audio_locations()
   std::array<Channel, kChannelCount> channels;
   // Texture names for picture, cubemap and volume channels (owned by static_textures_), and whether
   // each has mipmaps.
@@ -288,20 +349,69 @@ struct ScenePrograms::Pass {
   std::array<bool, kChannelCount> mipmapped{};
   std::vector<std::string> given_uniforms;  // declared for values of `uniforms` (AssembledShader)
   GlslDialect dialect = GlslDialect::Desktop330;  // the one it compiled in
+  // The kept frames it samples (NAME{t}x{k}: texture unit, whose, t, k) and their NAMESize locations.
+  struct FrameSampler {
+    GLint unit;
+    int owner, temporal, layer;
+  };
+  std::vector<FrameSampler> frame_samplers;
+  std::vector<std::pair<GLint, int>> frame_sizes;
 };
 
-// A buffer pass's render target: two float textures, one read (the last complete frame) while the
-// other is written. Float storage so that feedback (x = previous + delta) accumulates exactly.
+// What a pass draws into when it keeps its frames (every buffer pass; the image pass when asked): `rows`
+// frames of `layers` textures, a ring. While the pass draws it writes the row after the newest; readers
+// pick a frame by how many frames back it is (see render/pass_frames.h). Two rows at least, so a pass
+// reading its own last frame never samples the texture it draws into.
 struct ScenePrograms::Feedback {
-  gl::Texture textures[2];
-  gl::Framebuffer framebuffers[2];
-  int current = 0;       // index of the texture holding the last complete frame
+  int rows = 2, layers = 1, width = 0, height = 0;
+  GLenum format = GL_RGBA8;
+  Sampler sampler;
+  std::vector<gl::Texture> textures;  // row-major: row * layers + layer
+  std::vector<gl::Framebuffer> framebuffers;
+  int newest = 0;        // the row of the newest complete frame
+  int drawing = -1;      // the row its pass is drawing, -1 outside its draw
+  int drawn_layers = 0;  // layers of that row drawn so far
   bool mipmaps = false;  // some pass samples it with filter=mipmap: regenerate after each render
+
+  int row(int r) const { return ((r % rows) + rows) % rows; }
+  GLuint at(int r, int layer) const { return textures[static_cast<std::size_t>(row(r) * layers + layer)].get(); }
+  GLuint framebuffer(int r, int layer) const { return framebuffers[static_cast<std::size_t>(row(r) * layers + layer)].get(); }
+  // Layer k of the frame t frames back, for a reader now: its own pass sees this frame's layers below the
+  // one it draws and the previous frame's for the others.
+  GLuint frame(int t, int k) const {
+    if (drawing >= 0) return t == 0 ? at(k < drawn_layers ? drawing : newest, k) : at(newest - (t - 1), k);
+    return at(newest - t, k);
+  }
 };
+
+namespace {
+
+// The image pass's frames into the target the output wants: turned upright, swizzled into the memory byte
+// order, alpha 1 for opaque formats (what the image pass does itself when it draws straight there).
+std::string present_program_text(GlslDialect dialect, const ImageOutput& output) {
+  std::string text = version_header(dialect);
+  text += "uniform sampler2D picture;\n"
+          "out vec4 outColor;\n"
+          "void main() {\n"
+          "  ivec2 p = ivec2(gl_FragCoord.xy);\n";
+  if (output.upright) text += "  p.y = textureSize(picture, 0).y - 1 - p.y;\n";
+  text += "  vec4 c = texelFetch(picture, p, 0);\n";
+  if (output.opaque) text += "  c.a = 1.0;\n";
+  return text + "  outColor = c." + output.swizzle + ";\n}\n";
+}
+
+// A picture stretched over the target: the frames a pass keeps start as `start=`.
+const char kStartProgram[] =
+    "uniform sampler2D picture;\n"
+    "uniform vec2 size;\n"
+    "out vec4 outColor;\n"
+    "void main() { outColor = texture(picture, gl_FragCoord.xy / size); }\n";
+
+}  // namespace
 
 ScenePrograms::ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output)
     : scene_(scene), shared_(shared), image_output_(output) {
-  feedback_.resize(4);
+  buffer_pass_.fill(-1);
 }
 
 ScenePrograms::~ScenePrograms() = default;
@@ -313,43 +423,156 @@ std::unique_ptr<ScenePrograms> ScenePrograms::compile(const Scene& scene, GlShar
   for (const render::Pass& pass : scene.buffers) all.push_back(&pass);
   all.push_back(&scene.image);
   for (const render::Pass* pass : all) check_channel_data(*pass, shared);
-  ImageOutput buffer_output;  // buffers render at the output size, in GL orientation, RGBA
-  buffer_output.width = output.width;
-  buffer_output.height = output.height;
-  for (const render::Pass* pass : all) {
-    const bool image = pass->buffer < 0;
-    Pass compiled;
-    compiled.buffer = pass->buffer;
-    compiled.channels = pass->channels;
-    const std::string where = image && scene.buffers.empty() ? pass->source.name
-                                                             : pass->source.name + " (pass " + pass_name(pass->buffer) + ")";
-    ImageOutput pass_output = image ? output : buffer_output;
-    pass_output.ignore_alpha = image && scene.opaque_image;
-    PassProgram built = build_pass_program(scene.common, pass->source, pass_output, shared.glsl, *shared.pass_vertices,
-                                           where, given, channel_types(pass->channels));
-    if (!built.note.empty()) programs->dialect_notes_.push_back(built.note);
-    compiled.given_uniforms = built.assembled.given_uniforms;
-    compiled.dialect = built.assembled.dialect;
-    compiled.program = std::move(built.program);
-    const GLuint id = compiled.program.get();
-    compiled.builtins = BuiltinLocations(id);
-    compiled.audio = audio_locations(id);
-    compiled.custom_uniforms = active_custom_uniforms(id);
-    set_constant_uniforms(id);
-    programs->passes_.push_back(std::move(compiled));
-  }
+  programs->frames_ = scene_frame_textures(scene, given);
+  for (std::size_t i = 0; i < all.size(); ++i) programs->compile_pass(*all[i], static_cast<int>(i), output, given);
   programs->read_uniform_docs(given);  // may throw for a malformed annotation: the old scene stays
   programs->upload_static_textures();
-  for (const Pass& pass : programs->passes_) {
-    if (pass.buffer >= 0) programs->feedback_[static_cast<std::size_t>(pass.buffer)] = std::make_unique<Feedback>();
+  programs->make_feedback();
+  return programs;
+}
+
+void ScenePrograms::compile_pass(const render::Pass& pass, int index, const ImageOutput& output, const UniformValues& given) {
+  const FrameTextures& frames = frames_[static_cast<std::size_t>(index)];
+  Pass compiled;
+  compiled.buffer = pass.buffer;
+  compiled.index = index;
+  compiled.channels = pass.channels;
+  compiled.own_width = pass.frames.width;
+  compiled.own_height = pass.frames.height;
+  // A pass that keeps its frames renders them in GL orientation as plain RGBA at its own size (at the
+  // output size unless size= says otherwise; unknown sizes stay uniforms); only an image pass drawing
+  // straight into the output gets the output's orientation and byte order.
+  ImageOutput own;
+  own.width = output.width > 0 && compiled.own_width > 0 ? compiled.own_width : output.width;
+  own.height = output.height > 0 && compiled.own_height > 0 ? compiled.own_height : output.height;
+  const std::string where = pass.buffer < 0 && scene_.buffers.empty() ? pass.source.name
+                                                                       : pass.source.name + " (pass " + pass_name(pass.buffer) + ")";
+  ImageOutput pass_output = frames.kept ? own : output;
+  pass_output.ignore_alpha = pass.buffer < 0 && scene_.opaque_image;
+  PassProgram built;
+  try {
+    built = build_pass_program(scene_.common, pass.source, pass_output, shared_.glsl, *shared_.pass_vertices, where,
+                               given, channel_types(pass.channels), frames_);
+  } catch (const Error& error) {
+    if (error.kind() == ErrorKind::ShaderCompile) check_frame_units(pass, given, where, error);
+    throw;
   }
-  for (const Pass& pass : programs->passes_) {
-    for (const Channel& channel : pass.channels) {
-      if (channel.kind != Channel::Kind::Buffer || channel.sampler.filter != Sampler::Filter::Mipmap) continue;
-      if (auto& target = programs->feedback_[static_cast<std::size_t>(channel.buffer)]) target->mipmaps = true;
+  if (!built.note.empty()) dialect_notes_.push_back(built.note);
+  compiled.given_uniforms = built.assembled.given_uniforms;
+  compiled.dialect = built.assembled.dialect;
+  compiled.program = std::move(built.program);
+  const GLuint id = compiled.program.get();
+  compiled.builtins = BuiltinLocations(id);
+  compiled.audio = audio_locations(id);
+  compiled.custom_uniforms = active_custom_uniforms(id, built.assembled.frame_names);
+  set_constant_uniforms(id);
+  assign_frame_units(compiled, built.assembled.frame_textures, where);
+  passes_.push_back(std::move(compiled));
+}
+
+namespace {
+
+GLint max_texture_units() {
+  GLint units = 16;
+  glGetIntegerv(GL_MAX_TEXTURE_IMAGE_UNITS, &units);
+  return units;
+}
+
+[[noreturn]] void throw_too_many_frames(const std::string& where, const std::string& name, GLint max_units,
+                                        const std::string& log) {
+  throw Error(ErrorKind::ShaderCompile,
+              where + " samples more kept frames than this GPU has texture units (" + std::to_string(max_units) +
+                  " for a fragment shader, GL_MAX_TEXTURE_IMAGE_UNITS; the channels take " +
+                  std::to_string(kFirstFrameUnit) + ")" + (log.empty() ? "" : ": " + log),
+              "Read fewer frames or layers of " + name + " in that pass (" + name + "Temporal, temporal=; a run-time " +
+                  name + "Texture() reads them all).");
+}
+
+}  // namespace
+
+// A pass that does not link because it samples too many textures is told which kept frames to cut.
+void ScenePrograms::check_frame_units(const render::Pass& pass, const UniformValues& given, const std::string& where,
+                                      const Error& error) {
+  const AssembledShader assembled =
+      assemble_fragment_shader(scene_.common, pass.source, shared_.dialect, ImageOutput{},
+                               likely_entry_point(scene_.common.code + "\n" + pass.source.code, pass.source.name), given,
+                               channel_types(pass.channels), frames_);
+  int samplers = 0;
+  std::string largest;
+  int most = 0;
+  for (const FrameTextures& texture : assembled.frame_textures) {
+    samplers += texture.temporal * texture.layers;
+    if (texture.temporal * texture.layers > most) most = texture.temporal * texture.layers, largest = texture.name;
+  }
+  const GLint units = max_texture_units();
+  if (samplers + kFirstFrameUnit <= units) return;
+  const std::string what = error.what();
+  const std::size_t colon = what.find(":\n");
+  throw_too_many_frames(where, largest, units, colon == std::string::npos ? what : what.substr(colon + 2));
+}
+
+// The kept frames a pass samples get texture units of their own, set once; a GPU runs out of units
+// before a pass could read every frame of a large texture.
+void ScenePrograms::assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where) {
+  const GLint max_units = max_texture_units();
+  const GLuint id = pass.program.get();
+  glUseProgram(id);
+  GLint unit = kFirstFrameUnit;
+  for (const FrameTextures& texture : used) {
+    int owner = 0;
+    while (frames_[static_cast<std::size_t>(owner)].buffer != texture.buffer) ++owner;
+    for (int t = 0; t < texture.temporal; ++t) {
+      for (int k = 0; k < texture.layers; ++k) {
+        const std::string name = texture.name + std::to_string(t) + "x" + std::to_string(k);
+        const GLint location = glGetUniformLocation(id, name.c_str());
+        if (location < 0) continue;  // not used after all
+        if (unit >= max_units) {
+          glUseProgram(0);
+          throw_too_many_frames(where, texture.name, max_units, "");
+        }
+        glUniform1i(location, unit);
+        pass.frame_samplers.push_back({unit++, owner, t, k});
+      }
+    }
+    const GLint size = glGetUniformLocation(id, (texture.name + "Size").c_str());
+    if (size >= 0) pass.frame_sizes.emplace_back(size, owner);
+  }
+  glUseProgram(0);
+}
+
+// Every pass that keeps its frames gets its ring (textures made at resize), and the image pass that
+// keeps them the program that presents its last layer to the output.
+void ScenePrograms::make_feedback() {
+  feedback_.clear();
+  feedback_.resize(passes_.size());
+  for (const Pass& pass : passes_) {
+    const FrameTextures& frames = frames_[static_cast<std::size_t>(pass.index)];
+    if (!frames.kept) continue;
+    auto feedback = std::make_unique<Feedback>();
+    feedback->rows = std::max(frames.temporal, 2);
+    feedback->layers = frames.layers;
+    feedback->format = pass.buffer >= 0 ? shared_.float_format : kImageFramesFormat;
+    const render::Pass& source = pass.buffer >= 0 ? *std::find_if(scene_.buffers.begin(), scene_.buffers.end(),
+                                                                  [&](const render::Pass& b) { return b.buffer == pass.buffer; })
+                                                  : scene_.image;
+    feedback->sampler = source.frames.sampler;
+    if (pass.buffer >= 0) buffer_pass_[static_cast<std::size_t>(pass.buffer)] = pass.index;
+    feedback_[static_cast<std::size_t>(pass.index)] = std::move(feedback);
+    if (pass.buffer < 0) {
+      present_program_ = build_internal_program(shared_.fullscreen_vertex, present_program_text(shared_.dialect, image_output_),
+                                                "present");
+      glUseProgram(present_program_.get());
+      glUniform1i(glGetUniformLocation(present_program_.get(), "picture"), 0);
+      glUseProgram(0);
     }
   }
-  return programs;
+  for (const Pass& pass : passes_) {
+    for (const Channel& channel : pass.channels) {
+      if (channel.kind != Channel::Kind::Buffer || channel.sampler.filter != Sampler::Filter::Mipmap) continue;
+      const int owner = buffer_pass_[static_cast<std::size_t>(channel.buffer)];
+      if (owner >= 0) feedback_[static_cast<std::size_t>(owner)]->mipmaps = true;
+    }
+  }
 }
 
 // What the scene says about its uniforms: declarations, initialisers and annotations of every pass.
@@ -365,10 +588,9 @@ void ScenePrograms::read_uniform_docs(const UniformValues& given) {
         declared_uniforms_.push_back(name);
       }
     }
-    const AssembledShader assembled = assemble_fragment_shader(
-        scene_.common, pass->source, shared_.dialect, ImageOutput{},
-        likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given,
-        channel_types(pass->channels));
+    const AssembledShader assembled = assemble_fragment_shader(scene_.common, pass->source, shared_.dialect, ImageOutput{},
+                                                               likely_entry_point(scene_.common.code + "\n" + pass->source.code, pass->source.name), given,
+                                                               channel_types(pass->channels), frames_);
     uniform_defaults_.insert(assembled.uniform_defaults.begin(), assembled.uniform_defaults.end());
     for (const UniformDoc& doc : uniform_docs(pass->source.code, pass->source.name)) uniform_docs_.emplace(doc.name, doc);
   }
@@ -405,9 +627,26 @@ void ScenePrograms::upload_static_textures() {
       pass.mipmapped[c] = it->second.mipmapped;
     }
   }
+  // The passes' start= pictures, upright.
+  auto start = [&](const render::Pass& pass) {
+    const Channel& channel = pass.frames.start;
+    const auto key = std::make_pair(static_cast<const void*>(channel.picture.get()), true);
+    if (channel.kind == Channel::Kind::Picture && !static_textures_.count(key)) {
+      static_textures_.emplace(key, StaticTexture{upload_picture(*channel.picture, true), true});
+    }
+  };
+  for (const render::Pass& pass : scene_.buffers) start(pass);
+  start(scene_.image);
 }
 
 bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
+  // Counts of kept frames given through `uniforms` are another set of textures (and declarations); a
+  // count that does not fit is for compile() to report.
+  try {
+    if (scene_frame_textures(scene_, given) != frames_) return true;
+  } catch (const Error&) {
+    return true;
+  }
   std::vector<const render::Pass*> all;
   for (const render::Pass& pass : scene_.buffers) all.push_back(&pass);
   all.push_back(&scene_.image);
@@ -415,7 +654,7 @@ bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
     const AssembledShader assembled =
         assemble_fragment_shader(scene_.common, all[i]->source, passes_[i].dialect, ImageOutput{},
                                  likely_entry_point(scene_.common.code + "\n" + all[i]->source.code, all[i]->source.name), given,
-                                 channel_types(all[i]->channels));
+                                 channel_types(all[i]->channels), frames_);
     if (assembled.given_uniforms != passes_[i].given_uniforms) return true;
   }
   return false;
@@ -424,17 +663,58 @@ bool ScenePrograms::declares_other_uniforms(const UniformValues& given) const {
 void ScenePrograms::resize(int width, int height) {
   width_ = width;
   height_ = height;
-  for (auto& target : feedback_) {
-    if (!target) continue;
-    target->current = 0;
-    for (int i = 0; i < 2; ++i) {
-      make_target(target->textures[i], target->framebuffers[i], width, height, shared_.float_format);
-      glBindFramebuffer(GL_FRAMEBUFFER, target->framebuffers[i].get());
-      const GLfloat zero[4] = {0, 0, 0, 0};
-      glClearBufferfv(GL_COLOR, 0, zero);
+  for (Pass& pass : passes_) {
+    pass.width = pass.own_width > 0 ? pass.own_width : width;
+    pass.height = pass.own_height > 0 ? pass.own_height : height;
+    Feedback* feedback = feedback_[static_cast<std::size_t>(pass.index)].get();
+    if (!feedback) continue;
+    feedback->width = pass.width;
+    feedback->height = pass.height;
+    feedback->newest = 0;
+    feedback->drawing = -1;
+    const std::size_t count = static_cast<std::size_t>(feedback->rows * feedback->layers);
+    feedback->textures.resize(count);
+    feedback->framebuffers.resize(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      make_target(feedback->textures[i], feedback->framebuffers[i], pass.width, pass.height, feedback->format);
     }
+    start_frames(pass, *feedback);
   }
   glBindFramebuffer(GL_FRAMEBUFFER, 0);
+}
+
+// Kept frames start transparent black, or as the pass's start= picture (stretched over them).
+void ScenePrograms::start_frames(const Pass& pass, Feedback& feedback) {
+  const render::Pass& source = pass.buffer < 0 ? scene_.image
+                                               : *std::find_if(scene_.buffers.begin(), scene_.buffers.end(),
+                                                               [&](const render::Pass& b) { return b.buffer == pass.buffer; });
+  const Channel& start = source.frames.start;
+  const GLuint picture = start.kind == Channel::Kind::Picture && start.picture ? static_textures_.at(std::make_pair(static_cast<const void*>(start.picture.get()), true)).texture.get() : 0;
+  if (picture && !start_program_) {
+    start_program_ = build_internal_program(shared_.fullscreen_vertex, version_header(shared_.dialect) + kStartProgram, "start");
+  }
+  for (const gl::Framebuffer& framebuffer : feedback.framebuffers) {
+    glBindFramebuffer(GL_FRAMEBUFFER, framebuffer.get());
+    if (!picture) {
+      const GLfloat zero[4] = {0, 0, 0, 0};
+      glClearBufferfv(GL_COLOR, 0, zero);
+      continue;
+    }
+    glViewport(0, 0, feedback.width, feedback.height);
+    glUseProgram(start_program_.get());
+    glUniform1i(glGetUniformLocation(start_program_.get(), "picture"), 0);
+    glUniform2f(glGetUniformLocation(start_program_.get(), "size"), static_cast<float>(feedback.width),
+                static_cast<float>(feedback.height));
+    glBindVertexArray(shared_.vertex_array.get());
+    glActiveTexture(GL_TEXTURE0);
+    glBindTexture(GL_TEXTURE_2D, picture);
+    glBindSampler(0, shared_.sampler_for({Sampler::Filter::Linear, Sampler::Wrap::Clamp, false}));
+    draw_fullscreen_triangle();
+    glBindSampler(0, 0);
+    glBindTexture(GL_TEXTURE_2D, 0);
+    glBindVertexArray(0);
+    glUseProgram(0);
+  }
 }
 
 // One requested value checked against the scene: an @enum name resolved, a type coerced, an @range
@@ -458,6 +738,7 @@ std::string ScenePrograms::check_uniform(const std::string& name, UniformValue& 
     mouse_override_ = coerce_uniform(name, value, vec4_type, warning);
     return warning;
   }
+  if (is_frame_texture_setting(name, frames_)) return {};  // counts of kept frames: compiled in (compile())
   if (is_audio_uniform(name) && name != "iSampleRate" && audio_uniform_type(name).base != UniformType::Base::Sampler) {
     // ShaderFlow's audio values: the element without audio (or a test) may give them; they win over the stream's.
     if (auto coerced = coerce_uniform(name, value, audio_uniform_type(name), warning)) audio_overrides_[name] = *coerced;
@@ -504,6 +785,7 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
     if (!warning.empty()) warnings.push_back(warning);
   }
   for (Pass& pass : passes_) {
+    pass.scene_values = SceneValueLocations(pass.program.get(), accepted);
     pass.pending_uniforms.clear();
     for (const auto& [name, uniform] : pass.custom_uniforms) {
       if (auto it = accepted.find(name); it != accepted.end()) {
@@ -523,8 +805,9 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
 }
 
 // Shadertoy's order: a buffer drawn earlier this frame is read as this frame's, the pass itself and later
-// ones as the previous frame's (the `current` texture until they swap). Each channel binds its unit's
-// target of its type; a channel with nothing to read binds texture 0 there, which samples black.
+// ones as the previous frame's (the `current` texture until they swap).
+// Each channel binds its unit's target of its type; a channel with nothing to read binds texture 0 there,
+// which samples black.
 void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[],
                                   float channel_time[]) {
   for (int c = 0; c < kChannelCount; ++c) {
@@ -534,10 +817,10 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
     float cw = 0, ch = 0, cd = 1;
     Sampler sampler = channel.sampler;
     if (channel.kind == Channel::Kind::Buffer) {
-      const Feedback& feedback = *feedback_[static_cast<std::size_t>(channel.buffer)];
-      texture = feedback.textures[feedback.current].get();
-      cw = static_cast<float>(width_);
-      ch = static_cast<float>(height_);
+      const Feedback& feedback = *feedback_[static_cast<std::size_t>(buffer_pass_[static_cast<std::size_t>(channel.buffer)])];
+      texture = feedback.frame(0, feedback.layers - 1);  // its newest frame's last layer, as ShaderFlow's NAME
+      cw = static_cast<float>(feedback.width);
+      ch = static_cast<float>(feedback.height);
       if (sampler.filter == Sampler::Filter::Mipmap && !feedback.mipmaps) sampler.filter = Sampler::Filter::Linear;
     } else if (channel.kind == Channel::Kind::Picture || channel.kind == Channel::Kind::Cubemap ||
                channel.kind == Channel::Kind::Volume) {
@@ -576,19 +859,23 @@ void ScenePrograms::bind_channels(const Pass& pass, const DrawTarget& target, fl
   glActiveTexture(GL_TEXTURE0);
 }
 
-void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[],
-                                 const float channel_time[], const std::vector<CoercedUniform>& audio) {
+void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, int supersample,
+                                 const float channel_resolution[], const float channel_time[],
+                                 const std::vector<CoercedUniform>& audio) {
   for (std::size_t i = 0; i < pass.audio.size() && i < audio.size(); ++i) {
     if (pass.audio[i] >= 0) apply_uniform(pass.audio[i], audio[i]);
   }
-  const float w = static_cast<float>(width_), h = static_cast<float>(height_);
+  const float w = static_cast<float>(pass.width), h = static_cast<float>(pass.height);
   const BuiltinLocations& loc = pass.builtins;
   glUniform3f(loc.resolution, w, h, 1.0f);
   glUniform1f(loc.time, static_cast<float>(frame.time));
   glUniform1f(loc.time_delta, static_cast<float>(frame.time_delta));
   glUniform1f(loc.frame_rate, static_cast<float>(frame.frame_rate));
   glUniform1i(loc.frame, frame.frame);
-  glUniform4fv(loc.mouse, 1, mouse_override_ ? mouse_override_->f : frame.mouse);
+  // iMouse comes in output pixels; iResolution is the render size (supersample times the output's).
+  const float* mouse = mouse_override_ ? mouse_override_->f : frame.mouse;
+  const float scale = static_cast<float>(supersample);
+  glUniform4f(loc.mouse, mouse[0] * scale, mouse[1] * scale, mouse[2] * scale, mouse[3] * scale);
   glUniform4fv(loc.date, 1, frame.date);
   glUniform3fv(loc.channel_resolution, kChannelCount, channel_resolution);
   glUniform1fv(loc.channel_time, kChannelCount, channel_time);
@@ -599,6 +886,7 @@ void ScenePrograms::set_builtins(const Pass& pass, const FrameUniforms& frame, c
   glUniform1f(loc.height, h);
   glUniform1f(loc.tau, frame.duration > 0 ? static_cast<float>(frame.time / frame.duration) : 0.0f);
   glUniform1f(loc.duration, static_cast<float>(frame.duration));
+  glUniform1f(loc.ssaa, scale);
 }
 
 // The audio values of this frame, with those given through `uniforms` in their place.
@@ -631,43 +919,87 @@ void ScenePrograms::bind_audio_textures(const DrawTarget& target, bool smooth_sp
   glActiveTexture(GL_TEXTURE0);
 }
 
-void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
-  glBindVertexArray(shared_.vertex_array.get());
-  glViewport(0, 0, width_, height_);
-  const std::vector<CoercedUniform> audio = audio_values(frame.audio);
-  bind_audio_textures(target, frame.audio.spectrogram_smooth != 0);
-  for (Pass& pass : passes_) {
+// The kept frames the pass samples, as they stand now (see Feedback::frame), and their sizes.
+void ScenePrograms::bind_frames(const Pass& pass) {
+  for (const Pass::FrameSampler& bound : pass.frame_samplers) {
+    const Feedback& feedback = *feedback_[static_cast<std::size_t>(bound.owner)];
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(bound.unit));
+    glBindTexture(GL_TEXTURE_2D, feedback.frame(bound.temporal, bound.layer));
+    glBindSampler(static_cast<GLuint>(bound.unit), shared_.sampler_for(feedback.sampler));
+  }
+  for (const auto& [location, owner] : pass.frame_sizes) {
+    const Feedback& feedback = *feedback_[static_cast<std::size_t>(owner)];
+    glUniform2f(location, static_cast<float>(feedback.width), static_cast<float>(feedback.height));
+  }
+  glActiveTexture(GL_TEXTURE0);
+}
+
+// One pass, once per layer (iLayer), into its own frames (the row after its newest) or the image target.
+void ScenePrograms::draw_pass(Pass& pass, const FrameUniforms& frame, const DrawTarget& target, const CameraBasis& basis,
+                              const std::vector<CoercedUniform>& audio) {
+  Feedback* feedback = feedback_[static_cast<std::size_t>(pass.index)].get();
+  const int layers = feedback ? feedback->layers : 1;
+  if (feedback) {
+    feedback->drawing = feedback->row(feedback->newest + 1);
+    feedback->drawn_layers = 0;
+  }
+  glViewport(0, 0, pass.width, pass.height);
+  glUseProgram(pass.program.get());
+  if (uniforms_dirty_) {
+    for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
+  }
+  pass.scene_values.apply(frame.scene, basis);
+  for (int layer = 0; layer < layers; ++layer) {
     float channel_resolution[kChannelCount * 3] = {0};
     // iChannelTime: an input's own time; otherwise the scene's time for channel 0, as before inputs had one.
     float channel_time[kChannelCount] = {static_cast<float>(frame.time)};
     bind_channels(pass, target, channel_resolution, channel_time);
-    Feedback* feedback = pass.buffer >= 0 ? feedback_[static_cast<std::size_t>(pass.buffer)].get() : nullptr;
-    glBindFramebuffer(GL_FRAMEBUFFER,
-                      feedback ? feedback->framebuffers[1 - feedback->current].get() : target.image_framebuffer);
-    glUseProgram(pass.program.get());
-    set_builtins(pass, frame, channel_resolution, channel_time, audio);
-    if (uniforms_dirty_) {
-      for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
-    }
+    bind_frames(pass);
+    glBindFramebuffer(GL_FRAMEBUFFER, feedback ? feedback->framebuffer(feedback->drawing, layer) : target.image_framebuffer);
+    set_builtins(pass, frame, target.supersample, channel_resolution, channel_time, audio);
+    glUniform1i(pass.builtins.layer, layer);
     draw_fullscreen_triangle();
-    if (feedback) {
-      feedback->current = 1 - feedback->current;
-      if (feedback->mipmaps) {
-        glBindTexture(GL_TEXTURE_2D, feedback->textures[feedback->current].get());
-        glGenerateMipmap(GL_TEXTURE_2D);
-        glBindTexture(GL_TEXTURE_2D, 0);
-      }
+    if (feedback) feedback->drawn_layers = layer + 1;
+  }
+  if (!feedback) return;
+  feedback->newest = feedback->drawing;
+  feedback->drawing = -1;
+  if (feedback->mipmaps) {
+    for (int layer = 0; layer < feedback->layers; ++layer) {
+      glBindTexture(GL_TEXTURE_2D, feedback->at(feedback->newest, layer));
+      glGenerateMipmap(GL_TEXTURE_2D);
     }
-  }
-  uniforms_dirty_ = false;
-  for (int c = 0; c < kChannelCount; ++c) {
-    glActiveTexture(GL_TEXTURE1 + static_cast<GLenum>(c));
-    for (const GLenum kind : {GL_TEXTURE_2D, GL_TEXTURE_CUBE_MAP, GL_TEXTURE_3D}) glBindTexture(kind, 0);
-    glBindSampler(static_cast<GLuint>(1 + c), 0);
-  }
-  for (int unit : {kSpectrogramUnit, kWaveformUnit}) {
-    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
     glBindTexture(GL_TEXTURE_2D, 0);
+  }
+}
+
+// An image pass that keeps its frames drew into them: its newest frame's last layer goes to the output.
+void ScenePrograms::present(const DrawTarget& target) {
+  const Feedback& feedback = *feedback_.back();
+  glBindFramebuffer(GL_FRAMEBUFFER, target.image_framebuffer);
+  glViewport(0, 0, feedback.width, feedback.height);
+  glUseProgram(present_program_.get());
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, feedback.at(feedback.newest, feedback.layers - 1));
+  glBindSampler(0, shared_.sampler_for({Sampler::Filter::Nearest, Sampler::Wrap::Clamp, false}));
+  draw_fullscreen_triangle();
+  glBindSampler(0, 0);
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void ScenePrograms::draw(const FrameUniforms& frame, const DrawTarget& target) {
+  const CameraBasis basis = camera_basis(frame.scene.camera.rotation);
+  glBindVertexArray(shared_.vertex_array.get());
+  const std::vector<CoercedUniform> audio = audio_values(frame.audio);
+  bind_audio_textures(target, frame.audio.spectrogram_smooth != 0);
+  for (Pass& pass : passes_) draw_pass(pass, frame, target, basis, audio);
+  if (feedback_.back()) present(target);
+  uniforms_dirty_ = false;
+  GLint units = 0;
+  for (const Pass& pass : passes_) units = std::max<GLint>(units, kFirstFrameUnit + static_cast<GLint>(pass.frame_samplers.size()));
+  for (GLint unit = 1; unit < std::max<GLint>(units, kFirstFrameUnit); ++unit) {
+    glActiveTexture(GL_TEXTURE0 + static_cast<GLenum>(unit));
+    for (const GLenum kind : {GL_TEXTURE_2D, GL_TEXTURE_CUBE_MAP, GL_TEXTURE_3D}) glBindTexture(kind, 0);
     glBindSampler(static_cast<GLuint>(unit), 0);
   }
   glActiveTexture(GL_TEXTURE0);

@@ -11,10 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "render/error.h"
 #include "render/frame.h"
 #include "render/gl_objects.h"
 #include "render/gl_shared.h"
 #include "render/scene.h"
+#include "render/scene_values.h"
 #include "render/shader_source.h"
 #include "render/uniforms.h"
 
@@ -29,7 +31,8 @@ struct InputTexture {
 
 // Where one frame of the scene goes and what it may read besides its own channels.
 struct DrawTarget {
-  int width = 0, height = 0;
+  int width = 0, height = 0;           // the render size: the output size times the supersampling factor
+  int supersample = 1;                 // iSSAA; iMouse (in output pixels) is scaled by it
   GLuint image_framebuffer = 0;        // the image pass draws here
   std::map<int, InputTexture> inputs;  // by slot; slot 0 is the filter's video
 };
@@ -66,13 +69,22 @@ class ScenePrograms {
 
  private:
   ScenePrograms(const Scene& scene, GlShared& shared, const ImageOutput& output);
+  void compile_pass(const render::Pass& pass, int index, const ImageOutput& output, const UniformValues& given);
+  void assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where);
+  void check_frame_units(const render::Pass& pass, const UniformValues& given, const std::string& where, const Error& error);
+  void make_feedback();
+  void start_frames(const Pass& pass, Feedback& feedback);
   void read_uniform_docs(const UniformValues& given);
   void upload_static_textures();
   std::string check_uniform(const std::string& name, UniformValue& value, std::vector<std::string>& warnings,
                             std::map<std::string, CoercedUniform>& accepted);
   // channel_resolution: kChannelCount * 3 floats, channel_time: kChannelCount.
   void bind_channels(const Pass& pass, const DrawTarget& target, float channel_resolution[], float channel_time[]);
-  void set_builtins(const Pass& pass, const FrameUniforms& frame, const float channel_resolution[],
+  void bind_frames(const Pass& pass);
+  void draw_pass(Pass& pass, const FrameUniforms& frame, const DrawTarget& target, const CameraBasis& basis,
+                 const std::vector<CoercedUniform>& audio);
+  void present(const DrawTarget& target);
+  void set_builtins(const Pass& pass, const FrameUniforms& frame, int supersample, const float channel_resolution[],
                     const float channel_time[], const std::vector<CoercedUniform>& audio);
   std::vector<CoercedUniform> audio_values(const AudioUniforms& audio) const;
   void bind_audio_textures(const DrawTarget& target, bool smooth_spectrogram) const;
@@ -88,9 +100,13 @@ class ScenePrograms {
     gl::Texture texture;
     bool mipmapped = true;
   };
-  // (decoded picture, cubemap or volume; vflip) -> its texture
+  // (decoded picture, cubemap or volume; vflip) -> its texture; also the passes' start= pictures
   std::map<std::pair<const void*, bool>, StaticTexture> static_textures_;
-  std::vector<std::unique_ptr<Feedback>> feedback_;  // by letter A..D; null where unused
+  std::vector<FrameTextures> frames_;                // what each pass keeps, in render order
+  std::vector<std::unique_ptr<Feedback>> feedback_;  // by render order; null for an image pass drawing straight out
+  std::array<int, 4> buffer_pass_{};                 // render order of buffer A..D, -1 where absent
+  gl::Program present_program_;                      // the image pass's kept frames -> the output
+  gl::Program start_program_;                        // start= pictures -> kept frames
   std::optional<CoercedUniform> mouse_override_;
   std::map<std::string, CoercedUniform> audio_overrides_;  // audio values given through `uniforms`
   bool uniforms_dirty_ = false;

@@ -9,6 +9,7 @@
 #include "render/audio_textures.h"
 #include "render/error.h"
 #include "render/glsl_library.h"
+#include "render/pass_frames.h"
 
 namespace shaderflow::render {
 
@@ -18,7 +19,10 @@ const char* const kBuiltinUniformNames[] = {
     "iChannel4", "iChannel5", "iChannel6", "iChannel7",
     "iChannelResolution", "iChannelTime",
     // ShaderFlow's names (https://github.com/BrokenSource/ShaderFlow), for scenes written for it
-    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration", nullptr};
+    "iDeltatime", "iFramerate", "iAspectRatio", "iWidth", "iHeight", "iTau", "iDuration",
+    // declared by ShaderFlow's library where a scene uses them, set by the engine: the supersampling factor
+    // and the layer being drawn
+    "iSSAA", "iLayer", nullptr};
 
 bool is_builtin_uniform(const std::string& name) {
   const std::string base = name.substr(0, name.find('['));
@@ -463,7 +467,7 @@ std::string main_text(const AssembledShader& shader, bool upright, bool wrap_mai
 
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output, EntryPoint entry, const UniformValues& given,
-                                         const ChannelTypes& channels) {
+                                         const ChannelTypes& channels, const std::vector<FrameTextures>& frames) {
   const std::string code =
       strip_comments(without_byte_order_mark(common.code) + "\n" + without_byte_order_mark(pass.code));
   // A global `out vec4 name;` means the user names the output; otherwise the prelude declares fragColor.
@@ -474,7 +478,12 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
   shader.dialect = dialect;
   shader.entry = entry;
   shader.shadertoy_style = entry == EntryPoint::MainImage;
-  const LibraryUse library = shaderflow_library_for(code, entry == EntryPoint::Main, given);
+  const std::string frame_declarations =
+      frames.empty() ? std::string() : frame_texture_declarations(frames, code, global_declarations(code), shader.frame_names);
+  for (const FrameTextures& texture : frames) {
+    if (shader.frame_names.count(texture.name)) shader.frame_textures.push_back(texture);
+  }
+  const LibraryUse library = shaderflow_library_for(code, entry == EntryPoint::Main, given, shader.frame_names);
   shader.shaderflow_coordinates = wants_shaderflow_coordinates(code) || library.coordinates;
   shader.shaderflow_scene = library.shaderflow_scene;
   shader.library_entries = library.entries;
@@ -501,6 +510,7 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
     line += lines;
     return lines;
   };
+  if (!frame_declarations.empty()) append({frame_declarations, "<kept frames>", 1});
   for (const SourceText& piece : library.pieces) append(piece);
   if (!common.code.empty()) append(common);
   shader.prelude_lines = line - 1;

@@ -5,6 +5,7 @@
 #include <array>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,19 @@ struct SourceText {
   int first_line = 1;
 };
 
+// A pass's kept frames as code addresses them (ShaderFlow's temporal and layer textures, see
+// render/pass_frames.h): samplers NAME{t}x{k} for t < temporal, k < layers.
+struct FrameTextures {
+  std::string name;  // "iScreen", "iBufferA", `#pass ... name=`
+  int buffer = -1;   // whose: 0..3 for A..D, -1 for the image pass
+  int temporal = 1, layers = 1;
+  bool kept = false;  // the pass draws into textures of its own (buffers always; the image pass when needed)
+  bool operator==(const FrameTextures& other) const {
+    return name == other.name && buffer == other.buffer && temporal == other.temporal && layers == other.layers &&
+           kept == other.kept;
+  }
+};
+
 struct AssembledShader {
   std::string text;          // the full shader handed to glShaderSource
   std::string source_name;   // how errors name the user's code: "plasma.frag", "/path/x.frag", "fragment"
@@ -71,6 +85,9 @@ struct AssembledShader {
   std::vector<std::pair<std::string, int>> shaderflow_textures;
   // "float iAudioVolume": uniforms declared for values given through `uniforms` (see glsl_library.h).
   std::vector<std::string> given_uniforms;
+  // The kept-frame textures the code names and the names declared for them (render/pass_frames.h).
+  std::vector<FrameTextures> frame_textures;
+  std::set<std::string> frame_names;
 };
 
 // The entry point the text suggests before any compiler has seen it (comments ignored): main() when the
@@ -121,10 +138,12 @@ AssembledShader assemble_fragment_shader(const SourceText& common, const SourceT
                                          const ImageOutput& output);
 // `entry`: how the pass is entered (see EntryPoint). `given`: the values of the `uniforms` property; those
 // the code uses without any declaration are declared with their value's type (ShaderFlow scenes read
-// values its Python side declares). `channels`: what iChannel0..3 are declared as (sampler2D by default).
+// values its Python side declares). `channels`: what iChannel0..7 are declared as (sampler2D by default).
+// `frames`: the scene's kept frames; those the code names are declared.
 AssembledShader assemble_fragment_shader(const SourceText& common, const SourceText& pass, GlslDialect dialect,
                                          const ImageOutput& output, EntryPoint entry,
-                                         const UniformValues& given = {}, const ChannelTypes& channels = {});
+                                         const UniformValues& given = {}, const ChannelTypes& channels = {},
+                                         const std::vector<FrameTextures>& frames = {});
 
 // Rewrites a compiler/linker log so that every position refers to the user's file and line
 // ("plasma.frag:3:5: error: ..."); understands Mesa, NVIDIA and glslang/ANGLE-style positions.

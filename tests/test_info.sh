@@ -68,5 +68,16 @@ echo "$out" | grep -q "^ShaderFlow library (a ShaderFlow scene.*GetCamera" || { 
 echo "$out" | grep -q "^ShaderFlow textures: background = iChannel0" || { echo "FAIL: --scene lacks the textures: $out"; fail=1; }
 echo "$out" | grep -q "float iCameraZoom = 1 " || { echo "FAIL: --scene lacks the camera uniforms: $out"; fail=1; }
 echo "$out" | grep -q "float iQuality = 0.5" || { echo "FAIL: --scene lacks iQuality: $out"; fail=1; }
+# ... the ShaderFlow values it reads, with ShaderFlow's meaning and what sets them here.
+echo "$out" | grep -q "^  float iQuality: the quality level, 0..1 .*; the quality property / 100" \
+  || { echo "FAIL: --scene lacks the meaning of iQuality: $out"; fail=1; }
+echo "$out" | grep -q "^  vec3 iCameraForward: .*camera-yaw, camera-pitch, camera-roll" \
+  || { echo "FAIL: --scene lacks the camera's properties: $out"; fail=1; }
+# Kept frames: a pass that reads its earlier frames lists them, and a scene that does is feedback.
+printf '#pass image temporal=3\nvoid main() { fragColor = texture(iScreen2, astuv) * 0.5 + vec4(float(iLayer == 1)); }\n' > "$tmp/kept.glsl"
+out=$("$info" --scene "$tmp/kept.glsl")
+echo "$out" | grep -q "^kept frames: pass image, 3 frames of 2 layers: iScreen0x0 .. iScreen2x1" \
+  || { echo "FAIL: --scene lacks the kept frames: $out"; fail=1; }
+[ "$(feedback_of "$tmp/kept.glsl")" = True ] || { echo "FAIL: a scene reading its earlier frames is not feedback"; fail=1; }
 [ $fail -eq 0 ] && echo "shaderflow-info: all checks passed"
 exit $fail

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
 #include <sstream>
 #include <string>
 
@@ -14,6 +15,8 @@
 #include "render/scene.h"
 #include "render/shader_source.h"
 #include "render/scene_loader.h"
+#include "render/pass_frames.h"
+#include "render/shaderflow_names.h"
 
 using namespace shaderflow::render;
 
@@ -155,14 +158,35 @@ std::string describe_uniform(const UniformDoc& doc) {
   return line;
 }
 
+void print_shaderflow_values(const std::set<std::string>& values);
+
+// Where line `line` (1-based) of text starts.
+std::size_t line_offset(const std::string& text, int line) {
+  std::size_t at = 0;
+  for (int i = 1; i < line && at != std::string::npos; ++i) at = text.find('\n', at) + 1;
+  return at == std::string::npos ? text.size() : at;
+}
+
 // What ShaderFlow's library gives the scene's passes: its entries, named textures and uniforms.
 void print_shaderflow_library(const Scene& scene, const std::vector<const Pass*>& passes, const std::vector<UniformDoc>& own) {
   std::string entries, textures;
   std::map<std::string, std::string> uniforms;  // name -> "type name = default"
   bool scene_mode = false;
+  std::vector<FrameTextures> frames;
+  try {
+    frames = scene_frame_textures(scene, {});
+  } catch (const Error&) {
+  }
+  std::set<std::string> values;  // ShaderFlow names the passes read, through their code or the library
   for (const Pass* pass : passes) {
-    const AssembledShader shader = assemble_fragment_shader(scene.common, pass->source, GlslDialect::Desktop330);
+    const AssembledShader shader = assemble_fragment_shader(scene.common, pass->source, GlslDialect::Desktop330,
+                                                            ImageOutput{}, likely_entry_point(scene.common.code + "\n" + pass->source.code, pass->source.name),
+                                                            {}, channel_types(pass->channels), frames);
     scene_mode |= shader.shaderflow_scene;
+    const std::string read = shader.segments.empty() ? shader.text : shader.text.substr(line_offset(shader.text, shader.segments.front().first_text_line));
+    for (std::size_t i = 0; i < shaderflow_name_count; ++i) {
+      if (names_identifier(read, shaderflow_names[i].name)) values.insert(shaderflow_names[i].name);
+    }
     for (const std::string& entry : shader.library_entries) {
       if (entry.rfind("shaderflow_", 0) != 0 && (" " + entries + " ").find(" " + entry + " ") == std::string::npos) entries += (entries.empty() ? "" : " ") + entry;
     }
@@ -179,12 +203,46 @@ void print_shaderflow_library(const Scene& scene, const std::vector<const Pass*>
                            (doc.description.empty() ? "" : "  " + doc.description);
     }
   }
-  if (entries.empty()) return;
+  if (entries.empty()) {
+    print_shaderflow_values(values);
+    return;
+  }
   std::printf("ShaderFlow library%s: %s\n", scene_mode ? " (a ShaderFlow scene: ShaderFlow's iTau, iDuration, iResolution, iMouse)" : "",
               entries.c_str());
   if (!textures.empty()) std::printf("ShaderFlow textures: %s\n", textures.c_str());
-  if (!uniforms.empty()) std::printf("ShaderFlow uniforms (set through uniforms=):\n");
+  if (!uniforms.empty()) std::printf("ShaderFlow uniforms and their defaults (uniforms= sets them):\n");
   for (const auto& [name, line] : uniforms) std::printf("  %s\n", line.c_str());
+  print_shaderflow_values(values);
+}
+
+// The ShaderFlow values the scene reads: ShaderFlow's meaning and what sets each here.
+void print_shaderflow_values(const std::set<std::string>& values) {
+  if (values.empty()) return;
+  std::printf("ShaderFlow values it reads (meaning; set by):\n");
+  for (std::size_t i = 0; i < shaderflow_name_count; ++i) {
+    const ShaderflowName& name = shaderflow_names[i];
+    if (values.count(name.name)) std::printf("  %s %s: %s; %s\n", name.type, name.name, name.meaning, name.source);
+  }
+}
+
+// The passes that keep their frames (ShaderFlow's temporal and layer textures) and their GLSL names.
+void print_kept_frames(const Scene& scene) {
+  std::vector<FrameTextures> frames;
+  try {
+    frames = scene_frame_textures(scene, {});
+  } catch (const Error& e) {
+    std::printf("kept frames: %s\n", e.what());
+    return;
+  }
+  for (const FrameTextures& texture : frames) {
+    if (!texture.kept || (texture.buffer >= 0 && texture.temporal == 1 && texture.layers == 1)) continue;
+    const std::string& n = texture.name;
+    std::printf("kept frames: pass %s, %d frame%s of %d layer%s: %s0x0 .. %s%dx%d, %s, %s1.., %sTexture(t, k, astuv), "
+                "%sSize, %sTemporal, %sLayers (counts from uniforms=\"u,%sTemporal=N,%sLayers=N\" or #pass options)\n",
+                pass_name(texture.buffer).c_str(), texture.temporal, texture.temporal == 1 ? "" : "s", texture.layers,
+                texture.layers == 1 ? "" : "s", n.c_str(), n.c_str(), texture.temporal - 1, texture.layers - 1, n.c_str(), n.c_str(),
+                n.c_str(), n.c_str(), n.c_str(), n.c_str(), n.c_str(), n.c_str());
+  }
 }
 
 void print_scene_text(const std::string& name, const SceneReport& report) {
@@ -206,6 +264,7 @@ void print_scene_text(const std::string& name, const SceneReport& report) {
   std::printf("uniforms:%s\n", report.docs.empty() ? " none of its own" : "");
   for (const UniformDoc& doc : report.docs) std::printf("  %s\n", describe_uniform(doc).c_str());
   print_shaderflow_library(report.scene, report.passes, report.docs);
+  print_kept_frames(report.scene);
 }
 
 std::string json_channel(const SceneReport& report, std::size_t pass_index, int c, const Channel& channel) {
@@ -242,6 +301,17 @@ void print_scene_json(const std::string& name, const SceneReport& report) {
     passes += std::string(p ? ",\n" : "\n") + "    {\"name\": " + json_string(pass_name(pass.buffer)) +
               ", \"source\": " + json_string(pass.source.name) + ", \"line\": " + std::to_string(pass.source.first_line) +
               ", \"channels\": [" + channels + "]}";
+  }
+  // Kept frames read back (NAME1.., a pass's own undrawn layers) tie a frame to earlier ones too: any
+  // pass that names them counts, to be safe.
+  try {
+    std::string code = report.scene.common.code;
+    for (const Pass* pass : report.passes) code += "\n" + pass->source.code;
+    for (const FrameTextures& texture : scene_frame_textures(report.scene, {})) {
+      feedback |= texture.kept && uses_frame_texture(strip_comments(code), texture);
+    }
+  } catch (const Error&) {
+    feedback = true;
   }
   std::string uniforms;
   for (std::size_t i = 0; i < report.docs.size(); ++i) {

@@ -25,10 +25,12 @@ const float SQRT5 = 2.23606797749978970;
 // ShaderFlow's per-scene values that are not per-frame uniforms of the engine.
 
 // @provides iQuality
-// ShaderFlow's quality setting (its --quality 0-100 %, default 50) as 0..1; scenes scale their effort with it.
+// ShaderFlow's quality setting (its --quality 0-100 %, default 50) as 0..1; scenes scale their effort with
+// it. Set every frame from the elements' `quality` property (percent, as ShaderFlow).
 uniform float iQuality = 0.5;
 // @provides iRealtime
-// ShaderFlow: true in its interactive window, false while exporting. shaderflow renders frames for a pipeline.
+// ShaderFlow: true in its interactive window, false while exporting. Here: true when frames are paced by a
+// clock (shaderflowsrc is-live=true, or a filter behind a live source), false when rendered as fast as asked.
 uniform bool iRealtime = false;
 // @provides iRendering
 #define iRendering (!iRealtime)
@@ -41,11 +43,13 @@ uniform bool iRealtime = false;
 // ShaderFlow's forced aspect ratio (or width / height): shaderflow never forces one.
 #define iWantAspect iAspectRatio
 // @provides iSSAA
-// Supersampling factor: shaderflow renders at the output size.
-const float iSSAA = 1.0;
+// The supersampling factor (the elements' `supersample`): frames render at iSSAA times the output's width
+// and height (iResolution is that render size) and are box-filtered down on the GPU.
+uniform float iSSAA;
 // @provides iLayer
-// ShaderFlow renders a shader once per layer of its texture; shaderflow has one layer, the first.
-const int iLayer = 0;
+// The layer being drawn: a pass with layers (ShaderFlow's NAMELayers, `#pass ... layers=N`) is drawn once
+// per layer, iLayer = 0 .. N - 1, each into its own texture; the last layer is the pass's output.
+uniform int iLayer;
 // @provides iMouseInside iMouse1 iMouse2
 uniform bool iMouseInside = false;
 uniform bool iMouse1 = false;

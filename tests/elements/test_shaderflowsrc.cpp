@@ -73,8 +73,9 @@ TEST(ShaderflowSrc, InspectDocumentsEveryProperty) {
     EXPECT_TRUE(blurb && std::strlen(blurb) > 20) << specs[i]->name;
   }
   g_free(specs);
-  EXPECT_EQ(own, 14) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, conversion, is-live, duration, "
-                        "readback-depth";
+  EXPECT_EQ(own, 26) << "scene, fragment, uniforms, device, renderer, channel0-3, watch, conversion, is-live, duration, "
+                        "readback-depth, supersample, quality, camera-projection, camera-x/y/z, camera-yaw/pitch/roll, "
+                        "camera-zoom, camera-isometric, camera-separation";
   gchar* scene = nullptr;
   g_object_get(src, "scene", &scene, nullptr);
   EXPECT_STREQ(scene, "plasma");

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <vector>
 
 #include "render/builtin_scenes.h"
 #include "render/glsl_library.h"
@@ -136,5 +137,17 @@ int main(int argc, char** argv) {
   std::string every_name;
   for (const std::string& name : shaderflow_library_names()) every_name += "#define uses_" + name + " " + name + "\n";
   write(dir, "shaderflow-library", {}, {every_name + "void main() { GetCamera(iCamera); fragColor = vec4(iCamera.gluv, 0.0, 1.0); }\n", "lib.frag", 1});
+  // Kept frames (pass_frames.h): samplers, macros, NAMETexture() and the older two-argument handle read
+  // through the texture helpers, as the engine declares them.
+  const std::vector<FrameTextures> frames = {{"iScreen", -1, 3, 2, true}, {"iLife", 0, 2, 1, true}};
+  const SourceText kept{"void main() {\n"
+                        "  vec4 c = iScreenTexture(1, 0, astuv) + texture(iScreen2x1, astuv) + texture(iLife1, astuv);\n"
+                        "  fragColor = c + stexture(iScreenTexture(2, 1), stuv) + vec4(iLifeSize, float(iScreenTemporal), 1.0);\n"
+                        "}\n",
+                        "kept.frag", 1};
+  for (const GlslDialect dialect : {GlslDialect::Desktop330, GlslDialect::Es300}) {
+    std::ofstream(dir + "/kept-frames" + (dialect == GlslDialect::Es300 ? ".es.frag" : ".gl.frag"))
+        << assemble_fragment_shader({}, kept, dialect, ImageOutput{}, EntryPoint::Main, {}, {}, frames).text;
+  }
   return 0;
 }
