@@ -35,21 +35,7 @@ class DisplayRef {
       failure = "no display (" + egl_error_name(eglGetError()) + ")";
       return nullptr;
     }
-    auto& registry = displays();
-    if (auto it = registry.find(display); it != registry.end()) {
-      if (auto alive = it->second.lock()) {
-        return alive;
-      }
-    }
-    EGLint major = 0, minor = 0;
-    if (!eglInitialize(display, &major, &minor)) {
-      failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
-      return nullptr;
-    }
-    load_egl_for_display(display);
-    auto ref = std::shared_ptr<DisplayRef>(new DisplayRef(display));
-    registry[display] = ref;
-    return ref;
+    return registered_locked(display, failure);
   }
 
   // A display someone else opened and initialised (GstGL's): never terminated by us, also when we had
@@ -57,19 +43,7 @@ class DisplayRef {
   static std::shared_ptr<DisplayRef> adopt(EGLDisplay display, std::string& failure) {
     std::lock_guard<std::mutex> lock(registry_mutex());
     shared_displays().insert(display);
-    auto& registry = displays();
-    if (auto it = registry.find(display); it != registry.end()) {
-      if (auto alive = it->second.lock()) return alive;
-    }
-    EGLint major = 0, minor = 0;
-    if (!eglInitialize(display, &major, &minor)) {  // already initialised: a no-op that fills the versions
-      failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
-      return nullptr;
-    }
-    load_egl_for_display(display);
-    auto ref = std::shared_ptr<DisplayRef>(new DisplayRef(display));
-    registry[display] = ref;
-    return ref;
+    return registered_locked(display, failure);
   }
 
   ~DisplayRef() {
@@ -101,6 +75,23 @@ class DisplayRef {
 
  private:
   explicit DisplayRef(EGLDisplay display) : display_(display) {}
+  // The one reference to an initialised `display` (registry_mutex held): the live one, else a new one.
+  // On a display another library initialised, eglInitialize is a no-op that fills in the versions.
+  static std::shared_ptr<DisplayRef> registered_locked(EGLDisplay display, std::string& failure) {
+    auto& registry = displays();
+    if (auto it = registry.find(display); it != registry.end()) {
+      if (auto alive = it->second.lock()) return alive;
+    }
+    EGLint major = 0, minor = 0;
+    if (!eglInitialize(display, &major, &minor)) {
+      failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
+      return nullptr;
+    }
+    load_egl_for_display(display);
+    auto ref = std::shared_ptr<DisplayRef>(new DisplayRef(display));
+    registry[display] = ref;
+    return ref;
+  }
   // Never destroyed: an engine thread may release the last display while the process exits (after the
   // static destructors, before the libraries' own; see render/engine.cpp's exit guard).
   static std::mutex& registry_mutex() {

@@ -333,22 +333,9 @@ TEST(Supersample, FramesThatStayOnTheGpuAreFilteredToo) {
   producer->engine().set_output(default_layout(rgba), OutputMemory::Texture).get();
   const Frame texture_frame = producer->engine().render(FrameUniforms{});
   ASSERT_NE(texture_frame.texture(), 0u);
-  EngineOptions options;
-  options.egl_display = producer->engine().egl_display();
-  options.share_context = producer->engine().egl_context();
-  auto consumer = Engine::create(options);
-  consumer->load_scene(parse_scene({"copy.frag", "void mainImage(out vec4 c, in vec2 p) { c = texelFetch(iChannel0, ivec2(p), 0); }"}, "")).get();
-  VideoFormat texture_input = rgba;
-  texture_input.layout = VideoLayout::Texture;
-  consumer->set_input(0, texture_input).get();
-  consumer->set_output(default_layout(rgba)).get();
-  FrameRequest request;
-  InputFrame input;
-  input.texture = texture_frame.texture();
-  request.inputs.push_back(input);
-  const Frame copied = consumer->submit(std::move(request)).wait();
+  const std::vector<std::uint8_t> copied = read_texture_through_shared_engine(producer->engine(), texture_frame, rgba);
   ASSERT_EQ(copied.size(), expected.size());
   int worst = 0;
-  for (std::size_t i = 0; i < expected.size(); ++i) worst = std::max(worst, std::abs(copied.data()[i] - expected[i]));
+  for (std::size_t i = 0; i < expected.size(); ++i) worst = std::max(worst, std::abs(copied[i] - expected[i]));
   EXPECT_EQ(worst, 0);
 }

@@ -97,6 +97,30 @@ class SyncRenderer {
   std::vector<std::string> notes_;
 };
 
+// The bytes of a texture frame (OutputMemory::Texture) of `producer`, read back in system memory by a
+// second engine in the producer's share group that copies it with texelFetch: what a GL-memory consumer
+// sees. `rgba` is the frame's size (RGBA); the layout read back is its default one.
+inline std::vector<std::uint8_t> read_texture_through_shared_engine(shaderflow::render::Engine& producer,
+                                                                    const shaderflow::render::Frame& texture_frame,
+                                                                    const shaderflow::render::VideoFormat& rgba) {
+  using namespace shaderflow::render;
+  EngineOptions options;
+  options.egl_display = producer.egl_display();
+  options.share_context = producer.egl_context();
+  auto consumer = Engine::create(options);
+  consumer->load_scene(parse_scene({"copy.frag", "void mainImage(out vec4 c, in vec2 p) { c = texelFetch(iChannel0, ivec2(p), 0); }"}, "")).get();
+  VideoFormat texture_input = rgba;
+  texture_input.layout = VideoLayout::Texture;
+  consumer->set_input(0, texture_input).get();
+  consumer->set_output(default_layout(rgba)).get();
+  FrameRequest request;
+  InputFrame input;
+  input.texture = texture_frame.texture();
+  request.inputs.push_back(input);
+  const Frame copied = consumer->submit(std::move(request)).wait();
+  return std::vector<std::uint8_t>(copied.data(), copied.data() + copied.size());
+}
+
 inline std::unique_ptr<SyncRenderer> make_renderer(const std::string& code) {
   auto renderer = SyncRenderer::create("auto");
   renderer->set_scene({"test.frag", code});
