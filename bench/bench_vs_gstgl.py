@@ -64,10 +64,10 @@ ROWS = {
 }
 
 
-def run(description, name=None, fragment=None):
-    """Seconds from PLAYING to EOS; `fragment` goes to the element `name` first, when given."""
+def run(description, fragments=None):
+    """Seconds from PLAYING to EOS; `fragments` ({element name: GLSL}) are set on their elements first."""
     pipeline = Gst.parse_launch(description)
-    if fragment is not None:
+    for name, fragment in (fragments or {}).items():
         pipeline.get_by_name(name).set_property("fragment", fragment)
     bus = pipeline.get_bus()
     start = time.monotonic()
@@ -95,6 +95,22 @@ def pipelines(kind, fmt, frames, width, height, gl_pattern="smpte"):
         sf = f"{source} ! shaderflowfilter name=s ! {caps} ! fakesink"
         gl = f"{source} ! glupload ! glshader name=s ! {convert}gldownload ! {caps} ! fakesink"
     return sf, gl
+
+
+def chain_pipelines(fmt, frames, width, height, gl_pattern):
+    """Three elements in a row (a source and two filters), ending in system memory: ours in GL memory,
+    ours in system memory, GstGL's (gltestsrc ! glshader x3)."""
+    caps = f"video/x-raw,format={fmt},width={width},height={height},framerate=60/1"
+    gl_caps = f"video/x-raw(memory:GLMemory),format=RGBA,width={width},height={height},framerate=60/1"
+    convert = "" if fmt == "RGBA" else f"glcolorconvert ! video/x-raw(memory:GLMemory),format={fmt} ! "
+    ours_gl = (f"shaderflowsrc name=s num-buffers={frames} ! {gl_caps} ! shaderflowfilter name=f1 ! "
+               f"shaderflowfilter name=f2 ! {convert}gldownload ! {caps} ! fakesink")
+    ours_system = (f"shaderflowsrc name=s num-buffers={frames} ! video/x-raw,format=RGBA,width={width},"
+                   f"height={height},framerate=60/1 ! shaderflowfilter name=f1 ! shaderflowfilter name=f2 ! "
+                   f"{caps} ! fakesink")
+    gstgl = (f"gltestsrc pattern={gl_pattern} num-buffers={frames} ! {gl_caps} ! glshader name=s ! "
+             f"glshader name=f1 ! glshader name=f2 ! {convert}gldownload ! {caps} ! fakesink")
+    return ours_gl, ours_system, gstgl
 
 
 def renderer_strings():
@@ -126,6 +142,9 @@ def main():
                              "written) or black (a clear: the least GstGL can do besides the shader)")
     parser.add_argument("--conversion", action="store_true",
                         help="also compare shaderflow's GPU YUV conversion (conversion=gpu) with RGBA + videoconvert")
+    parser.add_argument("--chain", action="store_true",
+                        help="instead of the rows: three elements in a row (source, two tint filters), ours in GL "
+                             "memory against GstGL's and against ours in system memory")
     parser.add_argument("--emit-plan", metavar="DIR",
                         help="write the rows' fragments and pipelines to DIR (plan.tsv) instead of running them, "
                              "for bench/pipeline-timer on a machine without Python's GStreamer bindings "
@@ -140,14 +159,18 @@ def main():
     print(f"{args.frames} frames per run, {args.repeat} runs per side (alternating), medians; start-up included; "
           f"gltestsrc pattern={args.gl_pattern}")
     print(f"{'row':<9} {'size':<10} {'format':<6} {'shaderflow':>12} {'GstGL':>12} {'ratio':>7}")
-    def compare(label, first, first_fragment, second, second_fragment, note=""):
+    def compare(label, first, first_fragments, second, second_fragments, note=""):
         """Runs both pipelines --repeat times, alternating, and prints the medians and their ratio."""
         first_fps, second_fps = [], []
         for _ in range(args.repeat):
-            first_fps.append(args.frames / run(first, "s", first_fragment))
-            second_fps.append(args.frames / run(second, "s", second_fragment))
+            first_fps.append(args.frames / run(first, first_fragments))
+            second_fps.append(args.frames / run(second, second_fragments))
         a, b = statistics.median(first_fps), statistics.median(second_fps)
         print(f"{label} {a:8.1f} fps {b:8.1f} fps {a / b:6.2f}x{note}", flush=True)
+
+    if args.chain:
+        compare_chains(args, compare)
+        return
 
     for size in args.size or ["1920x1080"]:
         width, height = (int(v) for v in size.split("x"))
@@ -155,7 +178,7 @@ def main():
             gl_fragment, sf_fragment, kind = ROWS[row]
             for fmt in args.formats.split(","):
                 sf, gl = pipelines(kind, fmt, args.frames, width, height, args.gl_pattern)
-                compare(f"{row:<9} {size:<10} {fmt:<6}", sf, sf_fragment, gl, gl_fragment)
+                compare(f"{row:<9} {size:<10} {fmt:<6}", sf, {"s": sf_fragment}, gl, {"s": gl_fragment})
             if args.conversion and kind == "src":
                 # The same frames converted by GStreamer's ORC-backed videoconvert instead of the GPU.
                 for fmt in [f for f in args.formats.split(",") if f != "RGBA"]:
@@ -163,8 +186,24 @@ def main():
                     gpu = gpu.replace("shaderflowsrc name=s", "shaderflowsrc name=s conversion=gpu")
                     rgba, _ = pipelines(kind, "RGBA", args.frames, width, height)
                     cpu = rgba.replace(" ! fakesink", f" ! videoconvert ! video/x-raw,format={fmt} ! fakesink")
-                    compare(f"{row:<9} {size:<10} {fmt:<6}", gpu, sf_fragment, cpu, sf_fragment,
+                    compare(f"{row:<9} {size:<10} {fmt:<6}", gpu, {"s": sf_fragment}, cpu, {"s": sf_fragment},
                             "  (shaderflow GPU conversion vs RGBA ! videoconvert)")
+
+def compare_chains(args, compare):
+    """The --chain rows: GL-memory chain against GstGL's chain, then against our system-memory chain."""
+    gl_source, sf_source, _ = ROWS["trivial"]
+    gl_filter, sf_filter, _ = ROWS["filter"]
+    ours_fragments = {"s": sf_source, "f1": sf_filter, "f2": sf_filter}
+    gstgl_fragments = {"s": gl_source, "f1": gl_filter, "f2": gl_filter}
+    for size in args.size or ["1920x1080"]:
+        width, height = (int(v) for v in size.split("x"))
+        for fmt in args.formats.split(","):
+            ours_gl, ours_system, gstgl = chain_pipelines(fmt, args.frames, width, height, args.gl_pattern)
+            label = f"{'chain':<9} {size:<10} {fmt:<6}"
+            compare(label, ours_gl, ours_fragments, gstgl, gstgl_fragments, "  (ours in GL memory vs GstGL)")
+            compare(label, ours_gl, ours_fragments, ours_system, ours_fragments,
+                    "  (ours in GL memory vs ours in system memory)")
+
 
 def emit_plan(args):
     """plan.tsv: ROW SIZE FORMAT SHADERFLOW_PIPELINE GSTGL_PIPELINE, tab-separated; ROW.sf.frag, ROW.gl.frag."""
