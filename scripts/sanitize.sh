@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the engine and element tests under sanitizers, each in its own build folder:
+# Runs the engine, element and GL-memory tests under sanitizers, each in its own build folder:
 #   scripts/sanitize.sh [address]   AddressSanitizer + UndefinedBehaviorSanitizer in build-asan/
 #   scripts/sanitize.sh thread      ThreadSanitizer in build-tsan/
 # Meson's b_sanitize instruments our code only; reports whose stack is entirely in code that is not ours
@@ -18,7 +18,7 @@ case $mode in
 esac
 meson setup $dir -Db_sanitize=$sanitize -Db_lundef=false -Dtests=enabled --reconfigure >/dev/null 2>&1 ||
   meson setup $dir -Db_sanitize=$sanitize -Db_lundef=false -Dtests=enabled >/dev/null || exit 1
-ninja -C $dir tests/test-engine tests/test-elements gst/libgstshaderflow.so || exit 1
+ninja -C $dir tests/test-engine tests/test-elements tests/test-gl-memory gst/libgstshaderflow.so || exit 1
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 # Mesa unloads its driver at the last eglTerminate, so at exit LeakSanitizer cannot name the frames of
@@ -41,5 +41,7 @@ export GST_DEBUG='*:1'
 status=0
 ./$dir/tests/test-engine "$@" || status=1
 ./$dir/tests/test-elements --gtest_filter='-NoEgl.*' "$@" || status=1
+# GL memory with GstGL's elements: GstGL on headless EGL, as meson test's gl-memory runs it.
+GST_GL_PLATFORM=egl GST_GL_WINDOW=egl-device ./$dir/tests/test-gl-memory "$@" || status=1
 echo "sanitizers ($mode): $([ $status -eq 0 ] && echo clean || echo FAILED)"
 exit $status
