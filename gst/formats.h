@@ -14,6 +14,17 @@ namespace shaderflow::gstglue {
 #define SHADERFLOW_VIDEO_FORMATS \
   "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8 }"
 
+// What a rendering element gives: the formats above in system memory, then (chosen when downstream asks
+// for it: gldownload, glimagesink, ...) RGBA textures in GL memory, 2D as glupload and glcolorconvert
+// give them; any size, a framerate above 0, square pixels.
+#define SHADERFLOW_OUTPUT_FIELDS                                                                 \
+  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "                          \
+  "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], pixel-aspect-ratio = (fraction) 1/1"
+#define SHADERFLOW_OUTPUT_CAPS                                                                   \
+  "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", " SHADERFLOW_OUTPUT_FIELDS "; "   \
+  "video/x-raw(memory:GLMemory), format = (string) RGBA, texture-target = (string) 2D, "        \
+  SHADERFLOW_OUTPUT_FIELDS
+
 // The engine's description of a negotiated format, with the YUV matrix, range and chroma siting from
 // the caps' colorimetry; nullopt for formats the engine cannot handle.
 std::optional<render::VideoFormat> video_format_for(const GstVideoInfo& info);

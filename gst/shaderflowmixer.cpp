@@ -52,12 +52,8 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
     GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
                     "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
-                    "pixel-aspect-ratio = (fraction) 1/1"));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_OUTPUT_CAPS));
 
 namespace {
 
@@ -87,6 +83,7 @@ struct State {
   GstVideoInfo out_info;
   bool negotiated = false;
   bool video_meta = false;
+  bool gl_memory = false;  // frames leave as GL memory
   guint64 frames = 0;  // iFrame: since start or the last flush
   gstglue::OutputConversion conversion;
 
@@ -239,6 +236,19 @@ static gboolean gst_shaderflow_mixer_sink_query(GstAggregator* agg, GstAggregato
   return GST_AGGREGATOR_CLASS(gst_shaderflow_mixer_parent_class)->sink_query(agg, pad, query);
 }
 
+// GstGL elements downstream ask for our display and context.
+static gboolean gst_shaderflow_mixer_src_query(GstAggregator* agg, GstQuery* query) {
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT && GST_SHADERFLOW_MIXER(agg)->priv->core.gl().handle_context_query(query)) {
+    return TRUE;
+  }
+  return GST_AGGREGATOR_CLASS(gst_shaderflow_mixer_parent_class)->src_query(agg, query);
+}
+
+static void gst_shaderflow_mixer_set_context(GstElement* element, GstContext* context) {
+  GST_SHADERFLOW_MIXER(element)->priv->core.gl().set_context(context);
+  GST_ELEMENT_CLASS(gst_shaderflow_mixer_parent_class)->set_context(element, context);
+}
+
 // Downstream's formats in their order (ours first, RGBA), not the inputs' best one: the output does not
 // depend on what comes in.
 static GstCaps* gst_shaderflow_mixer_update_caps(GstVideoAggregator*, GstCaps* caps) { return gst_caps_ref(caps); }
@@ -259,7 +269,8 @@ static GstFlowReturn push_oldest(GstShaderflowMixer* self) {
   GstBuffer* out = nullptr;
   GstBufferPool* pool = gst_aggregator_get_buffer_pool(GST_AGGREGATOR(self));
   try {
-    out = gstglue::finished_buffer(pending.ticket, pending.shell, state.conversion, state.out_info, pool, state.video_meta);
+    out = gstglue::finished_buffer(pending.ticket, pending.shell, state.conversion, state.out_info, pool, state.video_meta,
+                                   state.gl_memory ? &priv.core.gl() : nullptr);
   } catch (const render::Error& error) {
     priv.core.post_error(error);
   }
@@ -308,6 +319,10 @@ static GstFlowReturn gst_shaderflow_mixer_flush(GstAggregator* agg) {
 
 static gboolean gst_shaderflow_mixer_decide_allocation(GstAggregator* agg, GstQuery* query) {
   Private& priv = *GST_SHADERFLOW_MIXER(agg)->priv;
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  // GL memory buffers wrap the engine's own textures (or GstGL's pool on a software renderer): no pool here.
+  if (caps && gstglue::caps_want_gl_memory(caps)) return TRUE;
   if (priv.state) priv.state->video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
   return GST_AGGREGATOR_CLASS(gst_shaderflow_mixer_parent_class)->decide_allocation(agg, query);
 }
@@ -324,7 +339,13 @@ static gboolean gst_shaderflow_mixer_negotiated_src_caps(GstAggregator* agg, Gst
       throw render::Error(render::ErrorKind::Negotiation, "cannot render these output caps",
                           "Give video/x-raw with a format, width, height and a framerate above 0.");
     }
-    priv.state->conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
+    priv.state->gl_memory = gstglue::caps_want_gl_memory(caps);
+    if (priv.state->gl_memory) {
+      priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
+      priv.core.engine().set_output(*gstglue::frame_layout_for(info), priv.core.gl().output_memory()).get();
+    } else {
+      priv.state->conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
+    }
   } catch (const render::Error& error) {
     priv.core.post_error(error);
     return FALSE;
@@ -518,10 +539,12 @@ static void gst_shaderflow_mixer_class_init(GstShaderflowMixerClass* klass) {
   gst_element_class_add_static_pad_template_with_gtype(element_class, &src_template, GST_TYPE_AGGREGATOR_PAD);
   element_class->request_new_pad = gst_shaderflow_mixer_request_new_pad;
   element_class->release_pad = gst_shaderflow_mixer_release_pad;
+  element_class->set_context = gst_shaderflow_mixer_set_context;
 
   aggregator_class->start = gst_shaderflow_mixer_start;
   aggregator_class->stop = gst_shaderflow_mixer_stop;
   aggregator_class->sink_query = gst_shaderflow_mixer_sink_query;
+  aggregator_class->src_query = gst_shaderflow_mixer_src_query;
   aggregator_class->src_event = gst_shaderflow_mixer_src_event;
   aggregator_class->negotiated_src_caps = gst_shaderflow_mixer_negotiated_src_caps;
   aggregator_class->decide_allocation = gst_shaderflow_mixer_decide_allocation;

@@ -52,17 +52,8 @@ using namespace shaderflow;
 #define DEFAULT_HEIGHT 1080
 #define DEFAULT_FPS_N 60
 
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
-                    "pixel-aspect-ratio = (fraction) 1/1; "
-                    // After system memory: chosen when downstream asks for it (gldownload, glimagesink, ...).
-                    "video/x-raw(memory:GLMemory), format = (string) RGBA, texture-target = (string) 2D, "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], "
-                    "pixel-aspect-ratio = (fraction) 1/1"));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_OUTPUT_CAPS));
 
 namespace {
 

@@ -66,11 +66,8 @@ static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
     "sink", GST_PAD_SINK, GST_PAD_ALWAYS,
     GST_STATIC_CAPS("audio/x-raw, format = (string) { " GST_AUDIO_NE(F32) ", " GST_AUDIO_NE(S16) " }, "
                     "layout = (string) interleaved, rate = (int) [ 0, 2147483647 ], channels = (int) [ 0, 2147483647 ]"));
-static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
-                    "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
-                    "framerate = (fraction) [ 1/2147483647, 2147483647/1 ], pixel-aspect-ratio = (fraction) 1/1"));
+static GstStaticPadTemplate src_template =
+    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_OUTPUT_CAPS));
 
 namespace {
 
@@ -103,6 +100,7 @@ struct State {
   GstVideoInfo video;
   bool negotiated = false;
   bool video_meta = false;
+  bool gl_memory = false;  // frames leave as GL memory
   bool live = false;  // the audio comes from a live source
   GstBufferPool* pool = nullptr;  // for CPU-converted frames
   gstglue::OutputConversion conversion;
@@ -291,7 +289,13 @@ static void negotiate_video(GstShaderflowVisualizer* self) {
                             "Give shaderflowvisualizer's output a framerate above 0 (e.g. video/x-raw,framerate=30/1).");
   }
   const gstglue::Settings settings = priv.core.snapshot();
-  state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, settings.conversion);
+  state.gl_memory = gstglue::caps_want_gl_memory(caps);
+  if (state.gl_memory) {
+    priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
+    priv.core.engine().set_output(*gstglue::frame_layout_for(info), priv.core.gl().output_memory()).get();
+  } else {
+    state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, settings.conversion);
+  }
   const bool new_rate = state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.video) ||
                                              GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.video));
   if (new_rate && state.timeline.based) {  // the frames to come continue from the unfinished one, at the new rate
@@ -312,7 +316,7 @@ static void negotiate_video(GstShaderflowVisualizer* self) {
   }
   configure_inputs(priv, state, settings.audio);
   gst_pad_set_caps(priv.srcpad, caps);
-  decide_allocation(state, priv.srcpad, caps);
+  if (!state.gl_memory) decide_allocation(state, priv.srcpad, caps);  // GL memory wraps the engine's textures
   GST_INFO_OBJECT(self, "audio %d Hz x %d -> video %" GST_PTR_FORMAT, GST_AUDIO_INFO_RATE(&state.audio),
                   GST_AUDIO_INFO_CHANNELS(&state.audio), static_cast<void*>(caps));
   gst_caps_unref(caps);
@@ -329,7 +333,8 @@ static GstFlowReturn push_oldest(GstShaderflowVisualizer* self) {
   GstBuffer* buffer = nullptr;
   try {
     const render::Frame frame = pending.ticket.wait();
-    buffer = gstglue::buffer_for_frame(frame, state.conversion, state.video, state.pool, state.video_meta);
+    buffer = state.gl_memory ? priv.core.gl().gl_buffer(frame, state.video)
+                             : gstglue::buffer_for_frame(frame, state.conversion, state.video, state.pool, state.video_meta);
   } catch (const render::Error& error) {
     priv.core.post_error(error);
     return GST_FLOW_ERROR;
@@ -618,6 +623,7 @@ static gboolean gst_shaderflow_visualizer_src_event(GstPad* pad, GstObject* pare
 static gboolean gst_shaderflow_visualizer_src_query(GstPad* pad, GstObject* parent, GstQuery* query) {
   auto* self = GST_SHADERFLOW_VISUALIZER(parent);
   Private& priv = *self->priv;
+  if (GST_QUERY_TYPE(query) == GST_QUERY_CONTEXT && priv.core.gl().handle_context_query(query)) return TRUE;
   if (GST_QUERY_TYPE(query) != GST_QUERY_LATENCY) return gst_pad_query_default(pad, parent, query);
   if (!gst_pad_peer_query(priv.sinkpad, query)) return FALSE;
   gboolean live = FALSE;
@@ -631,6 +637,11 @@ static gboolean gst_shaderflow_visualizer_src_query(GstPad* pad, GstObject* pare
     gst_query_set_latency(query, live, min, max);
   }
   return TRUE;
+}
+
+static void gst_shaderflow_visualizer_set_context(GstElement* element, GstContext* context) {
+  GST_SHADERFLOW_VISUALIZER(element)->priv->core.gl().set_context(context);
+  GST_ELEMENT_CLASS(gst_shaderflow_visualizer_parent_class)->set_context(element, context);
 }
 
 static GstStateChangeReturn gst_shaderflow_visualizer_change_state(GstElement* element, GstStateChange transition) {
@@ -690,6 +701,7 @@ static void gst_shaderflow_visualizer_class_init(GstShaderflowVisualizerClass* k
   gstglue::ElementCore::install_properties(gobject_class, kDefaults);
   gstglue::install_audio_properties(gobject_class, gstglue::PROP_AUDIO_FIRST);
   element_class->change_state = GST_DEBUG_FUNCPTR(gst_shaderflow_visualizer_change_state);
+  element_class->set_context = gst_shaderflow_visualizer_set_context;
   gst_element_class_set_static_metadata(element_class, "Shaderflow GLSL audio visualizer", "Visualization",
                                         "Renders Shadertoy/ShaderFlow GLSL scenes on the GPU from audio: Shadertoy's "
                                         "music input, ShaderFlow's spectrogram, waveform and volume",

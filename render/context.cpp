@@ -4,6 +4,7 @@
 #include <glad/gl.h>
 
 #include <algorithm>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -341,18 +342,31 @@ std::vector<Candidate> candidates_for(const DeviceChoice& choice, const std::str
   return candidates;
 }
 
+// Whether the current context lists `name` (GL 3 / GLES 3 extension list). Asked of each context rather
+// than read from glad's GLAD_GL_* flags, which describe the context the entry points were loaded with.
+bool context_has_extension(const char* name) {
+  GLint count = 0;
+  glGetIntegerv(GL_NUM_EXTENSIONS, &count);
+  for (GLint i = 0; i < count; ++i) {
+    const auto* extension = reinterpret_cast<const char*>(glGetStringi(GL_EXTENSIONS, static_cast<GLuint>(i)));
+    if (extension && std::strcmp(extension, name) == 0) return true;
+  }
+  return false;
+}
+
 // Which reset status query the context has, and what that means for the user.
 void choose_reset_query(Context::Impl& impl, const Caps& caps, int version, RendererInfo& info) {
   const char* query = nullptr;
+  const bool khr_robustness = context_has_extension("GL_KHR_robustness");
   if (!caps.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 45 && glGetGraphicsResetStatus) {
     impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus";
-  } else if (GLAD_GL_KHR_robustness && caps.gles && glGetGraphicsResetStatusKHR) {
+  } else if (khr_robustness && caps.gles && glGetGraphicsResetStatusKHR) {
     impl.reset_status = glGetGraphicsResetStatusKHR, query = "glGetGraphicsResetStatusKHR";
-  } else if (GLAD_GL_KHR_robustness && !caps.gles && glGetGraphicsResetStatus) {
+  } else if (khr_robustness && !caps.gles && glGetGraphicsResetStatus) {
     impl.reset_status = glGetGraphicsResetStatus, query = "glGetGraphicsResetStatus (KHR_robustness)";
-  } else if (GLAD_GL_ARB_robustness && glGetGraphicsResetStatusARB) {
+  } else if (context_has_extension("GL_ARB_robustness") && glGetGraphicsResetStatusARB) {
     impl.reset_status = glGetGraphicsResetStatusARB, query = "glGetGraphicsResetStatusARB";
-  } else if (GLAD_GL_EXT_robustness && glGetGraphicsResetStatusEXT) {
+  } else if (context_has_extension("GL_EXT_robustness") && glGetGraphicsResetStatusEXT) {
     impl.reset_status = glGetGraphicsResetStatusEXT, query = "glGetGraphicsResetStatusEXT";
   }
   if (!impl.lose_context_on_reset) {
@@ -366,14 +380,34 @@ void choose_reset_query(Context::Impl& impl, const Caps& caps, int version, Rend
   }
 }
 
+// The GL entry points for the current context, and its version (glad's encoding). glad keeps them in
+// globals that every engine thread calls through, so they are loaded once per API and again only for a
+// context of a newer version: reloading while other threads render rewrote pointers they were reading
+// (ThreadSanitizer). Through libglvnd (and Mesa's own libGL) eglGetProcAddress gives entry points that
+// dispatch to whichever context is current, so one set serves every context of an API.
+int load_gl_entry_points(EGLenum api) {
+  std::lock_guard<std::mutex> lock(gl_load_mutex);
+  static EGLenum loaded_api = EGL_NONE;
+  static int loaded_version = 0;
+  if (loaded_api == api) {
+    GLint major = 0, minor = 0;
+    glGetIntegerv(GL_MAJOR_VERSION, &major);
+    glGetIntegerv(GL_MINOR_VERSION, &minor);
+    const int version = GLAD_MAKE_VERSION(major, minor);
+    if (major > 0 && version <= loaded_version) return version;
+  }
+  const int version = api == EGL_OPENGL_API ? gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress))
+                                            : gladLoadGLES2(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
+  if (version != 0) loaded_api = api, loaded_version = version;
+  return version;
+}
+
 }  // namespace
 
 // Context current: loads the GL entry points and reads what the renderer is and can do. False when the
 // entry points cannot be loaded.
 bool Context::read_renderer() {
-  std::lock_guard<std::mutex> lock(gl_load_mutex);
-  const int version = impl_->api == EGL_OPENGL_API ? gladLoadGL(reinterpret_cast<GLADloadfunc>(eglGetProcAddress))
-                                                   : gladLoadGLES2(reinterpret_cast<GLADloadfunc>(eglGetProcAddress));
+  const int version = load_gl_entry_points(impl_->api);
   if (version == 0) return false;
   info_.vendor = gl_string(GL_VENDOR);
   info_.renderer = gl_string(GL_RENDERER);
@@ -388,9 +422,10 @@ bool Context::read_renderer() {
     caps_.max_texture_size = std::min({caps_.max_texture_size, viewport[0], viewport[1]});
   }
   caps_.gles = impl_->api == EGL_OPENGL_ES_API;
-  caps_.buffer_storage = (!caps_.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
-                         GLAD_GL_ARB_buffer_storage || GLAD_GL_EXT_buffer_storage;
-  caps_.debug_output = GLAD_GL_KHR_debug;
+  caps_.buffer_storage = ((!caps_.gles && GLAD_VERSION_MAJOR(version) * 10 + GLAD_VERSION_MINOR(version) >= 44) ||
+                          context_has_extension("GL_ARB_buffer_storage") || context_has_extension("GL_EXT_buffer_storage")) &&
+                         glBufferStorage != nullptr;
+  caps_.debug_output = context_has_extension("GL_KHR_debug");
   choose_reset_query(*impl_, caps_, version, info_);
   if (const char* inject = std::getenv("SHADERFLOW_FAULT_INJECT_GPU_RESET"); inject && *inject) {
     impl_->injected_countdown = std::max(0, std::atoi(inject));

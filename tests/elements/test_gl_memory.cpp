@@ -133,6 +133,31 @@ TEST(GlMemory, TheFilterTakesAndGivesEitherMemory) {
   }
 }
 
+// The mixer and the visualizer give GL memory too, with the pixels of their system-memory output, to
+// gldownload and to a GstGL element that processes it (glcolorconvert).
+TEST(GlMemory, TheMixerAndTheVisualizerGiveGlMemory) {
+  const std::string mixer = "shaderflowmixer name=m fragment=\"" + std::string(kSwap) + "\" ! ";
+  const std::string mixer_input = " " + src() + " ! " + system_caps() + " ! m.sink_0";
+  const std::string visualizer = "audiotestsrc num-buffers=4 samplesperbuffer=1470 ! audioconvert ! "
+                                 "shaderflowvisualizer fragment=\"" + std::string(kGradient) + "\" ! ";
+  const std::vector<std::pair<std::string, Expected>> cases = {
+      {mixer + gl_caps() + " ! gldownload" + kOut + mixer_input, swapped},
+      {mixer + gl_caps() + " ! glcolorconvert ! " + gl_caps("BGRA") + " ! gldownload ! videoconvert" + kOut + mixer_input,
+       swapped},
+      {visualizer + gl_caps() + " ! gldownload" + kOut, gradient},
+      {visualizer + gl_caps() + " ! glcolorconvert ! " + gl_caps("BGRA") + " ! gldownload ! videoconvert" + kOut, gradient},
+  };
+  for (const auto& [description, expected] : cases) {
+    const std::vector<Picture> pictures = run(description);
+    EXPECT_GE(pictures.size(), 2u) << description;
+    EXPECT_LE(worst_difference(pictures, expected), 1) << description;
+  }
+  const std::vector<Picture> gl = run(visualizer + gl_caps() + " ! gldownload" + kOut);
+  const std::vector<Picture> system = run(visualizer + system_caps() + kOut);
+  ASSERT_EQ(gl.size(), system.size());
+  for (std::size_t i = 0; i < gl.size(); ++i) EXPECT_EQ(gl[i].rgba, system[i].rgba) << "visualizer frame " << i;
+}
+
 TEST(GlMemory, ThreeShaderflowElementsChainTextures) {
   const std::string chain = src() + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! " +
                             filter(kInvertRed) + " ! " + gl_caps() + " ! gldownload";
