@@ -382,7 +382,9 @@ static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, con
     next = std::min(next, settings.duration);
   }
   if (settings.is_live && !wait_for_frame(self, pts)) return GST_FLOW_FLUSHING;
-  priv.core.prepare_frame(gst_segment_to_stream_time(&GST_BASE_SRC(self)->segment, GST_FORMAT_TIME, pts));
+  // Uniform children and the element's controlled properties follow one clock: the frame's stream time.
+  const GstClockTime stream_time = gst_segment_to_stream_time(&GST_BASE_SRC(self)->segment, GST_FORMAT_TIME, pts);
+  priv.core.prepare_frame(stream_time);
   // iFrame and the buffer offset count frames from time 0, also after a seek.
   const guint64 k = gst_util_uint64_scale(state.base_time, static_cast<guint64>(fps_n),
                                           static_cast<guint64>(fps_d) * GST_SECOND) + state.frames_since_base;
@@ -396,7 +398,7 @@ static GstFlowReturn submit_next_frame(GstShaderflowSrc* self, State& state, con
   render::current_date(frame.date);
   // Offline, a video channel waits for the frame the time asks for; live, it shows what is decoded.
   priv.core.add_channel_inputs(request, !settings.is_live);
-  frame.scene = priv.core.scene_values(pts, settings.is_live);
+  frame.scene = priv.core.scene_values(stream_time, settings.is_live);
 
   PendingFrame pending;
   pending.ticket = priv.core.engine().submit(std::move(request));

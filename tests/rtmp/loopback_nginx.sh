@@ -1,6 +1,13 @@
 # Sourced by the loopback RTMP tests (test_rtmp.sh, test_rtmp_audio.sh): a throw-away nginx +
 # libnginx-mod-rtmp on a free loopback port, from nginx.conf.in, everything under $dir (recordings in
-# $dir/record). The caller has set $dir, nginx_pid="" with a cleanup trap that kills it, and fail().
+# $dir/record). Sourcing it sets up $dir (a temporary folder), the EXIT trap that stops nginx and removes
+# $dir, and fail() (prints nginx's last errors and exits 1).
+
+dir=$(mktemp -d)
+nginx_pid=""
+cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$dir/error.log" ] && tail -5 "$dir/error.log"; exit 1; }
 
 # start_loopback_nginx HERE: sets port and nginx_pid once the server accepts connections.
 start_loopback_nginx() {

@@ -4,13 +4,7 @@
 # rtmp2src, and check what the server recorded with ffprobe: frame count, size, monotonic timestamps.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-nginx_pid=""
-cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$dir/error.log" ] && tail -5 "$dir/error.log"; exit 1; }
-
-. "$here/loopback_nginx.sh"
+. "$here/loopback_nginx.sh"  # $dir, the cleanup trap and fail()
 start_loopback_nginx "$here"
 url="rtmp://127.0.0.1:$port/live/shaderflow"
 frames=60

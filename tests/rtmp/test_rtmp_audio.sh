@@ -5,13 +5,7 @@
 # recorded, the video with a frame for every 1/30 s of audio.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-dir=$(mktemp -d)
-nginx_pid=""
-cleanup() { [ -n "$nginx_pid" ] && kill "$nginx_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"; }
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$dir/error.log" ] && tail -5 "$dir/error.log"; exit 1; }
-
-. "$here/loopback_nginx.sh"
+. "$here/loopback_nginx.sh"  # $dir, the cleanup trap and fail()
 start_loopback_nginx "$here"
 url="rtmp://127.0.0.1:$port/live/visualizer"
 frames=60  # 2 s of audio at 30 frames a second
