@@ -42,9 +42,10 @@ def worker_env(device=None, **extra):
 
 
 class LoopbackCluster:
-    """`dask scheduler` and named `dask worker`s (no nanny: a killed worker stays dead), each a process."""
+    """`dask scheduler` and named `dask worker`s (no nanny: a killed worker stays dead), each a process.
+    cpus: {name: CPU list for taskset} to keep a worker on its own cores, as if on a machine of its own."""
 
-    def __init__(self, workers, gpu_slots=True):
+    def __init__(self, workers, gpu_slots=True, cpus=None):
         self.folder = tempfile.TemporaryDirectory(prefix="farm-cluster-")
         self.scheduler_file = os.path.join(self.folder.name, "scheduler.json")
         self.logs = []
@@ -55,8 +56,9 @@ class LoopbackCluster:
         self.workers = {}
         for name, env in workers.items():
             slots = ["--resources", "GPU=1"] if gpu_slots else []
+            pinned = ["taskset", "-c", cpus[name]] if cpus and name in cpus else []
             self.workers[name] = self._spawn(name, [
-                "dask", "worker", self.address, "--name", name, "--nthreads", "1", *slots,
+                *pinned, "dask", "worker", self.address, "--name", name, "--nthreads", "1", *slots,
                 "--no-nanny", "--no-dashboard", "--local-directory", os.path.join(self.folder.name, name)], env)
         self._wait_for_workers(len(workers))
 

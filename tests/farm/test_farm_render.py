@@ -51,6 +51,14 @@ class FarmRender(unittest.TestCase):
         self.assertIn("in 4 shard(s)", log)
         self.check_video("plasma", 4, joints=[0, 30, 60, 90])
 
+    def test_default_shards_two_per_worker_one_for_a_single_local_worker(self):
+        log = self.render("plasma", 1, "--workers", "2")
+        self.assertIn("in 4 shard(s)", log)
+        self.check_video("plasma", 1, joints=[0, 7, 15, 22])
+        log = self.render("plasma", 1, "--workers", "1")
+        self.assertIn("in 1 shard(s)", log)
+        self.check_video("plasma", 1, joints=[0])
+
     def test_feedback_scene_renders_as_one_shard(self):
         log = self.render("feedback", 1, "--shards", "4", "--workers", "2")
         self.assertIn("has feedback buffers (pass A reads its previous frame)", log)

@@ -50,7 +50,7 @@ def parser():
     commands = top.add_subparsers(dest="command", required=True)
     sub = {"epilog": EPILOG, "formatter_class": argparse.RawDescriptionHelpFormatter}
     render = commands.add_parser("render", help="one video in time shards, joined without re-encoding", **sub)
-    timeline_options(render, "time shards (default: two per worker)")
+    timeline_options(render, "time shards (default: two per worker; one for a local cluster of one worker)")
     cluster_options(render)
     render.add_argument("-o", "--output", required=True, metavar="OUT.mp4")
 

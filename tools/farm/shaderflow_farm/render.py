@@ -13,9 +13,18 @@ from .settings import check_output, read_files, video_settings
 from .timeline import frames_in, parse_seconds, plan_shards
 
 
+def default_shards(args, workers):
+    """Two per worker, so that a lost worker costs half its share and a fast one takes more; one on a local
+    cluster of one worker, where a second shard balances nothing and costs a pipeline start and a seek
+    (a running cluster may gain workers while it renders, so it gets two)."""
+    if workers == 1 and not args.scheduler:
+        return 1
+    return 2 * workers
+
+
 def shard_count(args, info, frames, workers, say):
-    """--shards, or two per worker; a feedback scene renders as one unless --warmup asks otherwise."""
-    wanted = args.shards or 2 * workers
+    """--shards, or default_shards; a feedback scene renders as one unless --warmup asks otherwise."""
+    wanted = args.shards or default_shards(args, workers)
     if args.warmup is not None and not info.feedback:
         say(f"--warmup ignored: scene '{args.scene}' has no feedback buffers, its shards are exact")
     if info.feedback and args.warmup is None:
