@@ -3,7 +3,7 @@
 #include <gst/gl/egl/gstgldisplay_egl.h>
 #include <gst/gl/gstglfuncs.h>
 
-#include <cstring>
+#include <cstdint>
 #include <vector>
 
 #include "render/devices.h"
@@ -283,7 +283,6 @@ GstGLContext* GlInterop::display_context_locked() {
 
 void GlInterop::detach() {
   std::lock_guard<std::mutex> lock(mutex_);
-  release_pool();
   engine_ = nullptr;
   clear(context_);
   clear(wrapped_engine_);
@@ -335,75 +334,58 @@ render::OutputMemory GlInterop::output_memory() const {
 
 GstBuffer* GlInterop::gl_buffer(const render::Frame& frame, const GstVideoInfo& info) {
   return output_memory() == render::OutputMemory::Texture ? wrap_texture_frame(frame, info)
-                                                          : copy_to_gl_memory(frame, info);
+                                                          : wrap_frame_bytes(frame, info);
 }
 
-// A frame read back (the engine does not share with GstGL) into GL memory of GstGL's own, which
-// uploads it when a GstGL element first uses it.
-GstBuffer* GlInterop::copy_to_gl_memory(const render::Frame& frame, const GstVideoInfo& info) {
-  GstGLContext* gl = context();
-  if (!pool_ || !gst_video_info_is_equal(&pool_info_, &info)) {
-    release_pool();
-    pool_ = gst_gl_buffer_pool_new(gl);
-    GstStructure* config = gst_buffer_pool_get_config(pool_);
-    GstCaps* caps = gst_video_info_to_caps(&info);
-    gst_caps_set_features(caps, 0, gst_caps_features_new(kGlMemoryFeature, nullptr));
-    gst_buffer_pool_config_set_params(config, caps, static_cast<guint>(GST_VIDEO_INFO_SIZE(&info)), 0, 0);
-    gst_buffer_pool_config_add_option(config, GST_BUFFER_POOL_OPTION_VIDEO_META);
-    gst_caps_unref(caps);
-    if (!gst_buffer_pool_set_config(pool_, config) || !gst_buffer_pool_set_active(pool_, TRUE)) {
-      release_pool();
-      throw render::Error(render::ErrorKind::Memory, "GstGL refused a buffer pool for the output frames",
-                          "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
-    }
-    pool_info_ = info;
-  }
-  GstBuffer* buffer = nullptr;
-  GstVideoFrame output;
-  if (gst_buffer_pool_acquire_buffer(pool_, &buffer, nullptr) != GST_FLOW_OK ||
-      !gst_video_frame_map(&output, &info, buffer, GST_MAP_WRITE)) {
-    if (buffer) gst_buffer_unref(buffer);
-    throw render::Error(render::ErrorKind::Memory, "could not write a GstGL output buffer",
-                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
-  }
-  // The frame is laid out as `info` says (the engine was given that layout).
-  const int stride = GST_VIDEO_INFO_PLANE_STRIDE(&info, 0);
-  const std::size_t row_bytes = static_cast<std::size_t>(GST_VIDEO_INFO_WIDTH(&info)) * 4;
-  for (int row = 0; row < GST_VIDEO_INFO_HEIGHT(&info); ++row) {
-    std::memcpy(static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&output, 0)) + row * GST_VIDEO_FRAME_PLANE_STRIDE(&output, 0),
-                frame.data() + static_cast<std::size_t>(row) * static_cast<std::size_t>(stride), row_bytes);
-  }
-  gst_video_frame_unmap(&output);
-  return buffer;
-}
+namespace {
 
-void GlInterop::release_pool() {
-  if (!pool_) return;
-  gst_buffer_pool_set_active(pool_, FALSE);
-  gst_object_unref(pool_);
-  pool_ = nullptr;
-}
-
-GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info) {
-  GstGLContext* gl = context();
-  GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_texture(
-      gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8, frame.texture(), new render::Frame(frame),
-      [](gpointer held) { delete static_cast<render::Frame*>(held); });
-  GstGLMemoryAllocator* allocator = gst_gl_memory_allocator_get_default(gl);
+// One buffer of one GL memory made by `allocator` from `params` (it frees both), with the video meta of
+// `info`. Throws.
+GstBuffer* gl_memory_buffer(GstGLMemoryAllocator* allocator, GstGLVideoAllocationParams* params,
+                            const GstVideoInfo& info, bool read_only) {
   GstGLBaseMemory* memory = gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
                                                      reinterpret_cast<GstGLAllocationParams*>(params));
   gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
   gst_object_unref(allocator);
   if (!memory) {
-    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame's texture",
+    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame",
                         "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
   }
+  if (read_only) GST_MINI_OBJECT_FLAG_SET(memory, GST_MEMORY_FLAG_READONLY);
   GstBuffer* buffer = gst_buffer_new();
   gst_buffer_append_memory(buffer, GST_MEMORY_CAST(memory));
   GstVideoInfo layout = info;
   gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&layout),
                                  GST_VIDEO_INFO_WIDTH(&layout), GST_VIDEO_INFO_HEIGHT(&layout),
                                  GST_VIDEO_INFO_N_PLANES(&layout), layout.offset, layout.stride);
+  return buffer;
+}
+
+void delete_frame(gpointer held) { delete static_cast<render::Frame*>(held); }
+
+}  // namespace
+
+// A frame read back (the engine does not share with GstGL) as GL memory of GstGL's own whose system
+// memory is the frame's bytes, laid out as `info` says (the engine was given that layout): no copy. GstGL
+// uploads it to a texture when a GstGL element first maps it for GL; a shaderflow element or gldownload
+// reads the bytes in place. Read-only, as the system-memory frames are: it is the engine's readback memory.
+GstBuffer* GlInterop::wrap_frame_bytes(const render::Frame& frame, const GstVideoInfo& info) {
+  GstGLContext* gl = context();
+  GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_data(
+      gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8,
+      const_cast<std::uint8_t*>(frame.data()), new render::Frame(frame), delete_frame);
+  // Plain GL memory, not GstGL's default PBO kind: gldownload would upload a PBO memory to its texture and
+  // read it back again (both on the CPU here) where the bytes are already what it wants.
+  auto* allocator = reinterpret_cast<GstGLMemoryAllocator*>(gst_allocator_find(GST_GL_MEMORY_ALLOCATOR_NAME));
+  return gl_memory_buffer(allocator, params, info, true);
+}
+
+GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info) {
+  GstGLContext* gl = context();
+  GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_texture(
+      gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8, frame.texture(), new render::Frame(frame),
+      delete_frame);
+  GstBuffer* buffer = gl_memory_buffer(gst_gl_memory_allocator_get_default(gl), params, info, false);
   // The engine waited for the frame's fence already; downstream GstGL waits on this one, as on any GL buffer.
   GstGLSyncMeta* sync = gst_buffer_add_gl_sync_meta(gl, buffer);
   gst_gl_sync_meta_set_sync_point(sync, gl);

@@ -55,8 +55,8 @@ class GlInterop {
   // Texture when the engine shares textures with GstGL (frames stay on the GPU), System on a software
   // renderer (see create_engine): what the engine's output should be for GL-memory caps.
   render::OutputMemory output_memory() const;
-  // A finished frame (of output_memory()) as a GL memory buffer: the texture wrapped, or the pixels
-  // copied into GstGL's own memory.
+  // A finished frame (of output_memory()) as a GL memory buffer: the texture wrapped, or the read-back
+  // bytes wrapped as the system memory of GstGL's own GL memory (uploaded when a GstGL element needs it).
   GstBuffer* gl_buffer(const render::Frame& frame, const GstVideoInfo& info);
 
   // A finished texture frame as a GL memory buffer (the frame goes back to the engine when downstream
@@ -79,8 +79,7 @@ class GlInterop {
   GstGLContext* display_context_locked();
   GstGLContext* create_context_locked(GstGLContext* share);
   std::unique_ptr<render::Engine> create_sharing_engine(render::EngineOptions options, void* egl_display);
-  GstBuffer* copy_to_gl_memory(const render::Frame& frame, const GstVideoInfo& info);
-  void release_pool();
+  GstBuffer* wrap_frame_bytes(const render::Frame& frame, const GstVideoInfo& info);
 
   GstElement* const element_;
   mutable std::mutex mutex_;
@@ -91,8 +90,6 @@ class GlInterop {
   render::Engine* engine_ = nullptr;
   bool warned_unshared_ = false;
   bool shares_textures_ = true;
-  GstBufferPool* pool_ = nullptr;  // GL memory for copied frames (not sharing)
-  GstVideoInfo pool_info_{};
 };
 
 }  // namespace shaderflow::gstglue

@@ -180,31 +180,75 @@ void VideoInput::use_texture(GLuint texture) {
   converted_ = false;
 }
 
-// A texture input given memory instead (a texture the engine cannot share, downloaded by its owner): RGBA
-// rows, top row first as a GstGL texture holds them, into a texture of our own that stands in for it.
-void VideoInput::upload_into_staging(const InputPlane* planes, std::size_t count) {
+namespace {
+
+// One plane's rows into `texture` through `unpack_buffer` (orphaned: the driver may still read last
+// frame's), copied once; `bottom_up` stores them in GL orientation (row 0 at the bottom).
+void upload_plane(GLuint unpack_buffer, GLuint texture, const PlaneShape& shape, const TexelFormat& texel,
+                  const InputPlane& source, bool bottom_up) {
+  const std::size_t row_bytes = static_cast<std::size_t>(shape.width * shape.bytes_per_texel);
+  const std::size_t stride = source.stride;
+  const bool whole_texels = stride % static_cast<std::size_t>(shape.bytes_per_texel) == 0 && stride >= row_bytes;
+  const std::size_t packed_stride = whole_texels ? stride : row_bytes;
+  const std::size_t size = packed_stride * static_cast<std::size_t>(shape.height - 1) + row_bytes;
+
+  glBindBuffer(GL_PIXEL_UNPACK_BUFFER, unpack_buffer);
+  glBufferData(GL_PIXEL_UNPACK_BUFFER, static_cast<GLsizeiptr>(size), nullptr, GL_STREAM_DRAW);
+  void* mapped = glMapBufferRange(GL_PIXEL_UNPACK_BUFFER, 0, static_cast<GLsizeiptr>(size),
+                                  GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT);
+  if (!mapped) {
+    glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
+    throw Error(ErrorKind::Gl, "could not map a pixel unpack buffer of " + std::to_string(size) + " bytes");
+  }
+  if (bottom_up) {
+    for (int row = 0; row < shape.height; ++row) {
+      std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * packed_stride,
+                  source.data + static_cast<std::size_t>(shape.height - 1 - row) * stride, row_bytes);
+    }
+  } else if (whole_texels) {
+    std::memcpy(mapped, source.data, size);
+  } else {
+    for (int row = 0; row < shape.height; ++row) {
+      std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * row_bytes,
+                  source.data + static_cast<std::size_t>(row) * stride, row_bytes);
+    }
+  }
+  glUnmapBuffer(GL_PIXEL_UNPACK_BUFFER);
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(packed_stride / static_cast<std::size_t>(shape.bytes_per_texel)));
+  glBindTexture(GL_TEXTURE_2D, texture);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, nullptr);
+}
+
+}  // namespace
+
+// A texture input given memory instead (a texture the engine cannot share, downloaded by its owner, or
+// GL memory whose bytes are in system memory on a software renderer): RGBA rows, top row first as a
+// GstGL texture holds them. They go bottom-up straight into the converted texture, which is then what
+// the conversion pass would have made of them (it only turns an RGBA texture upright): one full-frame
+// pass less, which on a software renderer costs as much as the scene's own.
+void VideoInput::upload_upright(const InputPlane* planes, std::size_t count) {
   if (count != 1 || planes[0].stride % 4 != 0 || planes[0].stride < static_cast<std::size_t>(format_.width) * 4) {
     throw Error(ErrorKind::InvalidArgument, "a texture input takes one plane of RGBA rows instead of a texture");
   }
-  if (!staging_) {
+  if (!upright_unpack_) {
     GLuint id = 0;
-    glGenTextures(1, &id);
-    staging_ = gl::Texture(id);
-    glBindTexture(GL_TEXTURE_2D, id);
-    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, format_.width, format_.height, 0, GL_RGBA, GL_UNSIGNED_BYTE, nullptr);
+    glGenBuffers(1, &id);
+    upright_unpack_ = gl::Buffer(id);
   }
-  glBindTexture(GL_TEXTURE_2D, staging_.get());
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(planes[0].stride / 4));
-  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, format_.width, format_.height, GL_RGBA, GL_UNSIGNED_BYTE, planes[0].data);
+  upload_plane(upright_unpack_.get(), rgba_texture_.get(), PlaneShape{format_.width, format_.height, 4},
+               TexelFormat{GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE}, planes[0], true);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
   glBindTexture(GL_TEXTURE_2D, 0);
-  use_texture(staging_.get());
+  external_ = 0;
+  uploaded_ = true;
+  converted_ = true;
 }
 
 void VideoInput::upload(const InputPlane* planes, std::size_t count) {
   if (format_.layout == VideoLayout::Texture) {
-    upload_into_staging(planes, count);
+    upload_upright(planes, count);
     return;
   }
   if (count != planes_.size()) {
@@ -216,41 +260,9 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
   // keeps its memory order: row 0 is texture row 0.
   const bool bottom_up = format_.layout == VideoLayout::Packed;
   for (std::size_t i = 0; i < count; ++i) {
-    Plane& plane = planes_[i];
-    const PlaneShape& shape = plane.shape;
-    const std::size_t row_bytes = static_cast<std::size_t>(shape.width * shape.bytes_per_texel);
-    const std::size_t stride = planes[i].stride;
-    const bool whole_texels = stride % static_cast<std::size_t>(shape.bytes_per_texel) == 0 && stride >= row_bytes;
-    const std::size_t packed_stride = whole_texels ? stride : row_bytes;
-    const std::size_t size = packed_stride * static_cast<std::size_t>(shape.height - 1) + row_bytes;
-
-    // Orphan the buffer (the driver may still read last frame's), map, copy once, upload from it.
-    glBindBuffer(GL_PIXEL_UNPACK_BUFFER, plane.unpack_buffer.get());
-    glBufferData(GL_PIXEL_UNPACK_BUFFER, static_cast<GLsizeiptr>(size), nullptr, GL_STREAM_DRAW);
-    void* mapped = glMapBufferRange(GL_PIXEL_UNPACK_BUFFER, 0, static_cast<GLsizeiptr>(size),
-                                    GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT);
-    if (!mapped) {
-      glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
-      throw Error(ErrorKind::Gl, "could not map a pixel unpack buffer of " + std::to_string(size) + " bytes");
-    }
-    if (bottom_up) {
-      for (int row = 0; row < shape.height; ++row) {
-        std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * packed_stride,
-                    planes[i].data + static_cast<std::size_t>(shape.height - 1 - row) * stride, row_bytes);
-      }
-    } else if (whole_texels) {
-      std::memcpy(mapped, planes[i].data, size);
-    } else {
-      for (int row = 0; row < shape.height; ++row) {
-        std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * row_bytes,
-                    planes[i].data + static_cast<std::size_t>(row) * stride, row_bytes);
-      }
-    }
-    glUnmapBuffer(GL_PIXEL_UNPACK_BUFFER);
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(packed_stride / static_cast<std::size_t>(shape.bytes_per_texel)));
-    const TexelFormat texel = texel_format(format_, shape);
-    glBindTexture(GL_TEXTURE_2D, plane.texture.get());
-    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, nullptr);
+    const Plane& plane = planes_[i];
+    upload_plane(plane.unpack_buffer.get(), plane.texture.get(), plane.shape, texel_format(format_, plane.shape),
+                 planes[i], bottom_up);
   }
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);

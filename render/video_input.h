@@ -32,7 +32,7 @@ class VideoInput {
   bool has_frame() const { return uploaded_; }
 
  private:
-  void upload_into_staging(const InputPlane* planes, std::size_t count);
+  void upload_upright(const InputPlane* planes, std::size_t count);
   void create_planes();
 
   struct Plane {
@@ -49,7 +49,7 @@ class VideoInput {
   bool uploaded_ = false;
   bool converted_ = false;
   GLuint external_ = 0;  // VideoLayout::Texture: the current frame's texture
-  gl::Texture staging_;  // VideoLayout::Texture given memory: see upload_into_staging
+  gl::Buffer upright_unpack_;  // VideoLayout::Texture given memory: see upload_upright
   gl::Sampler external_sampler_;
 };
 
