@@ -189,6 +189,53 @@ TEST(GlMemory, GstGlElementsTakeAndGiveOurTextures) {
             1);
 }
 
+// What a GL-memory frame of the source is made of: on a GPU the engine's texture itself; on a software
+// renderer (gst/gl_interop.h) the read-back bytes wrapped uncopied as plain GstGL memory (not the PBO
+// kind, which gldownload would upload and read back again), read-only like the system-memory frames, its
+// bytes the frame's pixels without any GL work.
+TEST(GlMemory, GlMemoryFramesAreTheEngineTextureOrItsReadbackBytes) {
+  GstElement* pipeline = parse(src(1) + " name=src ! " + gl_caps() + " ! appsink name=out sync=false");
+  ASSERT_NE(pipeline, nullptr);
+  use_display(pipeline);
+  GstElement* source = gst_bin_get_by_name(GST_BIN(pipeline), "src");
+  GstElement* out = gst_bin_get_by_name(GST_BIN(pipeline), "out");
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 30 * GST_SECOND);
+  ASSERT_NE(sample, nullptr);
+  gchar* renderer = nullptr;
+  g_object_get(source, "renderer", &renderer, nullptr);
+  const bool software = renderer && std::string(renderer).find("llvmpipe") != std::string::npos;
+  g_free(renderer);
+  GstBuffer* buffer = gst_sample_get_buffer(sample);
+  ASSERT_EQ(gst_buffer_n_memory(buffer), 1u);
+  GstMemory* memory = gst_buffer_peek_memory(buffer, 0);
+  ASSERT_TRUE(gst_is_gl_memory(memory));
+  if (software) {
+    EXPECT_FALSE(gst_is_gl_memory_pbo(memory));
+    EXPECT_TRUE(GST_MEMORY_IS_READONLY(memory));
+    EXPECT_TRUE(GST_MEMORY_FLAG_IS_SET(memory, GST_GL_BASE_MEMORY_TRANSFER_NEED_UPLOAD));  // bytes, no texture yet
+    GstMapInfo map;
+    EXPECT_FALSE(gst_memory_map(memory, &map, GST_MAP_WRITE));
+    ASSERT_TRUE(gst_memory_map(memory, &map, GST_MAP_READ));
+    int worst = 0;
+    for (int row = 0; row < kHeight; ++row) {
+      for (int x = 0; x < kWidth; ++x) {
+        const guint8* got = map.data + (static_cast<gsize>(row) * kWidth + x) * 4;
+        const Rgba want = gradient(x, row);
+        worst = std::max({worst, std::abs(got[0] - want.r), std::abs(got[1] - want.g), std::abs(got[2] - want.b)});
+      }
+    }
+    gst_memory_unmap(memory, &map);
+    EXPECT_LE(worst, 1);
+  } else {
+    EXPECT_NE(reinterpret_cast<GstGLMemory*>(memory)->tex_id, 0u);
+    EXPECT_NE(gst_buffer_get_gl_sync_meta(buffer), nullptr);
+  }
+  gst_sample_unref(sample);
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  for (GstElement* element : {source, out, pipeline}) gst_object_unref(element);
+}
+
 // GL memory from another pipeline (its own GstGL display and context, which ours does not share with)
 // is downloaded, not sampled by a texture name that means nothing here.
 TEST(GlMemory, TexturesOfAContextWeDoNotShareWithAreDownloaded) {
