@@ -3,7 +3,6 @@
 #include <gst/gl/egl/gstgldisplay_egl.h>
 #include <gst/gl/gstglfuncs.h>
 
-#include <cstdint>
 #include <vector>
 
 #include "render/devices.h"
@@ -282,6 +281,7 @@ GstGLContext* GlInterop::display_context_locked() {
 }
 
 void GlInterop::detach() {
+  wrapped_bytes_.close();  // frees GL memories, which takes GstGL's thread: not under our lock
   std::lock_guard<std::mutex> lock(mutex_);
   engine_ = nullptr;
   clear(context_);
@@ -339,21 +339,10 @@ GstBuffer* GlInterop::gl_buffer(const render::Frame& frame, const GstVideoInfo& 
 
 namespace {
 
-// One buffer of one GL memory made by `allocator` from `params` (it frees both), with the video meta of
-// `info`. Throws.
-GstBuffer* gl_memory_buffer(GstGLMemoryAllocator* allocator, GstGLVideoAllocationParams* params,
-                            const GstVideoInfo& info, bool read_only) {
-  GstGLBaseMemory* memory = gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
-                                                     reinterpret_cast<GstGLAllocationParams*>(params));
-  gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
-  gst_object_unref(allocator);
-  if (!memory) {
-    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame",
-                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
-  }
-  if (read_only) GST_MINI_OBJECT_FLAG_SET(memory, GST_MEMORY_FLAG_READONLY);
+// One buffer of `memory` (its reference), with the video meta of `info`.
+GstBuffer* buffer_of(GstMemory* memory, const GstVideoInfo& info) {
   GstBuffer* buffer = gst_buffer_new();
-  gst_buffer_append_memory(buffer, GST_MEMORY_CAST(memory));
+  gst_buffer_append_memory(buffer, memory);
   GstVideoInfo layout = info;
   gst_buffer_add_video_meta_full(buffer, GST_VIDEO_FRAME_FLAG_NONE, GST_VIDEO_INFO_FORMAT(&layout),
                                  GST_VIDEO_INFO_WIDTH(&layout), GST_VIDEO_INFO_HEIGHT(&layout),
@@ -366,18 +355,11 @@ void delete_frame(gpointer held) { delete static_cast<render::Frame*>(held); }
 }  // namespace
 
 // A frame read back (the engine does not share with GstGL) as GL memory of GstGL's own whose system
-// memory is the frame's bytes, laid out as `info` says (the engine was given that layout): no copy. GstGL
-// uploads it to a texture when a GstGL element first maps it for GL; a shaderflow element or gldownload
-// reads the bytes in place. Read-only, as the system-memory frames are: it is the engine's readback memory.
+// memory is the frame's bytes (gst/wrapped_bytes.h): no copy. GstGL uploads it to a texture when a GstGL
+// element first maps it for GL; a shaderflow element or gldownload reads the bytes in place. Read-only,
+// as the system-memory frames are: it is the engine's readback memory.
 GstBuffer* GlInterop::wrap_frame_bytes(const render::Frame& frame, const GstVideoInfo& info) {
-  GstGLContext* gl = context();
-  GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_data(
-      gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8,
-      const_cast<std::uint8_t*>(frame.data()), new render::Frame(frame), delete_frame);
-  // Plain GL memory, not GstGL's default PBO kind: gldownload would upload a PBO memory to its texture and
-  // read it back again (both on the CPU here) where the bytes are already what it wants.
-  auto* allocator = reinterpret_cast<GstGLMemoryAllocator*>(gst_allocator_find(GST_GL_MEMORY_ALLOCATOR_NAME));
-  return gl_memory_buffer(allocator, params, info, true);
+  return buffer_of(wrapped_bytes_.memory_for(context(), frame, info), info);
 }
 
 GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVideoInfo& info) {
@@ -385,7 +367,16 @@ GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVi
   GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_texture(
       gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8, frame.texture(), new render::Frame(frame),
       delete_frame);
-  GstBuffer* buffer = gl_memory_buffer(gst_gl_memory_allocator_get_default(gl), params, info, false);
+  GstGLMemoryAllocator* allocator = gst_gl_memory_allocator_get_default(gl);
+  GstGLBaseMemory* memory = gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
+                                                     reinterpret_cast<GstGLAllocationParams*>(params));
+  gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
+  gst_object_unref(allocator);
+  if (!memory) {
+    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame's texture",
+                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
+  }
+  GstBuffer* buffer = buffer_of(GST_MEMORY_CAST(memory), info);
   // The engine waited for the frame's fence already; downstream GstGL waits on this one, as on any GL buffer.
   GstGLSyncMeta* sync = gst_buffer_add_gl_sync_meta(gl, buffer);
   gst_gl_sync_meta_set_sync_point(sync, gl);

@@ -18,6 +18,7 @@
 #include <mutex>
 #include <string>
 
+#include "gst/wrapped_bytes.h"
 #include "render/engine.h"
 
 namespace shaderflow::gstglue {
@@ -90,6 +91,7 @@ class GlInterop {
   render::Engine* engine_ = nullptr;
   bool warned_unshared_ = false;
   bool shares_textures_ = true;
+  WrappedBytes wrapped_bytes_;  // GL memories of read-back frames, reused (not sharing)
 };
 
 }  // namespace shaderflow::gstglue

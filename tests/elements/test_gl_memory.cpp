@@ -189,6 +189,28 @@ TEST(GlMemory, GstGlElementsTakeAndGiveOurTextures) {
             1);
 }
 
+// Every frame's own pixels reach a GstGL element that draws our texture, over more frames than the
+// engine has readback buffers: GL memory reused for a later frame (gst/wrapped_bytes.h, a software
+// renderer) must not keep an earlier frame's upload, and a texture frame must not be recycled while
+// GstGL still draws it. Red counts the frames, so a stale or early-reused frame shows.
+TEST(GlMemory, EveryFrameReachesGstGlAsItsOwn) {
+  constexpr int kFrames = 12;
+  const std::string counting = "shaderflowsrc num-buffers=" + std::to_string(kFrames) +
+                               " fragment=\"void mainImage(out vec4 c, in vec2 f) "
+                               "{ c = vec4(float(iFrame * 20) / 255.0, 0.5, 0.25, 1.0); }\"";
+  const std::vector<std::string> drawers = {"glcolorconvert ! " + gl_caps("BGRA"), "glvideomixer ! " + gl_caps()};
+  for (const std::string& convert : drawers) {
+    const std::string chain = counting + " ! " + gl_caps() + " ! " + convert + " ! gldownload ! videoconvert" + kOut;
+    const std::vector<Picture> pictures = run(chain);
+    ASSERT_EQ(pictures.size(), static_cast<std::size_t>(kFrames)) << chain;
+    for (int i = 0; i < kFrames; ++i) {
+      const guint8* got = pictures[static_cast<std::size_t>(i)].at(kWidth / 2, kHeight / 2);
+      EXPECT_LE(std::abs(got[0] - i * 20), 1) << convert << ": frame " << i;
+      EXPECT_LE(std::abs(got[1] - 128), 1) << convert << ": frame " << i;
+    }
+  }
+}
+
 // What a GL-memory frame of the source is made of: on a GPU the engine's texture itself; on a software
 // renderer (gst/gl_interop.h) the read-back bytes wrapped uncopied as plain GstGL memory (not the PBO
 // kind, which gldownload would upload and read back again), read-only like the system-memory frames, its
