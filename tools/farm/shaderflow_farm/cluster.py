@@ -33,12 +33,15 @@ def start_local(workers, devices):
     scheduler = {"cls": Scheduler, "options": {"dashboard": False, "dashboard_address": "127.0.0.1:0", "host": "127.0.0.1"}}
     import dask
 
+    # For this process's whole life, so that a worker the nanny restarts is made the same way. Worker
+    # processes forked, not spawned: a spawned one imports Python and Dask again (about 0.3 s of a
+    # cluster's start and 0.1 s of its stop on 2 cores); safe here, the client has not loaded GStreamer or
+    # a GL driver yet (it joins the shards after the cluster has gone). No statistical profiler in the
+    # workers: it samples every thread's Python stack 100 times a second, and a render's work is in C.
+    dask.config.set({"distributed.worker.multiprocessing-method": fork_or_spawn(),
+                     "distributed.worker.profile.enabled": False})
     try:
-        # Worker processes forked, not spawned: a spawned one imports Python and Dask again (about 0.3 s of
-        # a cluster's start and 0.1 s of its stop on 2 cores). Safe here: the client has not loaded
-        # GStreamer or a GL driver yet (it joins the shards after the cluster has gone).
-        with dask.config.set({"distributed.worker.multiprocessing-method": fork_or_spawn()}):
-            return SpecCluster(workers=specs, scheduler=scheduler, name="shaderflow-farm", silence_logs=False)
+        return SpecCluster(workers=specs, scheduler=scheduler, name="shaderflow-farm", silence_logs=False)
     except Exception as error:  # noqa: BLE001  (Dask raises many kinds here; all mean "no cluster")
         raise FarmError(f"cannot start a local Dask cluster: {error}") from None
 
