@@ -170,10 +170,11 @@ bool display_is_software(void* egl_display) {
 
 }  // namespace
 
-// On a software renderer the engine keeps a display of its own and GL memory goes through system memory:
-// llvmpipe (Mesa 22.3) crashes when GstGL's threads and ours use one share group at once (a glupload !
-// shaderflowfilter pipeline in two threads, with MALLOC_PERTURB_, crashed in 3 of 3 runs), and a CPU
-// renderer gains nothing from sharing anyway.
+// On a software renderer the engine keeps a display of its own and GL memory goes through system memory
+// (read-back bytes wrapped, see wrap_frame_bytes): llvmpipe (Mesa 22.3) crashes inside GstGL's texture
+// upload when GstGL's threads and ours use one share group at once (two glupload ! shaderflowfilter
+// branches in one process, with MALLOC_PERTURB_: 9 of 10 runs, measured again after glad's entry points
+// stopped being reloaded under other threads).
 std::unique_ptr<render::Engine> GlInterop::create_engine(render::EngineOptions options, const std::string& device) {
   ensure_debug_category();
   detach();
