@@ -205,20 +205,46 @@ def compare_chains(args, compare):
                     "  (ours in GL memory vs ours in system memory)")
 
 
+def write_fragment(folder, name, text):
+    with open(os.path.join(folder, name), "w") as out:
+        out.write(text)
+    return name
+
+
 def emit_plan(args):
-    """plan.tsv: ROW SIZE FORMAT SHADERFLOW_PIPELINE GSTGL_PIPELINE, tab-separated; ROW.sf.frag, ROW.gl.frag."""
+    """plan.tsv: ROW SIZE FORMAT SHADERFLOW_PIPELINE OTHER_PIPELINE FRAGMENTS, tab-separated; FRAGMENTS is
+    SIDE/ELEMENT=FILE ... (SIDE sf or gl, files beside plan.tsv). With --chain, the chain rows instead:
+    ours in GL memory against GstGL's chain, then against ours in system memory."""
     os.makedirs(args.emit_plan, exist_ok=True)
     with open(os.path.join(args.emit_plan, "plan.tsv"), "w") as plan:
         for size in args.size or ["1920x1080"]:
             width, height = (int(v) for v in size.split("x"))
+            if args.chain:
+                emit_chain_rows(args, plan, size, width, height)
+                continue
             for row in args.rows.split(","):
                 gl_fragment, sf_fragment, kind = ROWS[row]
-                for side, text in (("sf", sf_fragment), ("gl", gl_fragment)):
-                    with open(os.path.join(args.emit_plan, f"{row}.{side}.frag"), "w") as out:
-                        out.write(text)
+                ours = write_fragment(args.emit_plan, f"{row}.sf.frag", sf_fragment)
+                theirs = write_fragment(args.emit_plan, f"{row}.gl.frag", gl_fragment)
                 for fmt in args.formats.split(","):
                     sf, gl = pipelines(kind, fmt, args.frames, width, height, args.gl_pattern)
-                    plan.write(f"{row}\t{size}\t{fmt}\t{sf}\t{gl}\n")
+                    plan.write(f"{row}\t{size}\t{fmt}\t{sf}\t{gl}\tsf/s={ours} gl/s={theirs}\n")
+
+
+def emit_chain_rows(args, plan, size, width, height):
+    files = {(side, part): write_fragment(args.emit_plan, f"chain.{part}.{side}.frag", ROWS[row][index])
+             for side, index in (("sf", 1), ("gl", 0)) for part, row in (("src", "trivial"), ("filter", "filter"))}
+
+    def chain_fragments(side, dialect):
+        return " ".join(f"{side}/{name}={files[(dialect, part)]}"
+                        for name, part in (("s", "src"), ("f1", "filter"), ("f2", "filter")))
+
+    for fmt in args.formats.split(","):
+        ours_gl, ours_system, gstgl = chain_pipelines(fmt, args.frames, width, height, args.gl_pattern)
+        ours = chain_fragments("sf", "sf")
+        plan.write(f"chain-vs-gstgl\t{size}\t{fmt}\t{ours_gl}\t{gstgl}\t{ours} {chain_fragments('gl', 'gl')}\n")
+        plan.write(f"chain-vs-our-system-memory\t{size}\t{fmt}\t{ours_gl}\t{ours_system}\t"
+                   f"{ours} {chain_fragments('gl', 'sf')}\n")
 
 
 if __name__ == "__main__":

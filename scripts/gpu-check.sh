@@ -29,16 +29,21 @@ prepare() {
     --rows trivial,plasma,filter --formats RGBA,NV12
   /usr/bin/python3 bench/bench_vs_gstgl.py --emit-plan "$dir/plan-4k" --gl-pattern black --frames 60 --size 3840x2160 \
     --rows trivial,plasma,filter --formats RGBA,NV12
+  # Issue 14's GPU rows: the 3-element chain in GL memory against GstGL's and against ours in system memory.
+  /usr/bin/python3 bench/bench_vs_gstgl.py --emit-plan "$dir/plan-chain" --chain --gl-pattern black --frames 300 \
+    --size 1920x1080 --size 640x360 --formats RGBA
   du -sh "$dir"
 }
 
-# One plan: each row's two pipelines alternating, medians, fps and the ratio shaderflow / GstGL.
+# One plan: each row's two pipelines alternating, medians, fps and the ratio of the first to the second
+# (GstGL's, or for chain-vs-our-system-memory our chain in system memory).
 bench_plan() {
   local plan=$1 frames=$2
-  while IFS=$'\t' read -r row size format ours theirs; do
-    local times
-    times=$(pipeline-timer --repeat 3 --fragment "sf/s=$plan/$row.sf.frag" --fragment "gl/s=$plan/$row.gl.frag" \
-      "sf=$ours" "gl=$theirs") || { echo "| $row | $size | $format | failed | | |"; continue; }
+  while IFS=$'\t' read -r row size format ours theirs fragments; do
+    local times spec args=()
+    for spec in $fragments; do args+=(--fragment "${spec%%=*}=$plan/${spec#*=}"); done
+    times=$(pipeline-timer --repeat 3 "${args[@]}" "sf=$ours" "gl=$theirs") ||
+      { echo "| $row | $size | $format | failed | | |"; continue; }
     awk -v row="$row" -v size="$size" -v format="$format" -v frames="$frames" '
       $1 == "sf" { sf = frames / $2 } $1 == "gl" { gl = frames / $2 }
       END { printf "| %s | %s | %s | %.1f | %.1f | %.2fx |\n", row, size, format, sf, gl, sf / gl }' <<<"$times"
@@ -59,7 +64,7 @@ run_checks() {
   renderer=$(shaderflow-info --json | sed -n 's/.*"renderer": *"\([^"]*\)".*/\1/p' | head -1)
   echo "==> benchmark (GstGL: gltestsrc pattern=black ! glshader ! gldownload; 3 alternating runs, medians)"
   local table
-  table="$(bench_plan "$dir/plan-1080" 300; bench_plan "$dir/plan-4k" 60)"
+  table="$(bench_plan "$dir/plan-1080" 300; bench_plan "$dir/plan-4k" 60; bench_plan "$dir/plan-chain" 300)"
   echo "$table"
   echo "==> engine tests"
   test-engine --gtest_brief=1 >"$dir/engine.log" 2>&1
@@ -87,7 +92,7 @@ run_checks() {
   echo "| element tests | $(grep -Eo '[0-9]+ tests? ran|PASSED.*|FAILED.*' "$dir/elements.log" | tr '\n' ' ') |"
   echo "| GL memory tests | $(grep -Eo '[0-9]+ tests? ran|PASSED.*|FAILED.*' "$dir/gl-memory.log" | tr '\n' ' ') |"
   echo
-  echo "| row | size | format | shaderflow fps | GstGL fps | ratio |"
+  echo "| row | size | format | shaderflow fps | GstGL fps (chain-vs-our-system-memory: ours in system memory) | ratio |"
   echo "|---|---|---|---|---|---|"
   echo "$table"
   return $status
