@@ -8,6 +8,7 @@
 #include <thread>
 #include <utility>
 
+#include "gst/formats.h"
 #include "gst/picture_decoder.h"
 #include "gst/uniforms_property.h"
 #include "render/audio_textures.h"
@@ -636,6 +637,15 @@ bool upstream_is_live(GstPad* sinkpad) {
   if (gst_pad_peer_query(sinkpad, query)) gst_query_parse_latency(query, &live, nullptr, nullptr);
   gst_query_unref(query);
   return live;
+}
+
+void ElementCore::configure_output(const GstVideoInfo& info, bool gl_memory, OutputConversion& conversion) {
+  if (!gl_memory) {
+    conversion.configure(element_, engine(), info, snapshot().conversion);
+    return;
+  }
+  gl_.context();
+  engine().set_output(*frame_layout_for(info), gl_.output_memory()).get();
 }
 
 }  // namespace shaderflow::gstglue

@@ -98,6 +98,9 @@ class ElementCore {
   render::Engine& engine() { return *engine_; }
   // GstGL interop: the element's set_context and CONTEXT queries go here; GL memory in and out.
   GlInterop& gl() { return gl_; }
+  // The engine's output for negotiated caps `info` (streaming thread): GL memory, its GstGL context made
+  // now rather than at the first frame, or system memory through `conversion`. Throws render::Error.
+  void configure_output(const GstVideoInfo& info, bool gl_memory, OutputConversion& conversion);
   // Per frame (streaming thread): iMouse from navigation events, and the new frames of the keyboard
   // texture and of video channels at the frame's time. `wait`: decode the video frame the time asks for
   // (offline); live sources take what is decoded.

@@ -211,12 +211,8 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* 
     render::VideoFormat input_format = *input;
     if (state.gl_input) input_format.layout = render::VideoLayout::Texture;
     priv.core.engine().set_input(input_format).get();
-    if (state.gl_output || state.gl_input) priv.core.gl().context();  // the GstGL context, before the first frame
-    if (state.gl_output) {
-      priv.core.engine().set_output(*gstglue::frame_layout_for(*out_info), priv.core.gl().output_memory()).get();
-    } else {
-      state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), *out_info, priv.core.snapshot().conversion);
-    }
+    if (state.gl_input) priv.core.gl().context();  // the GstGL context, before the first frame
+    priv.core.configure_output(*out_info, state.gl_output, state.conversion);
     state.out_info = *out_info;
     state.negotiated = true;
     priv.core.set_output_height(GST_VIDEO_INFO_HEIGHT(out_info));

@@ -321,7 +321,7 @@ static gboolean gst_shaderflow_mixer_decide_allocation(GstAggregator* agg, GstQu
   Private& priv = *GST_SHADERFLOW_MIXER(agg)->priv;
   GstCaps* caps = nullptr;
   gst_query_parse_allocation(query, &caps, nullptr);
-  // GL memory buffers wrap the engine's own textures (or GstGL's pool on a software renderer): no pool here.
+  // GL memory buffers wrap the engine's own textures (or its read-back bytes on a software renderer): no pool.
   if (caps && gstglue::caps_want_gl_memory(caps)) return TRUE;
   if (priv.state) priv.state->video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
   return GST_AGGREGATOR_CLASS(gst_shaderflow_mixer_parent_class)->decide_allocation(agg, query);
@@ -340,12 +340,7 @@ static gboolean gst_shaderflow_mixer_negotiated_src_caps(GstAggregator* agg, Gst
                           "Give video/x-raw with a format, width, height and a framerate above 0.");
     }
     priv.state->gl_memory = gstglue::caps_want_gl_memory(caps);
-    if (priv.state->gl_memory) {
-      priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
-      priv.core.engine().set_output(*gstglue::frame_layout_for(info), priv.core.gl().output_memory()).get();
-    } else {
-      priv.state->conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
-    }
+    priv.core.configure_output(info, priv.state->gl_memory, priv.state->conversion);
   } catch (const render::Error& error) {
     priv.core.post_error(error);
     return FALSE;

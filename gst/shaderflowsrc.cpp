@@ -187,13 +187,7 @@ static gboolean gst_shaderflow_src_set_caps(GstBaseSrc* base, GstCaps* caps) {
     State& state = *priv.state;
     drop_pending(state);  // rendered for the old caps: render them again in the new ones
     state.gl_memory = gstglue::caps_want_gl_memory(caps);
-    if (state.gl_memory) {
-      priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
-      const auto layout = gstglue::frame_layout_for(info);
-      priv.core.engine().set_output(*layout, priv.core.gl().output_memory()).get();
-    } else {
-      state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, priv.core.snapshot().conversion);
-    }
+    priv.core.configure_output(info, state.gl_memory, state.conversion);
     GST_DEBUG_OBJECT(self, "negotiated %" GST_PTR_FORMAT, static_cast<void*>(caps));
     if (state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.info) ||
                              GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.info))) {

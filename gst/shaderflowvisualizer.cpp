@@ -290,12 +290,7 @@ static void negotiate_video(GstShaderflowVisualizer* self) {
   }
   const gstglue::Settings settings = priv.core.snapshot();
   state.gl_memory = gstglue::caps_want_gl_memory(caps);
-  if (state.gl_memory) {
-    priv.core.gl().context();  // the GstGL context our memory belongs to, before the first frame
-    priv.core.engine().set_output(*gstglue::frame_layout_for(info), priv.core.gl().output_memory()).get();
-  } else {
-    state.conversion.configure(GST_ELEMENT(self), priv.core.engine(), info, settings.conversion);
-  }
+  priv.core.configure_output(info, state.gl_memory, state.conversion);
   const bool new_rate = state.negotiated && (GST_VIDEO_INFO_FPS_N(&info) != GST_VIDEO_INFO_FPS_N(&state.video) ||
                                              GST_VIDEO_INFO_FPS_D(&info) != GST_VIDEO_INFO_FPS_D(&state.video));
   if (new_rate && state.timeline.based) {  // the frames to come continue from the unfinished one, at the new rate
