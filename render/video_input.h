@@ -45,7 +45,6 @@ class VideoInput {
   gl::Program program_;
   gl::Texture rgba_texture_;
   gl::Framebuffer rgba_framebuffer_;
-  std::vector<std::uint8_t> repack_;  // only for strides that are not a whole number of texels
   bool uploaded_ = false;
   bool converted_ = false;
   GLuint external_ = 0;  // VideoLayout::Texture: the current frame's texture
