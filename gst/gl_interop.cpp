@@ -368,16 +368,9 @@ GstBuffer* GlInterop::wrap_texture_frame(const render::Frame& frame, const GstVi
   GstGLVideoAllocationParams* params = gst_gl_video_allocation_params_new_wrapped_texture(
       gl, nullptr, &info, 0, nullptr, GST_GL_TEXTURE_TARGET_2D, GST_GL_RGBA8, frame.texture(), new render::Frame(frame),
       delete_frame);
-  GstGLMemoryAllocator* allocator = gst_gl_memory_allocator_get_default(gl);
-  GstGLBaseMemory* memory = gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
-                                                     reinterpret_cast<GstGLAllocationParams*>(params));
-  gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
-  gst_object_unref(allocator);
-  if (!memory) {
-    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame's texture",
-                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
-  }
-  GstBuffer* buffer = buffer_of(GST_MEMORY_CAST(memory), info);
+  GstMemory* memory =
+      allocate_gl_memory(GST_ALLOCATOR_CAST(gst_gl_memory_allocator_get_default(gl)), params, "texture");
+  GstBuffer* buffer = buffer_of(memory, info);
   // The engine waited for the frame's fence already; downstream GstGL waits on this one, as on any GL buffer.
   GstGLSyncMeta* sync = gst_buffer_add_gl_sync_meta(gl, buffer);
   gst_gl_sync_meta_set_sync_point(sync, gl);

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "render/error.h"
@@ -61,17 +62,7 @@ GstMemory* wrap(GstGLContext* gl, const render::Frame& frame, const GstVideoInfo
   // Plain GL memory, not GstGL's default PBO kind: gldownload would upload a PBO memory to its texture and
   // read it back again (both on the CPU here) where the bytes are already what it wants.
   gst_gl_memory_init_once();
-  GstAllocator* allocator = gst_allocator_find(GST_GL_MEMORY_ALLOCATOR_NAME);
-  GstGLBaseMemory* memory = allocator ? gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
-                                                                 reinterpret_cast<GstGLAllocationParams*>(params))
-                                      : nullptr;
-  gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
-  if (allocator) gst_object_unref(allocator);
-  if (!memory) {
-    throw render::Error(render::ErrorKind::Memory, "GstGL could not wrap a frame's bytes",
-                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
-  }
-  return GST_MEMORY_CAST(memory);
+  return allocate_gl_memory(gst_allocator_find(GST_GL_MEMORY_ALLOCATOR_NAME), params, "bytes");
 }
 
 bool fits(Wrapping& wrapping, GstGLContext* gl, const render::Frame& frame, const GstVideoInfo& info) {
@@ -80,6 +71,19 @@ bool fits(Wrapping& wrapping, GstGLContext* gl, const render::Frame& frame, cons
 }
 
 }  // namespace
+
+GstMemory* allocate_gl_memory(GstAllocator* allocator, GstGLVideoAllocationParams* params, const char* what) {
+  GstGLBaseMemory* memory = allocator ? gst_gl_base_memory_alloc(GST_GL_BASE_MEMORY_ALLOCATOR(allocator),
+                                                                 reinterpret_cast<GstGLAllocationParams*>(params))
+                                      : nullptr;
+  gst_gl_allocation_params_free(reinterpret_cast<GstGLAllocationParams*>(params));
+  if (allocator) gst_object_unref(allocator);
+  if (!memory) {
+    throw render::Error(render::ErrorKind::Memory, std::string("GstGL could not wrap a frame's ") + what,
+                        "This is a GstGL or driver problem; report it with GST_DEBUG=gl*:6.");
+  }
+  return GST_MEMORY_CAST(memory);
+}
 
 WrappedBytes::WrappedBytes() : shared_(std::make_shared<Shared>()) {}
 

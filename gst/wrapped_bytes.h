@@ -36,4 +36,8 @@ class WrappedBytes {
   std::shared_ptr<Shared> shared_;
 };
 
+// A GL memory made by `allocator` from `params` (it takes both); `what` names the frame's part in the
+// error. Throws render::Error.
+GstMemory* allocate_gl_memory(GstAllocator* allocator, GstGLVideoAllocationParams* params, const char* what);
+
 }  // namespace shaderflow::gstglue
