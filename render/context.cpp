@@ -452,6 +452,7 @@ std::unique_ptr<Context> Context::finish_creation(std::unique_ptr<Impl> impl, co
   info.gles = context->caps_.gles;
   info.max_texture_size = context->caps_.max_texture_size;
   info.software = software_device || renderer_is_software(info.renderer);
+  context->caps_.textures_in_system_memory = info.software;
   context->impl_->serialize = info.software;
   return context;
 }

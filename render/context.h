@@ -30,6 +30,9 @@ struct Caps {
   bool buffer_storage = false;  // GL 4.4 / ARB_buffer_storage / EXT_buffer_storage
   bool debug_output = false;    // KHR_debug
   int max_texture_size = 0;  // the smaller of GL_MAX_TEXTURE_SIZE and GL_MAX_VIEWPORT_DIMS
+  // A software renderer: textures are plain system memory, so staging an upload in a pixel unpack
+  // buffer only adds a copy (hardware drivers copy from the buffer without the CPU).
+  bool textures_in_system_memory = false;
 };
 
 class Context {

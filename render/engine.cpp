@@ -260,6 +260,7 @@ void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& re
     core->info = gl->context->info();
     core->caps = gl->context->caps();
     gl->shared = GlShared::create(core->caps);
+    if (core->options.staged_uploads) gl->shared.staged_uploads = true;
     core->glsl_description = gl->shared.glsl.description();
     // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries (desktop
     // GL 3.3) give each frame's GPU time.
@@ -535,7 +536,8 @@ std::future<void> Engine::set_supersample(int factor) {
 std::future<void> Engine::set_input(int slot, const VideoFormat& format) {
   check_input_size(format, core_->caps, core_->info.renderer);
   return queue_with_result<void>(*core_, [slot, format](GlState& gl) {
-    gl.inputs[slot] = std::make_unique<VideoInput>(format, gl.shared.dialect, gl.shared.fullscreen_vertex);
+    gl.inputs[slot] = std::make_unique<VideoInput>(format, gl.shared.dialect, gl.shared.fullscreen_vertex,
+                                                   gl.shared.staged_uploads);
   });
 }
 

@@ -37,6 +37,9 @@ struct EngineOptions {
   // (may be null: no share yet); `device` is ignored then.
   void* egl_display = nullptr;
   void* share_context = nullptr;
+  // Video input frames through pixel unpack buffers, as on hardware drivers, even on a software renderer
+  // (which uploads straight from memory): for tests of the hardware path on machines without a GPU.
+  bool staged_uploads = false;
 };
 
 // Where finished frames are: read back into memory, or left on the GPU as textures (packed RGBA only)

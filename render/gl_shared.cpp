@@ -66,6 +66,7 @@ GlShared GlShared::create(const Caps& caps) {
   shared.vertex_array = gl::VertexArray(vao);
   shared.fullscreen_vertex = vertex_shader(shared.dialect, kFullscreenVertexBody);
   shared.upright = !caps.gles;
+  shared.staged_uploads = !caps.textures_in_system_memory;
   shared.glsl = glsl_support_of_this_driver(caps);
   for (int filter = 0; filter < 3; ++filter) {
     for (int wrap = 0; wrap < 2; ++wrap) {

@@ -26,6 +26,7 @@ struct GlShared {
   // Desktop GL: the image pass renders top row first (see ImageOutput); GLSL ES has no
   // origin_upper_left, so there the image pass renders in GL orientation and the output pass turns it.
   bool upright = false;
+  bool staged_uploads = true;  // video frames go through pixel unpack buffers (not on software renderers)
   gl::Sampler samplers[6];  // filter x wrap, see sampler_for()
   GLenum float_format = GL_RGBA32F;  // feedback buffers
   int max_texture_size = 0;          // Caps::max_texture_size

@@ -77,8 +77,9 @@ TexelFormat texel_format(const VideoFormat& video, const PlaneShape& shape) {
 
 }  // namespace
 
-VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex)
-    : format_(format) {
+VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex,
+                       bool staged_uploads)
+    : format_(format), staged_uploads_(staged_uploads) {
   create_planes();
   if (format.layout == VideoLayout::Data) return;  // sampled as uploaded: no conversion pass
   // A texture input is converted as a packed RGBA frame is: turned upright (GstGL keeps top row first).
@@ -163,9 +164,11 @@ void VideoInput::create_planes() {
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
     glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
-    GLuint buffer = 0;
-    glGenBuffers(1, &buffer);
-    plane.unpack_buffer = gl::Buffer(buffer);
+    if (staged_uploads_) {
+      GLuint buffer = 0;
+      glGenBuffers(1, &buffer);
+      plane.unpack_buffer = gl::Buffer(buffer);
+    }
     planes_.push_back(std::move(plane));
   }
   glBindTexture(GL_TEXTURE_2D, 0);
@@ -182,41 +185,71 @@ void VideoInput::use_texture(GLuint texture) {
 
 namespace {
 
-// One plane's rows into `texture` through `unpack_buffer` (orphaned: the driver may still read last
-// frame's), copied once; `bottom_up` stores them in GL orientation (row 0 at the bottom).
-void upload_plane(GLuint unpack_buffer, GLuint texture, const PlaneShape& shape, const TexelFormat& texel,
-                  const InputPlane& source, bool bottom_up) {
-  const std::size_t row_bytes = static_cast<std::size_t>(shape.width * shape.bytes_per_texel);
-  const std::size_t stride = source.stride;
-  const bool whole_texels = stride % static_cast<std::size_t>(shape.bytes_per_texel) == 0 && stride >= row_bytes;
-  const std::size_t packed_stride = whole_texels ? stride : row_bytes;
-  const std::size_t size = packed_stride * static_cast<std::size_t>(shape.height - 1) + row_bytes;
+// Where a plane's rows come from: the caller's memory, row `row` at `data + row * stride`.
+struct RowSource {
+  const std::uint8_t* data;
+  std::size_t stride, row_bytes;
+  int height;
+  const std::uint8_t* row(int index) const { return data + static_cast<std::size_t>(index) * stride; }
+};
 
+// The rows through `unpack_buffer` (orphaned: the driver may still read last frame's), copied there once
+// by the CPU; a hardware driver copies them on into the texture without it.
+void upload_staged(GLuint unpack_buffer, const PlaneShape& shape, const TexelFormat& texel, const RowSource& rows,
+                   bool bottom_up) {
+  const bool whole_texels = rows.stride % static_cast<std::size_t>(shape.bytes_per_texel) == 0 && rows.stride >= rows.row_bytes;
+  const std::size_t packed_stride = whole_texels ? rows.stride : rows.row_bytes;
+  const std::size_t size = packed_stride * static_cast<std::size_t>(rows.height - 1) + rows.row_bytes;
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, unpack_buffer);
   glBufferData(GL_PIXEL_UNPACK_BUFFER, static_cast<GLsizeiptr>(size), nullptr, GL_STREAM_DRAW);
-  void* mapped = glMapBufferRange(GL_PIXEL_UNPACK_BUFFER, 0, static_cast<GLsizeiptr>(size),
-                                  GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT);
+  auto* mapped = static_cast<std::uint8_t*>(glMapBufferRange(GL_PIXEL_UNPACK_BUFFER, 0, static_cast<GLsizeiptr>(size),
+                                                             GL_MAP_WRITE_BIT | GL_MAP_INVALIDATE_BUFFER_BIT));
   if (!mapped) {
     glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
     throw Error(ErrorKind::Gl, "could not map a pixel unpack buffer of " + std::to_string(size) + " bytes");
   }
-  if (bottom_up) {
-    for (int row = 0; row < shape.height; ++row) {
-      std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * packed_stride,
-                  source.data + static_cast<std::size_t>(shape.height - 1 - row) * stride, row_bytes);
-    }
-  } else if (whole_texels) {
-    std::memcpy(mapped, source.data, size);
+  if (whole_texels && !bottom_up) {
+    std::memcpy(mapped, rows.data, size);
   } else {
-    for (int row = 0; row < shape.height; ++row) {
-      std::memcpy(static_cast<std::uint8_t*>(mapped) + static_cast<std::size_t>(row) * row_bytes,
-                  source.data + static_cast<std::size_t>(row) * stride, row_bytes);
+    for (int row = 0; row < rows.height; ++row) {
+      std::memcpy(mapped + static_cast<std::size_t>(row) * packed_stride, rows.row(bottom_up ? rows.height - 1 - row : row),
+                  rows.row_bytes);
     }
   }
   glUnmapBuffer(GL_PIXEL_UNPACK_BUFFER);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(packed_stride / static_cast<std::size_t>(shape.bytes_per_texel)));
-  glBindTexture(GL_TEXTURE_2D, texture);
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, nullptr);
+}
+
+// The rows straight from the caller's memory, for a software renderer, whose texture is system memory:
+// the driver's copy is the only one (a staging buffer would be a second full-frame copy, a tenth of a
+// 1080p filter's time on llvmpipe). GL has no unpack order for rows turned over, so those go one by one.
+void upload_from_memory(const PlaneShape& shape, const TexelFormat& texel, const RowSource& rows, bool bottom_up) {
+  glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
+  const auto texel_bytes = static_cast<std::size_t>(shape.bytes_per_texel);
+  if (!bottom_up && rows.stride % texel_bytes == 0 && rows.stride >= rows.row_bytes) {
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(rows.stride / texel_bytes));
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, rows.data);
+    return;
+  }
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+  for (int row = 0; row < rows.height; ++row) {
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, bottom_up ? rows.height - 1 - row : row, shape.width, 1, texel.format,
+                    texel.type, rows.row(row));
+  }
+}
+
+// One plane's rows into `texture`; `bottom_up` stores them in GL orientation (row 0 at the bottom).
+void upload_plane(bool staged, GLuint unpack_buffer, GLuint texture, const PlaneShape& shape, const TexelFormat& texel,
+                  const InputPlane& source, bool bottom_up) {
+  const RowSource rows{source.data, source.stride, static_cast<std::size_t>(shape.width * shape.bytes_per_texel),
+                       shape.height};
+  glBindTexture(GL_TEXTURE_2D, texture);
+  if (staged) {
+    upload_staged(unpack_buffer, shape, texel, rows, bottom_up);
+  } else {
+    upload_from_memory(shape, texel, rows, bottom_up);
+  }
 }
 
 }  // namespace
@@ -230,13 +263,13 @@ void VideoInput::upload_upright(const InputPlane* planes, std::size_t count) {
   if (count != 1 || planes[0].stride % 4 != 0 || planes[0].stride < static_cast<std::size_t>(format_.width) * 4) {
     throw Error(ErrorKind::InvalidArgument, "a texture input takes one plane of RGBA rows instead of a texture");
   }
-  if (!upright_unpack_) {
+  if (staged_uploads_ && !upright_unpack_) {
     GLuint id = 0;
     glGenBuffers(1, &id);
     upright_unpack_ = gl::Buffer(id);
   }
   glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
-  upload_plane(upright_unpack_.get(), rgba_texture_.get(), PlaneShape{format_.width, format_.height, 4},
+  upload_plane(staged_uploads_, upright_unpack_.get(), rgba_texture_.get(), PlaneShape{format_.width, format_.height, 4},
                TexelFormat{GL_RGBA8, GL_RGBA, GL_UNSIGNED_BYTE}, planes[0], true);
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
@@ -261,7 +294,7 @@ void VideoInput::upload(const InputPlane* planes, std::size_t count) {
   const bool bottom_up = format_.layout == VideoLayout::Packed;
   for (std::size_t i = 0; i < count; ++i) {
     const Plane& plane = planes_[i];
-    upload_plane(plane.unpack_buffer.get(), plane.texture.get(), plane.shape, texel_format(format_, plane.shape),
+    upload_plane(staged_uploads_, plane.unpack_buffer.get(), plane.texture.get(), plane.shape, texel_format(format_, plane.shape),
                  planes[i], bottom_up);
   }
   glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);

@@ -1,6 +1,7 @@
-// A video frame on its way into a scene: plane textures fed through pixel unpack buffers, converted on
-// the GPU (YUV→RGB per the stream's matrix and range, byte order, orientation) into one RGBA texture
-// that scenes sample as iChannel0. Data inputs (audio textures) are sampled as uploaded, values unchanged. Create, upload and convert only while the context is current.
+// A video frame on its way into a scene: plane textures fed through pixel unpack buffers (straight from
+// memory on software renderers), converted on the GPU (YUV→RGB per the stream's matrix and range, byte
+// order, orientation) into one RGBA texture that scenes sample as iChannel0. Data inputs (audio textures)
+// are sampled as uploaded, values unchanged. Create, upload and convert only while the context is current.
 #pragma once
 
 #include <vector>
@@ -13,7 +14,9 @@ namespace shaderflow::render {
 
 class VideoInput {
  public:
-  VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex);
+  // staged_uploads: frames go through pixel unpack buffers (hardware drivers), else straight from the
+  // caller's memory (software renderers, see GlShared::staged_uploads).
+  VideoInput(const VideoFormat& format, GlslDialect dialect, const gl::Shader& fullscreen_vertex, bool staged_uploads);
 
   // The planes of a frame in the input's format; a VideoLayout::Texture input takes one plane of RGBA
   // rows, top row first (a texture downloaded because the engine cannot share it).
@@ -38,9 +41,10 @@ class VideoInput {
   struct Plane {
     PlaneShape shape;
     gl::Texture texture;
-    gl::Buffer unpack_buffer;
+    gl::Buffer unpack_buffer;  // staged uploads only
   };
   VideoFormat format_;
+  bool staged_uploads_;
   std::vector<Plane> planes_;
   gl::Program program_;
   gl::Texture rgba_texture_;

@@ -385,6 +385,93 @@ TEST(VideoInputMath, Bt709LimitedRangeTransform) {
   EXPECT_NEAR(apply(63, 102, 240, 2), 0.0, 0.01);
 }
 
+namespace {
+
+// One input frame whose planes have `padding` bytes after each row (3: rows that are not whole texels).
+struct PaddedFrame {
+  std::vector<std::vector<std::uint8_t>> bytes;
+  std::vector<InputPlane> planes;
+};
+
+PaddedFrame padded_frame(const VideoFormat& format, std::size_t padding) {
+  PaddedFrame frame;
+  // A texture input given memory takes one plane of RGBA rows, top row first.
+  const std::vector<PlaneShape> shapes = format.layout == VideoLayout::Texture
+                                             ? std::vector<PlaneShape>{{format.width, format.height, 4}}
+                                             : plane_shapes(format);
+  for (std::size_t index = 0; index < shapes.size(); ++index) {
+    const PlaneShape& shape = shapes[index];
+    const std::size_t row = static_cast<std::size_t>(shape.width * shape.bytes_per_texel), stride = row + padding;
+    std::vector<std::uint8_t> plane(stride * static_cast<std::size_t>(shape.height), 0xEE);
+    for (int y = 0; y < shape.height; ++y) {
+      for (std::size_t x = 0; x < row; ++x) {
+        plane[static_cast<std::size_t>(y) * stride + x] = static_cast<std::uint8_t>(x * 37 + static_cast<std::size_t>(y) * 101 + index * 59 + 16);
+      }
+    }
+    frame.bytes.push_back(std::move(plane));
+  }
+  for (std::size_t index = 0; index < shapes.size(); ++index) {
+    frame.planes.push_back({frame.bytes[index].data(), frame.bytes[index].size() / static_cast<std::size_t>(shapes[index].height)});
+  }
+  return frame;
+}
+
+// The input as the scene sees it (texelFetch at the input's size), rows top first.
+std::vector<std::uint8_t> render_input(const VideoFormat& format, const PaddedFrame& frame, bool staged_uploads) {
+  EngineOptions options;
+  options.staged_uploads = staged_uploads;
+  auto renderer = SyncRenderer::create(options);
+  renderer->set_scene({"copy.frag", "void mainImage(out vec4 c, in vec2 p) { c = texelFetch(iChannel0, ivec2(p), 0); }"});
+  renderer->set_input(format);
+  renderer->upload_input(frame.planes.data(), frame.planes.size());
+  return render_frame(*renderer, format.width, format.height).bytes;
+}
+
+}  // namespace
+
+// A software renderer uploads input frames straight from memory (row by row where they turn over), a
+// hardware driver through pixel unpack buffers: forced here (EngineOptions::staged_uploads), the two
+// must give scenes the same texels, for every layout, padded rows and rows that are not whole texels.
+// On a GPU both runs are staged; the RGBA, texture and data cases also check the texels themselves.
+TEST(VideoInput, UploadsFromMemoryAndThroughUnpackBuffersAgree) {
+  struct Case {
+    const char* name;
+    VideoLayout layout;
+    std::size_t padding;
+  };
+  const Case cases[] = {{"packed rgba", VideoLayout::Packed, 0},   {"packed rgba, padded", VideoLayout::Packed, 8},
+                        {"packed, odd padding", VideoLayout::Packed, 3}, {"texture rows", VideoLayout::Texture, 4},
+                        {"i420", VideoLayout::Planar, 0},          {"i420, odd padding", VideoLayout::Planar, 3},
+                        {"nv12", VideoLayout::SemiPlanar, 2},      {"gray", VideoLayout::Gray, 1},
+                        {"data", VideoLayout::Data, 0},            {"data, odd padding", VideoLayout::Data, 3}};
+  for (const Case& test : cases) {
+    SCOPED_TRACE(test.name);
+    VideoFormat format;
+    format.layout = test.layout;
+    format.width = 7;  // odd: chroma planes round up, rows are not multiples of 4 bytes
+    format.height = 5;
+    const PaddedFrame frame = padded_frame(format, test.padding);
+    ASSERT_FALSE(frame.planes.empty());
+    const std::vector<std::uint8_t> direct = render_input(format, frame, false);
+    const std::vector<std::uint8_t> staged = render_input(format, frame, true);
+    EXPECT_EQ(direct, staged);
+    if (test.layout != VideoLayout::Packed && test.layout != VideoLayout::Texture && test.layout != VideoLayout::Data) continue;
+    const std::size_t stride = frame.planes[0].stride;
+    for (int y = 0; y < format.height; ++y) {  // output rows top first
+      for (int x = 0; x < format.width; ++x) {
+        const std::uint8_t* out = &direct[static_cast<std::size_t>((y * format.width + x) * 4)];
+        if (test.layout == VideoLayout::Data) {  // memory row 0 is texture row 0: the bottom of the frame
+          const std::uint8_t value = frame.bytes[0][static_cast<std::size_t>(format.height - 1 - y) * stride + static_cast<std::size_t>(x)];
+          EXPECT_EQ(out[0], value) << "x " << x << " y " << y;
+          continue;
+        }
+        const std::uint8_t* in = &frame.bytes[0][static_cast<std::size_t>(y) * stride + static_cast<std::size_t>(x) * 4];
+        EXPECT_EQ(std::vector<int>(out, out + 4), std::vector<int>(in, in + 4)) << "x " << x << " y " << y;
+      }
+    }
+  }
+}
+
 // GPU resets cannot be provoked on llvmpipe, so these go through the fault injection seam
 // (Context::inject_reset, SHADERFLOW_FAULT_INJECT_GPU_RESET): what a real reset would report.
 TEST(GpuReset, InjectedResetIsContextLostAndStaysLost) {

@@ -18,6 +18,9 @@ class SyncRenderer {
   static std::unique_ptr<SyncRenderer> create(const std::string& device) {
     shaderflow::render::EngineOptions options;
     options.device = device;
+    return create(options);
+  }
+  static std::unique_ptr<SyncRenderer> create(const shaderflow::render::EngineOptions& options) {
     return std::unique_ptr<SyncRenderer>(new SyncRenderer(shaderflow::render::Engine::create(options)));
   }
 
