@@ -23,6 +23,19 @@ struct MappedInput {
   }
 };
 
+// A frame of another shaderflow element in GL memory on a software renderer (its read-back bytes, see
+// wrapped_bytes.h), read in place without mapping: one plane; the buffer is held until the upload.
+bool wrapped_input(GstBuffer* buffer, const GstVideoInfo& info, render::InputFrame& input) {
+  if (GST_VIDEO_INFO_N_PLANES(&info) != 1 || gst_buffer_n_memory(buffer) != 1) return false;
+  const std::uint8_t* bytes = wrapped_bytes_of(gst_buffer_peek_memory(buffer, 0), info);
+  if (!bytes) return false;
+  input.planes = {{bytes + GST_VIDEO_INFO_PLANE_OFFSET(&info, 0), static_cast<std::size_t>(GST_VIDEO_INFO_PLANE_STRIDE(&info, 0))}};
+  input.owner = std::shared_ptr<const void>(gst_buffer_ref(buffer), [](const void* held) {
+    gst_buffer_unref(static_cast<GstBuffer*>(const_cast<void*>(held)));
+  });
+  return true;
+}
+
 }  // namespace
 
 render::InputFrame input_frame_for(GstBuffer* buffer, const GstVideoInfo& info, int slot, double time,
@@ -33,6 +46,10 @@ render::InputFrame input_frame_for(GstBuffer* buffer, const GstVideoInfo& info, 
     texture.time = time;
     return texture;
   }
+  render::InputFrame input;
+  input.slot = slot;
+  input.time = time;
+  if (wrapped_input(buffer, info, input)) return input;
   GstVideoFrame frame;
   GstVideoInfo layout = info;  // the map takes a mutable info
   if (!gst_video_frame_map(&frame, &layout, gst_buffer_ref(buffer), GST_MAP_READ)) {
@@ -42,11 +59,8 @@ render::InputFrame input_frame_for(GstBuffer* buffer, const GstVideoInfo& info, 
   }
   auto mapped = std::make_shared<MappedInput>(frame);
   render::InputPlane planes[3];
-  render::InputFrame input;
-  input.slot = slot;
   input.planes.assign(planes, planes + input_planes_for(mapped->frame, planes));
   input.owner = std::shared_ptr<const void>(mapped, mapped.get());
-  input.time = time;
   return input;
 }
 

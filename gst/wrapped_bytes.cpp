@@ -125,6 +125,13 @@ GstMemory* WrappedBytes::memory_for(GstGLContext* gl, const render::Frame& frame
   return memory;
 }
 
+const std::uint8_t* wrapped_bytes_of(GstMemory* memory, const GstVideoInfo& info) {
+  if (!memory || !gst_is_gl_memory(memory)) return nullptr;
+  const Wrapping* wrapping = wrapping_of(memory);
+  if (!wrapping || !wrapping->frame || !gst_video_info_is_equal(&wrapping->info, &info)) return nullptr;
+  return wrapping->data;
+}
+
 void WrappedBytes::close() {
   std::vector<GstMemory*> idle;
   {

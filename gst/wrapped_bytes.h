@@ -36,6 +36,11 @@ class WrappedBytes {
   std::shared_ptr<Shared> shared_;
 };
 
+// The bytes a memory of a WrappedBytes cache wraps while it is out (laid out as `info`), for a reader that
+// would map it otherwise: every map and unmap of a GL memory is a round trip to GstGL's thread, which
+// shaderflow elements reading each other's frames need not make. Null for other memories and layouts.
+const std::uint8_t* wrapped_bytes_of(GstMemory* memory, const GstVideoInfo& info);
+
 // A GL memory made by `allocator` from `params` (it takes both); `what` names the frame's part in the
 // error. Throws render::Error.
 GstMemory* allocate_gl_memory(GstAllocator* allocator, GstGLVideoAllocationParams* params, const char* what);
