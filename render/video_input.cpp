@@ -188,16 +188,18 @@ namespace {
 // Where a plane's rows come from: the caller's memory, row `row` at `data + row * stride`.
 struct RowSource {
   const std::uint8_t* data;
-  std::size_t stride, row_bytes;
+  std::size_t stride, row_bytes, texel_bytes;
   int height;
   const std::uint8_t* row(int index) const { return data + static_cast<std::size_t>(index) * stride; }
+  // Whether GL can step from row to row itself (GL_UNPACK_ROW_LENGTH counts whole texels).
+  bool whole_texel_stride() const { return stride % texel_bytes == 0 && stride >= row_bytes; }
 };
 
 // The rows through `unpack_buffer` (orphaned: the driver may still read last frame's), copied there once
 // by the CPU; a hardware driver copies them on into the texture without it.
 void upload_staged(GLuint unpack_buffer, const PlaneShape& shape, const TexelFormat& texel, const RowSource& rows,
                    bool bottom_up) {
-  const bool whole_texels = rows.stride % static_cast<std::size_t>(shape.bytes_per_texel) == 0 && rows.stride >= rows.row_bytes;
+  const bool whole_texels = rows.whole_texel_stride();
   const std::size_t packed_stride = whole_texels ? rows.stride : rows.row_bytes;
   const std::size_t size = packed_stride * static_cast<std::size_t>(rows.height - 1) + rows.row_bytes;
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, unpack_buffer);
@@ -217,7 +219,7 @@ void upload_staged(GLuint unpack_buffer, const PlaneShape& shape, const TexelFor
     }
   }
   glUnmapBuffer(GL_PIXEL_UNPACK_BUFFER);
-  glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(packed_stride / static_cast<std::size_t>(shape.bytes_per_texel)));
+  glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(packed_stride / rows.texel_bytes));
   glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, nullptr);
 }
 
@@ -226,9 +228,8 @@ void upload_staged(GLuint unpack_buffer, const PlaneShape& shape, const TexelFor
 // 1080p filter's time on llvmpipe). GL has no unpack order for rows turned over, so those go one by one.
 void upload_from_memory(const PlaneShape& shape, const TexelFormat& texel, const RowSource& rows, bool bottom_up) {
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
-  const auto texel_bytes = static_cast<std::size_t>(shape.bytes_per_texel);
-  if (!bottom_up && rows.stride % texel_bytes == 0 && rows.stride >= rows.row_bytes) {
-    glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(rows.stride / texel_bytes));
+  if (!bottom_up && rows.whole_texel_stride()) {
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, static_cast<GLint>(rows.stride / rows.texel_bytes));
     glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, shape.width, shape.height, texel.format, texel.type, rows.data);
     return;
   }
@@ -242,7 +243,8 @@ void upload_from_memory(const PlaneShape& shape, const TexelFormat& texel, const
 // One plane's rows into `texture`; `bottom_up` stores them in GL orientation (row 0 at the bottom).
 void upload_plane(bool staged, GLuint unpack_buffer, GLuint texture, const PlaneShape& shape, const TexelFormat& texel,
                   const InputPlane& source, bool bottom_up) {
-  const RowSource rows{source.data, source.stride, static_cast<std::size_t>(shape.width * shape.bytes_per_texel),
+  const auto texel_bytes = static_cast<std::size_t>(shape.bytes_per_texel);
+  const RowSource rows{source.data, source.stride, static_cast<std::size_t>(shape.width) * texel_bytes, texel_bytes,
                        shape.height};
   glBindTexture(GL_TEXTURE_2D, texture);
   if (staged) {
