@@ -21,7 +21,8 @@ namespace shaderflow::render {
 namespace {
 
 // EGL displays are per process and eglTerminate is not reference counted (EGL_KHR_display_reference
-// is rare), so every Context on one display shares one initialisation and the last one terminates it.
+// is rare), so every Context on one display shares one initialisation. The last one terminates it only
+// if no context was ever made on it (a display probed while picking a device): see keep_initialised.
 class DisplayRef {
  public:
   static std::shared_ptr<DisplayRef> open(EGLenum platform, void* native, std::string& failure) {
@@ -60,6 +61,16 @@ class DisplayRef {
   }
 
   EGLDisplay get() const { return display_; }
+
+  // Once a context has been made on a display, it stays initialised until the process exits. Mesa
+  // unloads its driver at the last eglTerminate and loads it again at the next eglInitialize, and each
+  // load maps 10 MiB of code memory that the unload leaves behind: an application that starts and
+  // stops pipelines grew by ~8 KiB of resident memory per engine and cycle (tests/elements/test_stress.cpp).
+  static void keep_initialised(const std::shared_ptr<DisplayRef>& display) {
+    std::lock_guard<std::mutex> lock(registry_mutex());
+    static auto* const resident = new std::set<std::shared_ptr<DisplayRef>>;  // never destroyed, see below
+    resident->insert(display);
+  }
 
   // Every engine context on a display shares objects with the others, so frames that stay on the GPU
   // pass between shaderflow elements as textures. Creation and destruction both hold this lock, so a
@@ -179,7 +190,10 @@ struct Context::Impl {
     std::lock_guard<std::mutex> lock(display->contexts_lock());
     if (share == EGL_NO_CONTEXT) share = display->any_context();
     const bool created = create_context_sharing(failure);
-    if (created) display->add_context(context);
+    if (created) {
+      display->add_context(context);
+      DisplayRef::keep_initialised(display);
+    }
     return created;
   }
 

@@ -62,19 +62,20 @@ TEST(Stress, StateCyclesDoNotLeakOrCrash) {
   GstElement* pipeline = parse("shaderflowsrc num-buffers=2 ! video/x-raw,width=16,height=16 ! "
                                "shaderflowfilter scene=grayscale ! fakesink");
   const int cycles = 1000;
+  const int warm_up = 100;  // resident memory settles within ~100 cycles on llvmpipe
   long warm = 0;
   for (int i = 0; i < cycles; ++i) {
     ASSERT_NE(gst_element_set_state(pipeline, GST_STATE_PLAYING), GST_STATE_CHANGE_FAILURE) << "cycle " << i;
     ASSERT_EQ(gst_element_get_state(pipeline, nullptr, nullptr, 30 * GST_SECOND), GST_STATE_CHANGE_SUCCESS);
     ASSERT_EQ(gst_element_set_state(pipeline, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
-    if (i == 30) warm = resident_kib();  // after the driver's one-time allocations
+    if (i == warm_up) warm = resident_kib();  // after the driver's and malloc's one-time growth
   }
   const long growth = resident_kib() - warm;
-  std::printf("RSS growth over %d NULL->PLAYING->NULL cycles after warm-up: %ld KiB\n", cycles - 31, growth);
-  // A leaked context or renderer costs megabytes per cycle. What remains (~10 KiB a cycle on llvmpipe)
-  // is not heap: heaptrack finds no per-cycle leak in this code; it follows the streaming thread's
-  // use of the driver, outside the project.
-  EXPECT_LT(growth / (cycles - 31), 24) << "memory grows by " << growth << " KiB over the cycles";
+  std::printf("RSS growth over %d NULL->PLAYING->NULL cycles after warm-up: %ld KiB\n", cycles - warm_up - 1, growth);
+  // A leaked context or renderer costs megabytes per cycle, a driver loaded again each cycle ~8 KiB per
+  // engine (Mesa leaves each load's code memory mapped). What remains on llvmpipe is under 0.1 KiB a
+  // cycle; the bound leaves room for malloc's arenas settling on other machines.
+  EXPECT_LT(growth / (cycles - warm_up - 1), 2) << "memory grows by " << growth << " KiB over the cycles";
   std::string error;
   EXPECT_TRUE(no_error_on_bus(pipeline, &error)) << error;
   gst_object_unref(pipeline);
