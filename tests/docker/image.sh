@@ -50,9 +50,9 @@ echo "==> gst-inspect-1.0 shaderflowsrc"
 inspect=$(run_in "$ctr" -- gst-inspect-1.0 shaderflowsrc 2>&1) || { echo "$inspect"; fail "gst-inspect-1.0 shaderflowsrc failed"; }
 echo "$inspect" | grep -E '^  (Filename|Version)'
 # The elements shaderflow-render and shaderflow-stream use, from the plugin sets the image installs.
-for element in x264enc h264parse mp4mux flvmux rtmp2sink videoconvert avdec_h264; do
-  run_in "$ctr" -- gst-inspect-1.0 --exists "$element" || fail "element $element is missing from the image"
-done
+missing=$(run_in "$ctr" -- sh -c 'for e; do gst-inspect-1.0 --exists "$e" || echo "$e"; done' sh \
+  x264enc h264parse mp4mux flvmux rtmp2sink videoconvert avdec_h264) || fail "gst-inspect-1.0 did not run"
+[ -z "$missing" ] || fail "elements missing from the image:" $missing
 
 echo "==> shaderflow-render: 60 frames"
 # As the image's user, into a bind mount, like compose's ./output.

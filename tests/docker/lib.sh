@@ -24,7 +24,38 @@ bah() { buildah "${store[@]}" "$@"; }
 pod() { podman "${store[@]}" "$@"; }
 # chroot isolation needs neither a runtime's namespaces nor cgroups, which is what lets these tests run
 # in a VM or CI container where `podman run` does not.
-run_in() { bah run --isolation chroot "$@"; }
+# buildah starts every command through a sealed in-memory copy of itself, and sealing it fails now and
+# then before anything runs ("Close_Fd sealing memfd copy: Device or resource busy", seen in CI). Such a
+# start is tried again; a command that ran and failed is not, so a missing element still fails a test.
+# usage: run_in [BUILDAH RUN OPTIONS] CONTAINER -- COMMAND...
+run_in() {
+  local options=() command=()
+  while [ $# -gt 0 ] && [ "$1" != -- ]; do options+=("$1"); shift; done
+  shift
+  command=("$@")
+  local started status attempt
+  started=$(mktemp)
+  for attempt in 1 2 3; do
+    rm -f "$started"
+    status=0
+    bah run --isolation chroot "${options[@]}" -- \
+      sh -c 'echo shaderflow-test-started >&2 && exec "$@"' sh "${command[@]}" \
+      2> >(mark_start_and_pass_on "$started") || status=$?
+    wait $!  # the filter above, so that it has seen the whole of stderr
+    [ -e "$started" ] && break
+    echo "run_in: the container did not start (attempt $attempt of 3)" >&2
+    sleep 1
+  done
+  rm -f "$started"
+  return $status
+}
+# Passes stderr on live (a background nginx's log must show when a test fails) but for the start marker.
+mark_start_and_pass_on() {
+  local line
+  while IFS= read -r line || [ -n "$line" ]; do
+    if [ "$line" = shaderflow-test-started ]; then : >"$1"; else printf '%s\n' "$line" >&2; fi
+  done
+}
 
 # Skips (exit 77, which Meson reports as SKIP) only when buildah cannot run; everything else the tests
 # need comes from scripts/setup.sh, so its absence is a failure.
