@@ -66,8 +66,10 @@ class DisplayRef {
   // unloads its driver at the last eglTerminate and loads it again at the next eglInitialize, and each
   // load maps 10 MiB of code memory that the unload leaves behind: an application that starts and
   // stops pipelines grew by ~8 KiB of resident memory per engine and cycle (tests/elements/test_stress.cpp).
+  // A display another library initialised (GstGL's) stays that library's to terminate.
   static void keep_initialised(const std::shared_ptr<DisplayRef>& display) {
     std::lock_guard<std::mutex> lock(registry_mutex());
+    if (shared_displays().count(display->get())) return;
     static auto* const resident = new std::set<std::shared_ptr<DisplayRef>>;  // never destroyed, see below
     resident->insert(display);
   }
@@ -92,7 +94,15 @@ class DisplayRef {
   static std::shared_ptr<DisplayRef> registered_locked(EGLDisplay display, std::string& failure) {
     auto& registry = displays();
     if (auto it = registry.find(display); it != registry.end()) {
-      if (auto alive = it->second.lock()) return alive;
+      // GstGL terminates the displays it made when it drops them, and EGL hands it the same handle as
+      // ours for a platform and device: a display kept initialised may have been terminated since.
+      if (auto alive = it->second.lock()) {
+        if (eglQueryString(display, EGL_VERSION) == nullptr && !eglInitialize(display, nullptr, nullptr)) {
+          failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
+          return nullptr;
+        }
+        return alive;
+      }
     }
     EGLint major = 0, minor = 0;
     if (!eglInitialize(display, &major, &minor)) {

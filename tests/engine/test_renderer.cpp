@@ -1,5 +1,6 @@
 // Engine tests on the real renderer (llvmpipe here): every expected value is computed in the test from
 // the uniform values and the pixel position, never read back from an earlier run.
+#include <glad/egl.h>
 #include <gtest/gtest.h>
 
 #include <array>
@@ -510,4 +511,20 @@ TEST(GpuReset, RenderReportsTheResetAndANewRendererWorks) {
   auto fresh = make_renderer(kSolid);
   const Image image = render_one(*fresh, 8, 8);
   EXPECT_EQ(image.at(0, 0)[0], unorm8(0.2));
+}
+
+// A display stays initialised once an engine has rendered on it (Mesa reloads its driver, and leaks,
+// when it is terminated and initialised again), and an engine still starts on it when another library
+// terminated it meanwhile, as GstGL does with the displays it made (EGL hands out one handle per device).
+TEST(Displays, StayInitialisedAndSurviveATerminationByAnotherLibrary) {
+  auto first = make_renderer(kSolid);
+  render_one(*first, 4, 4);
+  const auto display = static_cast<EGLDisplay>(first->engine().egl_display());
+  first.reset();
+  EXPECT_NE(eglQueryString(display, EGL_VERSION), nullptr) << "the display was terminated with its last engine";
+  ASSERT_TRUE(eglTerminate(display));
+  auto second = make_renderer(kSolid);
+  EXPECT_EQ(second->engine().egl_display(), display);
+  const Image image = render_one(*second, 4, 4);
+  EXPECT_EQ(image.at(3, 3)[2], unorm8(0.6));
 }
