@@ -150,6 +150,19 @@ build_image() {
   local tag=$1 dockerfile=$2 context=$3
   local start=$SECONDS
   echo "==> buildah bud -f ${dockerfile#"$src"/} -t $tag"
-  bah bud --isolation chroot --layers --force-rm --format docker --pull=never -f "$dockerfile" -t "$tag" "$context"
-  echo "==> built $tag in $((SECONDS - start)) s, $(bah images --format '{{.Size}}' "$tag")"
+  local log attempt
+  log=$(mktemp)
+  for attempt in 1 2 3; do
+    if bah bud --isolation chroot --layers --force-rm --format docker --pull=never -f "$dockerfile" -t "$tag" \
+      "$context" 2>&1 | tee "$log"; then
+      rm -f "$log"
+      echo "==> built $tag in $((SECONDS - start)) s, $(bah images --format '{{.Size}}' "$tag")"
+      return 0
+    fi
+    # A RUN step can meet run_in's start failure too; the layers built so far are cached.
+    grep -q 'sealing memfd copy' "$log" || break
+    echo "==> buildah could not start a build step (attempt $attempt of 3)" >&2
+  done
+  rm -f "$log"
+  return 1
 }
