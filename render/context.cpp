@@ -93,22 +93,17 @@ class DisplayRef {
   // On a display another library initialised, eglInitialize is a no-op that fills in the versions.
   static std::shared_ptr<DisplayRef> registered_locked(EGLDisplay display, std::string& failure) {
     auto& registry = displays();
-    if (auto it = registry.find(display); it != registry.end()) {
-      // GstGL terminates the displays it made when it drops them, and EGL hands it the same handle as
-      // ours for a platform and device: a display kept initialised may have been terminated since.
-      if (auto alive = it->second.lock()) {
-        if (eglQueryString(display, EGL_VERSION) == nullptr && !eglInitialize(display, nullptr, nullptr)) {
-          failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
-          return nullptr;
-        }
-        return alive;
-      }
-    }
+    const auto it = registry.find(display);
+    const std::shared_ptr<DisplayRef> alive = it != registry.end() ? it->second.lock() : nullptr;
+    // GstGL terminates the displays it made when it drops them, and EGL hands it the same handle as
+    // ours for a platform and device: a display kept initialised may have been terminated since.
+    if (alive && eglQueryString(display, EGL_VERSION) != nullptr) return alive;
     EGLint major = 0, minor = 0;
     if (!eglInitialize(display, &major, &minor)) {
       failure = "eglInitialize failed (" + egl_error_name(eglGetError()) + ")";
       return nullptr;
     }
+    if (alive) return alive;
     load_egl_for_display(display);
     auto ref = std::shared_ptr<DisplayRef>(new DisplayRef(display));
     registry[display] = ref;
