@@ -78,10 +78,22 @@ class DisplayRef {
   // pass between shaderflow elements as textures. Creation and destruction both hold this lock, so a
   // context is never shared with one being destroyed.
   std::mutex& contexts_lock() { return contexts_mutex_; }
-  EGLContext any_context() const { return contexts_.empty() ? EGL_NO_CONTEXT : contexts_.back(); }
-  void add_context(EGLContext context) { contexts_.push_back(context); }
+  EGLContext any_context() const { return contexts_.empty() ? EGL_NO_CONTEXT : contexts_.back().context; }
+  // The share group a context made sharing with `share` joins (see Context::share_group): that of one of
+  // ours, a foreign context's own handle (GstGL's: contexts sharing with it are one group), or, with no
+  // share, a new group named by the new context.
+  const void* group_joined(EGLContext share, EGLContext created) const {
+    if (share == EGL_NO_CONTEXT) return created;
+    for (const Entry& entry : contexts_) {
+      if (entry.context == share) return entry.group;
+    }
+    return share;
+  }
+  void add_context(EGLContext context, const void* group) { contexts_.push_back({context, group}); }
   void remove_context(EGLContext context) {
-    contexts_.erase(std::remove(contexts_.begin(), contexts_.end(), context), contexts_.end());
+    contexts_.erase(std::remove_if(contexts_.begin(), contexts_.end(),
+                                   [context](const Entry& entry) { return entry.context == context; }),
+                    contexts_.end());
   }
 
   // See Context::exclusive.
@@ -126,7 +138,11 @@ class DisplayRef {
   EGLDisplay display_;
   std::recursive_mutex software_lock_;
   std::mutex contexts_mutex_;
-  std::vector<EGLContext> contexts_;
+  struct Entry {
+    EGLContext context;
+    const void* group;
+  };
+  std::vector<Entry> contexts_;
 };
 
 struct Candidate {
@@ -167,6 +183,7 @@ struct Context::Impl {
   EGLSurface surface = EGL_NO_SURFACE;  // 1x1 pbuffer, only without EGL_KHR_surfaceless_context
   EGLenum api = EGL_OPENGL_API;
   EGLContext share = EGL_NO_CONTEXT;  // another's context this one shares objects with (GstGL's)
+  const void* share_group = nullptr;  // see Context::share_group
   bool serialize = true;  // until the renderer is known to be hardware
   bool robustness_offered = false;     // the display has EGL_EXT_create_context_robustness
   bool lose_context_on_reset = false;  // and the context was created with it
@@ -196,7 +213,8 @@ struct Context::Impl {
     if (share == EGL_NO_CONTEXT) share = display->any_context();
     const bool created = create_context_sharing(failure);
     if (created) {
-      display->add_context(context);
+      share_group = display->group_joined(share, context);
+      display->add_context(context, share_group);
       DisplayRef::keep_initialised(display);
     }
     return created;
@@ -595,5 +613,6 @@ namespace shaderflow::render {
 
 void* Context::egl_display() const { return impl_->display ? impl_->display->get() : nullptr; }
 void* Context::egl_context() const { return impl_->context; }
+const void* Context::share_group() const { return impl_->share_group; }
 
 }  // namespace shaderflow::render

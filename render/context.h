@@ -45,6 +45,11 @@ class Context {
   // The EGL handles, for whoever wraps this context (GstGL).
   void* egl_display() const;
   void* egl_context() const;
+  // Identifies the share group of the context's objects: contexts with the same value (on one display)
+  // see each other's textures. Our contexts on a display share with each other; one made sharing with a
+  // foreign context (GstGL's) is in that context's group, named by its handle, so two groups of GstGL's
+  // that happen to share still compare unequal (they are merely not known to be one).
+  const void* share_group() const;
   ~Context();
   Context(const Context&) = delete;
   Context& operator=(const Context&) = delete;

@@ -76,6 +76,7 @@ struct Engine::Core {
   std::string glsl_description;
   void* egl_display = nullptr;
   void* egl_context = nullptr;
+  const void* share_group = nullptr;
 
   void queue(Job job) {
     {
@@ -110,7 +111,7 @@ void upload_inputs(GlState& gl, FrameRequest& request, std::vector<std::shared_p
                   "Call Engine::set_input for the slot first.");
     }
     if (frame.texture) {
-      input->second->use_texture(frame.texture);
+      input->second->use_texture(frame.texture, frame.bottom_up);
       held.push_back(std::move(frame.owner));
     } else {
       input->second->upload(frame.planes.data(), frame.planes.size());
@@ -125,8 +126,10 @@ std::unique_ptr<FrameStorage> render_frame(GlState& gl, FrameRequest& request,
   if (!gl.scene || !gl.output->configured()) {
     throw Error(ErrorKind::InvalidArgument, "a frame was submitted before a scene and an output layout");
   }
-  std::unique_ptr<FrameStorage> storage = gl.output->textures() ? gl.pool->acquire_texture(gl.output->layout().format.width, gl.output->layout().format.height)
-                                                               : gl.pool->acquire(gl.output->layout().size);
+  const FrameLayout& layout = gl.output->layout();
+  std::unique_ptr<FrameStorage> storage =
+      gl.output->textures() ? gl.pool->acquire_texture(layout.format.width, layout.format.height, gl.output->bottom_up())
+                            : gl.pool->acquire(layout.size);
   try {
     gl.pool->begin_timer(*storage);
     DrawTarget target;
@@ -243,6 +246,13 @@ void tear_down(std::unique_ptr<GlState> gl) {
   gl.reset();           // the context and maybe its display, still under the exit guard
 }
 
+// Timer queries need desktop GL 3.3. On a software renderer the "GPU" time is CPU time anyone can
+// measure, and llvmpipe records the queries in every tile of a frame: a three-element 1080p chain ran
+// ~2% slower with them (medians of 5 alternating runs).
+bool times_frames(const Engine::Core& core) {
+  return !core.caps.gles && (!core.info.software || core.options.time_frames_on_software);
+}
+
 }  // namespace
 
 void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& ready) {
@@ -255,6 +265,7 @@ void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& re
     guard_exit_after_driver_load();
     core->egl_display = gl->context->egl_display();
     core->egl_context = gl->context->egl_context();
+    core->share_group = gl->context->share_group();
     gl->current = std::make_unique<Context::Current>(*gl->context);  // once, for the thread's whole life
     const auto exclusive = gl->context->exclusive();
     core->info = gl->context->info();
@@ -262,9 +273,9 @@ void Engine::Core::run(const std::shared_ptr<Core>& core, std::promise<void>& re
     gl->shared = GlShared::create(core->caps);
     if (core->options.staged_uploads) gl->shared.staged_uploads = true;
     core->glsl_description = gl->shared.glsl.description();
-    // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries (desktop
-    // GL 3.3) give each frame's GPU time.
-    gl->pool = std::make_unique<FramePool>(core->caps.buffer_storage, !core->caps.gles, core->returns);
+    // Persistent mapping lets downstream read frames where the GPU wrote them; timer queries give each
+    // frame's GPU time (see EngineOptions::time_frames_on_software).
+    gl->pool = std::make_unique<FramePool>(core->caps.buffer_storage, times_frames(*core), core->returns);
     gl->output = std::make_unique<OutputStage>(gl->shared);
   } catch (...) {
     ready.set_exception(std::current_exception());
@@ -417,6 +428,7 @@ const Caps& Engine::caps() const { return core_->caps; }
 const std::string& Engine::glsl_description() const { return core_->glsl_description; }
 void* Engine::egl_display() const { return core_->egl_display; }
 void* Engine::egl_context() const { return core_->egl_context; }
+const void* Engine::share_group() const { return core_->share_group; }
 std::thread::id Engine::thread_id() const { return core_->thread_id; }
 
 namespace {
@@ -495,9 +507,10 @@ std::future<std::vector<std::string>> Engine::set_uniforms(UniformValues values)
 
 namespace {
 
-// The output stage for `layout` rendered at `supersample`, and the scene fitted to that render size.
-void configure_output(GlState& gl, const FrameLayout& layout, int supersample, bool textures) {
-  gl.output->configure(layout, supersample, textures);
+// The output stage for `layout` in `memory` rendered at `supersample`, and the scene fitted to that
+// render size (compiled again where the orientation changed).
+void configure_output(GlState& gl, const FrameLayout& layout, int supersample, OutputMemory memory) {
+  gl.output->configure(layout, supersample, memory);
   gl.supersample = supersample;
   const bool resized = gl.output->render_width() != gl.width || gl.output->render_height() != gl.height;
   gl.width = gl.output->render_width();
@@ -509,13 +522,13 @@ void configure_output(GlState& gl, const FrameLayout& layout, int supersample, b
 
 std::future<void> Engine::set_output(const FrameLayout& layout, OutputMemory memory) {
   check_output_layout(layout, core_->caps, core_->info.renderer);
-  if (memory == OutputMemory::Texture && (layout.format.layout != VideoLayout::Packed ||
-                                          layout.format.order != PixelOrder::RGBA || layout.format.opaque)) {
+  if (memory != OutputMemory::System && (layout.format.layout != VideoLayout::Packed ||
+                                         layout.format.order != PixelOrder::RGBA || layout.format.opaque)) {
     throw Error(ErrorKind::InvalidArgument, "frames stay on the GPU in RGBA only",
                 "Negotiate video/x-raw(memory:GLMemory),format=RGBA, or system memory for other formats.");
   }
   return queue_with_result<void>(*core_, [layout, memory](GlState& gl) {
-    configure_output(gl, layout, gl.supersample, memory == OutputMemory::Texture);
+    configure_output(gl, layout, gl.supersample, memory);
   });
 }
 
@@ -526,7 +539,7 @@ std::future<void> Engine::set_supersample(int factor) {
   }
   return queue_with_result<void>(*core_, [factor](GlState& gl) {
     if (gl.output->configured()) {
-      configure_output(gl, gl.output->layout(), factor, gl.output->textures());
+      configure_output(gl, gl.output->layout(), factor, gl.output->memory());
     } else {
       gl.supersample = factor;
     }

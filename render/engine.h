@@ -40,11 +40,9 @@ struct EngineOptions {
   // Video input frames through pixel unpack buffers, as on hardware drivers, even on a software renderer
   // (which uploads straight from memory): for tests of the hardware path on machines without a GPU.
   bool staged_uploads = false;
+  // GL timer queries (FrameTiming::gpu_ms) also on a software renderer, where they are off by default.
+  bool time_frames_on_software = false;
 };
-
-// Where finished frames are: read back into memory, or left on the GPU as textures (packed RGBA only)
-// for a consumer that shares the engine's context (GstGL memory).
-enum class OutputMemory { System, Texture };
 
 class Engine {
  public:
@@ -61,6 +59,9 @@ class Engine {
   // The engine context's EGL display and context (for a GstGL context that shares with it).
   void* egl_display() const;
   void* egl_context() const;
+  // Engines with equal share groups see each other's textures: one's texture frames can be another's
+  // input frames (see Context::share_group).
+  const void* share_group() const;
   // What Shadertoy code compiles as on this context, and why (for the log).
   const std::string& glsl_description() const;
   std::thread::id thread_id() const;

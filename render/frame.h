@@ -28,8 +28,9 @@ struct FrameUniforms {
   SceneValues scene;        // ShaderFlow's camera, quality and real-time values (see scene_values.h)
 };
 
-// Where a frame's time went: GPU time of its passes (GL timer query; -1 where unavailable) and how long
-// the engine thread waited for its readback fence.
+// Where a frame's time went: GPU time of its passes (GL timer query; -1 where unavailable: GLES, and
+// software renderers unless EngineOptions::time_frames_on_software) and how long the engine thread
+// waited for its readback fence.
 struct FrameTiming {
   double gpu_ms = -1.0;
   double wait_ms = 0.0;
@@ -46,6 +47,9 @@ struct InputFrame {
   // For a slot of VideoLayout::Texture: the GL texture that is the frame (RGBA, top row first, in the
   // engine's share group, complete), instead of planes.
   unsigned texture = 0;
+  // The texture is in GL orientation (row 0 at the bottom: another engine's OutputMemory::EngineTexture
+  // frame): sampled as it is, with no conversion pass.
+  bool bottom_up = false;
 };
 
 struct FrameRequest {
@@ -53,6 +57,13 @@ struct FrameRequest {
   // Inputs that have a new frame for this one; the others keep their last frame.
   std::vector<InputFrame> inputs;
 };
+
+// Where finished frames are: read back into memory, or left on the GPU as textures (packed RGBA only):
+// Texture keeps the top row first, as GstGL's memory does, for any consumer that shares the engine's
+// context; EngineTexture keeps GL orientation (row 0 at the bottom), for another engine of the same
+// share group (Engine::share_group), which samples it as its input with no pass to turn it upright
+// (InputFrame::bottom_up): a chain of engines renders one pass an engine and nothing else.
+enum class OutputMemory { System, Texture, EngineTexture };
 
 struct FrameStorage;  // engine internal: the readback buffer a frame lives in
 
@@ -64,9 +75,11 @@ class Frame {
   Frame() = default;
   // The bytes; null for a frame that stays on the GPU (OutputMemory::Texture).
   const std::uint8_t* data() const;
-  // The GL texture of a frame that stays on the GPU (RGBA8, top row first, in the engine context's share
-  // group; complete: its fence has passed); 0 for a frame in memory.
+  // The GL texture of a frame that stays on the GPU (RGBA8, in the engine context's share group;
+  // complete: its fence has passed); 0 for a frame in memory. Top row first, unless bottom_up().
   unsigned texture() const;
+  // The texture is in GL orientation (OutputMemory::EngineTexture).
+  bool bottom_up() const;
   std::size_t size() const;
   // The bytes are the GPU's readback buffer itself (persistent mapping) rather than a copy the engine
   // thread made (drivers without GL_ARB_buffer_storage).

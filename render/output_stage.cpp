@@ -10,7 +10,7 @@ namespace shaderflow::render {
 
 ImageOutput OutputStage::image_output() const {
   ImageOutput output;
-  output.upright = shared_.upright;
+  output.upright = shared_.upright && !bottom_up();
   output.width = render_width();
   output.height = render_height();
   if (direct_ && supersample_ == 1) {
@@ -28,7 +28,7 @@ GLuint OutputStage::image_framebuffer(const FrameStorage& storage) const {
 // Where the frame's bytes are written: its own texture when frames stay on the GPU, else the shared
 // target they are read back from.
 GLuint OutputStage::memory_framebuffer(const FrameStorage& storage) const {
-  return textures_ ? storage.framebuffer : output_framebuffer_.get();
+  return textures() ? storage.framebuffer : output_framebuffer_.get();
 }
 
 void OutputStage::build_output_program() {
@@ -69,7 +69,7 @@ void OutputStage::build_downsample_program(bool to_memory_order) {
   glUseProgram(0);
 }
 
-void OutputStage::configure(const FrameLayout& layout, int supersample, bool textures) {
+void OutputStage::configure(const FrameLayout& layout, int supersample, OutputMemory memory) {
   const int width = layout.format.width, height = layout.format.height;
   if (supersample < 1 || static_cast<long long>(width) * supersample > shared_.max_texture_size ||
       static_cast<long long>(height) * supersample > shared_.max_texture_size) {
@@ -82,8 +82,11 @@ void OutputStage::configure(const FrameLayout& layout, int supersample, bool tex
   }
   layout_ = layout;
   supersample_ = supersample;
-  textures_ = textures;
-  direct_ = shared_.upright && layout.format.layout == VideoLayout::Packed &&
+  memory_ = memory;
+  const bool textures = this->textures();
+  // The image pass writes the bytes itself where its orientation is the frame's: upright (desktop GL)
+  // or, for another engine, GL orientation.
+  direct_ = (shared_.upright || bottom_up()) && layout.format.layout == VideoLayout::Packed &&
             layout.strides[0] == static_cast<std::size_t>(width) * 4;
   output_columns_ = static_cast<int>(layout.strides[0] / 4);
   output_rows_ = static_cast<int>(layout.size / layout.strides[0]);
@@ -141,7 +144,7 @@ void OutputStage::finish_frame(FramePool& pool, FrameStorage& storage) {
               shared_.sampler_for({Sampler::Filter::Linear, Sampler::Wrap::Clamp, false}));
   }
   pool.end_timer(storage);
-  if (textures_) {
+  if (textures()) {
     pool.fence(storage);
   } else {
     glBindFramebuffer(GL_FRAMEBUFFER, output_framebuffer_.get());

@@ -18,11 +18,14 @@ class OutputStage {
   explicit OutputStage(const GlShared& shared) : shared_(shared) {}
 
   // Targets and the output program for a layout (already checked by check_output_layout), the image pass
-  // rendering at `supersample` times its width and height. textures: frames stay on the GPU, each
-  // rendered into its own texture (packed RGBA, top row first). Throws Error(InvalidArgument) when the
-  // render size is beyond the GPU's limit.
-  void configure(const FrameLayout& layout, int supersample = 1, bool textures = false);
-  bool textures() const { return textures_; }
+  // rendering at `supersample` times its width and height. Texture memory: frames stay on the GPU, each
+  // rendered into its own texture (packed RGBA, top row first; in GL orientation for EngineTexture, the
+  // image pass writing it directly). Throws Error(InvalidArgument) when the render size is beyond the
+  // GPU's limit.
+  void configure(const FrameLayout& layout, int supersample = 1, OutputMemory memory = OutputMemory::System);
+  OutputMemory memory() const { return memory_; }
+  bool textures() const { return memory_ != OutputMemory::System; }
+  bool bottom_up() const { return memory_ == OutputMemory::EngineTexture; }
   bool configured() const { return layout_.size > 0; }
   const FrameLayout& layout() const { return layout_; }
   int supersample() const { return supersample_; }
@@ -46,7 +49,7 @@ class OutputStage {
   FrameLayout layout_;
   int supersample_ = 1;
   bool direct_ = false;  // packed RGB in its plain layout: no output pass (the image or downsample pass writes the bytes)
-  bool textures_ = false;
+  OutputMemory memory_ = OutputMemory::System;
   gl::Texture supersampled_texture_;  // the image pass's target when supersampled, render size, RGBA
   gl::Framebuffer supersampled_framebuffer_;
   gl::Program downsample_program_;    // supersampled -> output size, box filter

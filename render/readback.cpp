@@ -14,6 +14,7 @@ const std::uint8_t* Frame::data() const {
   return storage_->mapped ? storage_->mapped : storage_->copy.data();
 }
 unsigned Frame::texture() const { return storage_ ? storage_->texture : 0; }
+bool Frame::bottom_up() const { return storage_ && storage_->bottom_up; }
 std::size_t Frame::size() const { return storage_ ? storage_->bytes : 0; }
 bool Frame::in_place() const { return storage_ && storage_->mapped; }
 const FrameTiming& Frame::timing() const {
@@ -83,8 +84,14 @@ std::unique_ptr<FrameStorage> FramePool::reuse(std::size_t bytes, int width, int
   return storage;
 }
 
-std::unique_ptr<FrameStorage> FramePool::acquire_texture(int width, int height) {
-  if (auto storage = reuse(0, width, height)) return storage;
+std::unique_ptr<FrameStorage> FramePool::acquire_texture(int width, int height, bool bottom_up) {
+  auto storage = reuse(0, width, height);
+  if (!storage) storage = new_texture(width, height);
+  storage->bottom_up = bottom_up;
+  return storage;
+}
+
+std::unique_ptr<FrameStorage> FramePool::new_texture(int width, int height) {
   auto storage = std::make_unique<FrameStorage>();
   storage->texture_width = width;
   storage->texture_height = height;

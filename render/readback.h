@@ -24,9 +24,10 @@ namespace shaderflow::render {
 struct FrameStorage {
   GLuint buffer = 0;
   std::size_t bytes = 0;
-  // A frame that stays on the GPU: the texture it was rendered into (RGBA8, top row first, as GstGL keeps
-  // textures) and its framebuffer; no pixel buffer.
+  // A frame that stays on the GPU: the texture it was rendered into (RGBA8, top row first as GstGL keeps
+  // textures, or in GL orientation for another engine: bottom_up) and its framebuffer; no pixel buffer.
   GLuint texture = 0;
+  bool bottom_up = false;
   GLuint framebuffer = 0;
   int texture_width = 0, texture_height = 0;
   std::uint8_t* mapped = nullptr;  // the persistent mapping, or null
@@ -66,7 +67,7 @@ class FramePool {
   // A free buffer of `bytes` (or a new one). Returned buffers of another size are deleted here.
   std::unique_ptr<FrameStorage> acquire(std::size_t bytes);
   // A free texture of this size with its framebuffer (or a new one), for frames that stay on the GPU.
-  std::unique_ptr<FrameStorage> acquire_texture(int width, int height);
+  std::unique_ptr<FrameStorage> acquire_texture(int width, int height, bool bottom_up);
   // Texture frames: fences the frame's commands (its readback, for buffer frames, is start_read).
   void fence(FrameStorage& storage);
   void begin_timer(FrameStorage& storage);
@@ -85,6 +86,7 @@ class FramePool {
 
  private:
   void destroy(FrameStorage& storage);
+  std::unique_ptr<FrameStorage> new_texture(int width, int height);
   // Deletes the free storages that do not match and returns a matching one, if any.
   std::unique_ptr<FrameStorage> reuse(std::size_t bytes, int width, int height);
 

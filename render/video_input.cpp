@@ -174,13 +174,14 @@ void VideoInput::create_planes() {
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
-void VideoInput::use_texture(GLuint texture) {
+void VideoInput::use_texture(GLuint texture, bool bottom_up) {
   if (format_.layout != VideoLayout::Texture) {
     throw Error(ErrorKind::InvalidArgument, "a texture given to an input that takes planes");
   }
   external_ = texture;
+  sample_external_ = bottom_up;
   uploaded_ = true;
-  converted_ = false;
+  converted_ = bottom_up;  // already what the conversion pass would make of it
 }
 
 namespace {
@@ -277,6 +278,7 @@ void VideoInput::upload_upright(const InputPlane* planes, std::size_t count) {
   glBindBuffer(GL_PIXEL_UNPACK_BUFFER, 0);
   glBindTexture(GL_TEXTURE_2D, 0);
   external_ = 0;
+  sample_external_ = false;
   uploaded_ = true;
   converted_ = true;
 }

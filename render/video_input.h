@@ -21,15 +21,17 @@ class VideoInput {
   // The planes of a frame in the input's format; a VideoLayout::Texture input takes one plane of RGBA
   // rows, top row first (a texture downloaded because the engine cannot share it).
   void upload(const InputPlane* planes, std::size_t count);
-  // VideoLayout::Texture: the frame is this texture (another context's, in the share group, complete).
-  void use_texture(GLuint texture);
+  // VideoLayout::Texture: the frame is this texture (another context's, in the share group, complete),
+  // top row first (turned upright by convert), or in GL orientation (bottom_up: sampled as it is).
+  void use_texture(GLuint texture, bool bottom_up = false);
   // Renders the planes into texture() (YUV, gray; packed RGB is sampled as uploaded: nothing to do), once
   // per uploaded frame; may leave its framebuffer bound and the viewport at the input size.
   void convert(GLuint vertex_array);
 
   GLuint texture() const {
     const bool as_uploaded = format_.layout == VideoLayout::Packed || format_.layout == VideoLayout::Data;
-    return as_uploaded ? planes_[0].texture.get() : rgba_texture_.get();
+    if (as_uploaded) return planes_[0].texture.get();
+    return sample_external_ ? external_ : rgba_texture_.get();
   }
   const VideoFormat& format() const { return format_; }
   bool has_frame() const { return uploaded_; }
@@ -52,6 +54,7 @@ class VideoInput {
   bool uploaded_ = false;
   bool converted_ = false;
   GLuint external_ = 0;  // VideoLayout::Texture: the current frame's texture
+  bool sample_external_ = false;  // it is in GL orientation: scenes sample it, not rgba_texture_
   gl::Buffer upright_unpack_;  // VideoLayout::Texture given memory: see upload_upright
   gl::Sampler external_sampler_;
 };

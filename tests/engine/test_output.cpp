@@ -253,16 +253,26 @@ TEST(Readback, FramesAreReadInPlaceWherePersistentMappingExists) {
   EXPECT_EQ(frame.in_place(), renderer->caps().buffer_storage);
 }
 
+// GL timer queries, which a software renderer makes only when asked (they cost it time in every tile).
 TEST(Readback, GpuTimeIsMeasured) {
-  auto renderer = make_renderer(kBusy);
-  renderer->set_output(default_layout(packed(64, 64)));
-  FrameTiming timing;
-  for (int i = 0; i < 3; ++i) {  // llvmpipe's first query of a context is no measurement (reported as -1)
-    timing = renderer->engine().render({}).timing();
+  for (const bool asked : {true, false}) {
+    EngineOptions options;
+    options.time_frames_on_software = asked;
+    auto renderer = SyncRenderer::create(options);
+    renderer->set_scene({"test.frag", kBusy});
+    renderer->set_output(default_layout(packed(64, 64)));
+    FrameTiming timing;
+    for (int i = 0; i < 3; ++i) {  // llvmpipe's first query of a context is no measurement (reported as -1)
+      timing = renderer->engine().render({}).timing();
+    }
+    if (renderer->caps().gles) GTEST_SKIP() << "no timer queries on GLES 3.0";
+    EXPECT_GE(timing.wait_ms, 0.0);
+    if (asked || !renderer->info().software) {
+      EXPECT_GT(timing.gpu_ms, 0.0) << "asked: " << asked;
+    } else {
+      EXPECT_EQ(timing.gpu_ms, -1.0) << "a software renderer timed its frames unasked";
+    }
   }
-  if (renderer->caps().gles) GTEST_SKIP() << "no timer queries on GLES 3.0";
-  EXPECT_GT(timing.gpu_ms, 0.0);
-  EXPECT_GE(timing.wait_ms, 0.0);
 }
 
 TEST(Readback, AStuckGpuIsAnErrorNotAHang) {
@@ -315,4 +325,64 @@ TEST(TextureFrames, ASharedEngineReadsTheTexturesAnotherRenders) {
   EXPECT_EQ(worst, 0) << "the texture frame differs from the frame read back";
   EXPECT_THROW(producer->engine().set_output(default_layout(packed(24, 16, PixelOrder::BGRA)), OutputMemory::Texture),
                Error) << "textures are RGBA only";
+}
+
+const char kCopy[] = "void mainImage(out vec4 c, in vec2 p) { c = texelFetch(iChannel0, ivec2(p), 0); }";
+
+// An engine that samples its input texture (slot 0) at `code`, fed `texture` (GL orientation: another
+// engine's EngineTexture frame), on the default display: the share group of every engine of ours there.
+Frame sample_engine_texture(const char* code, const Frame& texture, const VideoFormat& rgba, OutputMemory memory,
+                            std::unique_ptr<Engine>& engine) {
+  engine = Engine::create({});
+  engine->load_scene(parse_scene({"consumer.frag", code}, "")).get();
+  VideoFormat input = rgba;
+  input.layout = VideoLayout::Texture;
+  engine->set_input(0, input).get();
+  engine->set_output(default_layout(rgba), memory).get();
+  FrameRequest request;
+  InputFrame frame;
+  frame.texture = texture.texture();
+  frame.bottom_up = texture.bottom_up();
+  request.inputs.push_back(frame);
+  return engine->submit(std::move(request)).wait();
+}
+
+// Frames for another engine stay in GL orientation and that engine samples them as they are: a chain of
+// three engines (the busy scene, an inverting effect that hands on a texture again, a copy that reads
+// back) gives the first engine's read-back frame with its colours inverted, upright: a texture turned
+// over anywhere (or sampled as if it were top row first) moves every row.
+TEST(TextureFrames, EnginesOfOneShareGroupPassGlOrientedTexturesWithNoPassBetween) {
+  auto producer = make_renderer(kBusy);
+  const VideoFormat rgba = packed(24, 16);
+  const std::vector<std::uint8_t> expected = render_frame(*producer, default_layout(rgba), 0.25);
+  producer->engine().set_output(default_layout(rgba), OutputMemory::EngineTexture).get();
+  FrameUniforms at;
+  at.time = 0.25;
+  const Frame first = producer->engine().render(at);
+  ASSERT_NE(first.texture(), 0u);
+  EXPECT_TRUE(first.bottom_up());
+  EXPECT_EQ(first.data(), nullptr);
+
+  const auto worst_difference = [&](const Frame& frame, bool inverted) {
+    EXPECT_EQ(frame.size(), expected.size());
+    if (frame.size() != expected.size()) return 255;
+    int worst = 0;
+    for (std::size_t i = 0; i < expected.size(); ++i) {
+      const int want = inverted && i % 4 != 3 ? 255 - expected[i] : expected[i];
+      worst = std::max(worst, std::abs(frame.data()[i] - want));
+    }
+    return worst;
+  };
+  std::unique_ptr<Engine> inverter, copier;
+  EXPECT_LE(worst_difference(sample_engine_texture(kCopy, first, rgba, OutputMemory::System, copier), false), 1)
+      << "one engine's texture read by another differs from the frame read back";
+  const Frame inverted = sample_engine_texture(
+      "void mainImage(out vec4 c, in vec2 p) { vec4 t = texture(iChannel0, p / iResolution.xy);"
+      " c = vec4(1.0 - t.rgb, t.a); }",
+      first, rgba, OutputMemory::EngineTexture, inverter);
+  EXPECT_EQ(inverter->share_group(), producer->engine().share_group());
+  ASSERT_NE(inverted.texture(), 0u);
+  EXPECT_TRUE(inverted.bottom_up());
+  EXPECT_LE(worst_difference(sample_engine_texture(kCopy, inverted, rgba, OutputMemory::System, copier), true), 1)
+      << "the chain's frame is not the first frame inverted";
 }
