@@ -645,7 +645,33 @@ void ElementCore::configure_output(const GstVideoInfo& info, bool gl_memory, Out
     return;
   }
   gl_.context();
-  engine().set_output(*frame_layout_for(info), gl_.output_memory()).get();
+  gl_output_memory_ = gl_.output_memory();
+  engine().set_output(*frame_layout_for(info), gl_output_memory_).get();
+}
+
+bool ElementCore::decide_allocation(GstQuery* query) {
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  GstVideoInfo info;
+  if (!running() || !caps || !caps_want_gl_memory(caps) || !gst_video_info_from_caps(&info, caps)) return true;
+  try {
+    decide_gl_output(query, info);
+  } catch (const render::Error& error) {
+    post_error(error);
+    return false;
+  }
+  return true;
+}
+
+void ElementCore::decide_gl_output(GstQuery* query, const GstVideoInfo& info) {
+  const render::OutputMemory memory =
+      gl_.downstream_takes_engine_textures(query) ? render::OutputMemory::EngineTexture : gl_.output_memory();
+  if (memory == gl_output_memory_) return;
+  GST_INFO_OBJECT(element_, "%s", memory == render::OutputMemory::EngineTexture
+                                      ? "downstream renders in our share group: frames pass as the engine's textures"
+                                      : "downstream takes GstGL memory");
+  engine().set_output(*frame_layout_for(info), memory).get();
+  gl_output_memory_ = memory;
 }
 
 }  // namespace shaderflow::gstglue

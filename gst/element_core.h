@@ -101,6 +101,13 @@ class ElementCore {
   // The engine's output for negotiated caps `info` (streaming thread): GL memory, its GstGL context made
   // now rather than at the first frame, or system memory through `conversion`. Throws render::Error.
   void configure_output(const GstVideoInfo& info, bool gl_memory, OutputConversion& conversion);
+  // GL-memory output, after downstream's allocation query (streaming thread): frames for a shaderflow
+  // element of the engine's share group stay the engine's textures (gst/engine_textures.h), others stay
+  // as configure_output made them. Throws render::Error.
+  void decide_gl_output(GstQuery* query, const GstVideoInfo& info);
+  // An element's decide_allocation for GL-memory caps (others: nothing to do): decide_gl_output, posting
+  // its error and returning false when it fails.
+  bool decide_allocation(GstQuery* query);
   // Per frame (streaming thread): iMouse from navigation events, and the new frames of the keyboard
   // texture and of video channels at the frame's time. `wait`: decode the video frame the time asks for
   // (offline); live sources take what is decoded.
@@ -158,6 +165,7 @@ class ElementCore {
   std::string running_scene_;  // how errors name the scene in use
   // Running state, made in start() and dropped in stop().
   GlInterop gl_;
+  render::OutputMemory gl_output_memory_ = render::OutputMemory::System;  // what the engine's GL output is
   std::unique_ptr<render::Engine> engine_;
   std::unique_ptr<Loader> loader_;
   std::vector<std::future<std::vector<std::string>>> uniform_warnings_;

@@ -5,6 +5,7 @@
 
 #include <vector>
 
+#include "gst/engine_textures.h"
 #include "render/devices.h"
 #include "render/error.h"
 
@@ -334,8 +335,19 @@ render::OutputMemory GlInterop::output_memory() const {
 }
 
 GstBuffer* GlInterop::gl_buffer(const render::Frame& frame, const GstVideoInfo& info) {
-  return output_memory() == render::OutputMemory::Texture ? wrap_texture_frame(frame, info)
-                                                          : wrap_frame_bytes(frame, info);
+  if (frame.bottom_up()) return buffer_of_engine_texture(frame, info);
+  return frame.texture() ? wrap_texture_frame(frame, info) : wrap_frame_bytes(frame, info);
+}
+
+GstBuffer* GlInterop::buffer_of_engine_texture(const render::Frame& frame, const GstVideoInfo& info) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!engine_) throw render::Error(render::ErrorKind::Gl, "a texture frame after the engine stopped");
+  return engine_texture_buffer(frame, *engine_, info);
+}
+
+bool GlInterop::downstream_takes_engine_textures(GstQuery* query) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return engine_ && gstglue::downstream_takes_engine_textures(query, *engine_);
 }
 
 namespace {
@@ -399,6 +411,10 @@ void finish_in(GstGLContext* producer) {
 }  // namespace
 
 bool GlInterop::input_texture(GstBuffer* buffer, render::InputFrame& frame) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (engine_ && engine_texture_input(buffer, *engine_, frame)) return true;
+  }
   if (output_memory() != render::OutputMemory::Texture) return false;  // not sharing: see create_engine
   GstMemory* memory = gst_buffer_n_memory(buffer) > 0 ? gst_buffer_peek_memory(buffer, 0) : nullptr;
   if (!memory || !gst_is_gl_memory(memory)) return false;
@@ -434,10 +450,13 @@ bool GlInterop::input_texture(GstBuffer* buffer, render::InputFrame& frame) {
   return true;
 }
 
-void GlInterop::propose_allocation(GstQuery* query) {
+void GlInterop::propose_allocation(GstQuery* query) const {
   GstCaps* caps = nullptr;
   gst_query_parse_allocation(query, &caps, nullptr);
-  if (caps_want_gl_memory(caps)) gst_query_add_allocation_meta(query, GST_GL_SYNC_META_API_TYPE, nullptr);
+  if (!caps_want_gl_memory(caps)) return;
+  gst_query_add_allocation_meta(query, GST_GL_SYNC_META_API_TYPE, nullptr);
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (engine_) propose_engine_textures(query, *engine_);
 }
 
 }  // namespace shaderflow::gstglue

@@ -56,8 +56,9 @@ class GlInterop {
   // Texture when the engine shares textures with GstGL (frames stay on the GPU), System on a software
   // renderer (see create_engine): what the engine's output should be for GL-memory caps.
   render::OutputMemory output_memory() const;
-  // A finished frame (of output_memory()) as a GL memory buffer: the texture wrapped, or the read-back
-  // bytes wrapped as the system memory of GstGL's own GL memory (uploaded when a GstGL element needs it).
+  // A finished frame as a GL memory buffer: an engine texture for a shaderflow element downstream, the
+  // texture wrapped as GstGL memory, or the read-back bytes wrapped as the system memory of GstGL's own
+  // GL memory (uploaded when a GstGL element needs it).
   GstBuffer* gl_buffer(const render::Frame& frame, const GstVideoInfo& info);
 
   // A finished texture frame as a GL memory buffer (the frame goes back to the engine when downstream
@@ -67,8 +68,12 @@ class GlInterop {
   // on it done); the frame holds a reference and the GL mapping until the engine is done with it. False
   // when it is not GL memory or its context does not share with ours (map it instead).
   bool input_texture(GstBuffer* buffer, render::InputFrame& frame);
-  // What an upstream allocation query should carry for GL memory in: the sync meta.
-  static void propose_allocation(GstQuery* query);
+  // What an upstream allocation query should carry for GL memory in: the sync meta, and the offer to take
+  // the engine's own textures from a shaderflow element of its share group (gst/engine_textures.h).
+  void propose_allocation(GstQuery* query) const;
+  // Producer, GL-memory caps: downstream is a shaderflow element that takes the engine's textures
+  // (render::OutputMemory::EngineTexture); gl_buffer() wraps such frames for it.
+  bool downstream_takes_engine_textures(GstQuery* query) const;
 
  private:
   bool query_neighbours(const char* type, bool ask_application, GstContext** found);
@@ -81,6 +86,7 @@ class GlInterop {
   GstGLContext* create_context_locked(GstGLContext* share);
   std::unique_ptr<render::Engine> create_sharing_engine(render::EngineOptions options, void* egl_display);
   GstBuffer* wrap_frame_bytes(const render::Frame& frame, const GstVideoInfo& info);
+  GstBuffer* buffer_of_engine_texture(const render::Frame& frame, const GstVideoInfo& info);
 
   GstElement* const element_;
   mutable std::mutex mutex_;

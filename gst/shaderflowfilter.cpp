@@ -181,9 +181,24 @@ static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, Gs
   return result;
 }
 
+// The first of `othercaps` in the memory `caps` are in (GL or system), else the first: GL memory in gives
+// GL memory out where downstream takes both, so a chain of GL elements keeps its frames on the GPU.
+static GstCaps* first_in_same_memory(GstCaps* caps, GstCaps* othercaps) {
+  const bool gl_in = gstglue::caps_want_gl_memory(caps);
+  for (guint i = 0; i < gst_caps_get_size(othercaps); ++i) {
+    const GstCapsFeatures* features = gst_caps_get_features(othercaps, i);
+    const bool gl = features && gst_caps_features_contains(features, gstglue::kGlMemoryFeature);
+    if (gl != gl_in) continue;
+    GstCaps* chosen = gst_caps_copy_nth(othercaps, i);
+    gst_caps_unref(othercaps);
+    return chosen;
+  }
+  return gst_caps_truncate(othercaps);
+}
+
 static GstCaps* gst_shaderflow_filter_fixate_caps(GstBaseTransform* trans, GstPadDirection direction, GstCaps* caps,
                                                    GstCaps* othercaps) {
-  othercaps = gst_caps_truncate(othercaps);
+  othercaps = direction == GST_PAD_SINK ? first_in_same_memory(caps, othercaps) : gst_caps_truncate(othercaps);
   othercaps = gst_caps_make_writable(othercaps);
   GstStructure* given = gst_caps_get_structure(caps, 0);
   GstStructure* other = gst_caps_get_structure(othercaps, 0);
@@ -416,15 +431,34 @@ static void gst_shaderflow_filter_init(GstShaderflowFilter* self) {
   gst_base_transform_set_qos_enabled(GST_BASE_TRANSFORM(self), TRUE);
 }
 
-// Asks a GstGL upstream for a sync point on each buffer, so waiting for its frame is a fence, not a glFinish.
+// Asks a GstGL upstream for a sync point on each buffer, so waiting for its frame is a fence, not a glFinish,
+// and offers a shaderflow upstream to take its engine's textures. The filter never passes its input on:
+// before its own output is decided the base class would forward the query downstream, whose answer (a
+// pool for other caps) is not what upstream should allocate from.
 static gboolean gst_shaderflow_filter_propose_allocation(GstBaseTransform* trans, GstQuery* decide_query,
                                                          GstQuery* query) {
-  if (!GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->propose_allocation(trans, decide_query, query)) {
+  if (decide_query &&
+      !GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->propose_allocation(trans, decide_query, query)) {
     return FALSE;
   }
   gst_query_add_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
-  gstglue::GlInterop::propose_allocation(query);
+  GST_SHADERFLOW_FILTER(trans)->priv->core.gl().propose_allocation(query);
   return TRUE;
+}
+
+// GstVideoFilter marks a filter without transform_frame as working in place, so the base class never
+// decides an allocation for its output; GL memory out needs that query (decide_allocation below). System
+// memory keeps the behaviour it had.
+static gboolean gst_shaderflow_filter_set_caps(GstBaseTransform* trans, GstCaps* in_caps, GstCaps* out_caps) {
+  if (!GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->set_caps(trans, in_caps, out_caps)) return FALSE;
+  if (gstglue::caps_want_gl_memory(out_caps)) gst_base_transform_set_in_place(trans, FALSE);
+  return TRUE;
+}
+
+// GL memory out: a shaderflow element downstream may take the engine's textures as they are.
+static gboolean gst_shaderflow_filter_decide_allocation(GstBaseTransform* trans, GstQuery* query) {
+  if (!GST_SHADERFLOW_FILTER(trans)->priv->core.decide_allocation(query)) return FALSE;
+  return GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->decide_allocation(trans, query);
 }
 
 static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
@@ -453,6 +487,8 @@ static void gst_shaderflow_filter_class_init(GstShaderflowFilterClass* klass) {
   transform_class->sink_event = gst_shaderflow_filter_sink_event;
   transform_class->query = gst_shaderflow_filter_query;
   transform_class->propose_allocation = gst_shaderflow_filter_propose_allocation;
+  transform_class->decide_allocation = gst_shaderflow_filter_decide_allocation;
+  transform_class->set_caps = gst_shaderflow_filter_set_caps;
   transform_class->src_event = gst_shaderflow_filter_src_event;
   transform_class->submit_input_buffer = gst_shaderflow_filter_submit_input_buffer;
   transform_class->generate_output = gst_shaderflow_filter_generate_output;

@@ -321,8 +321,8 @@ static gboolean gst_shaderflow_mixer_decide_allocation(GstAggregator* agg, GstQu
   Private& priv = *GST_SHADERFLOW_MIXER(agg)->priv;
   GstCaps* caps = nullptr;
   gst_query_parse_allocation(query, &caps, nullptr);
-  // GL memory buffers wrap the engine's own textures (or its read-back bytes on a software renderer): no pool.
-  if (caps && gstglue::caps_want_gl_memory(caps)) return TRUE;
+  // GL memory buffers wrap the engine's own frames: no pool.
+  if (caps && gstglue::caps_want_gl_memory(caps)) return priv.core.decide_allocation(query);
   if (priv.state) priv.state->video_meta = gst_query_find_allocation_meta(query, GST_VIDEO_META_API_TYPE, nullptr);
   return GST_AGGREGATOR_CLASS(gst_shaderflow_mixer_parent_class)->decide_allocation(agg, query);
 }

@@ -210,11 +210,11 @@ static gboolean gst_shaderflow_src_decide_allocation(GstBaseSrc* base, GstQuery*
   gst_query_parse_allocation(query, &caps, nullptr);
   GstVideoInfo info;
   if (!caps || !gst_video_info_from_caps(&info, caps)) return FALSE;
-  // GL memory buffers wrap the engine's own textures: no pool to set up.
-  if (gstglue::caps_want_gl_memory(caps)) return TRUE;
+  Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
+  // GL memory buffers wrap the engine's own frames: no pool to set up.
+  if (gstglue::caps_want_gl_memory(caps)) return priv.core.decide_allocation(query);
 
   const bool video_meta = gstglue::configure_output_pool(query, caps, info);
-  Private& priv = *GST_SHADERFLOW_SRC(base)->priv;
   if (priv.state) priv.state->add_video_meta = video_meta;
   return GST_BASE_SRC_CLASS(gst_shaderflow_src_parent_class)->decide_allocation(base, query);
 }

@@ -226,10 +226,21 @@ static GstCaps* choose_video_caps(GstPad* srcpad) {
   return gst_caps_fixate(caps);
 }
 
-// Downstream's pool (for CPU-converted frames) and whether it reads GstVideoMeta (zero-copy frames).
-static void decide_allocation(State& state, GstPad* srcpad, GstCaps* caps) {
+// Downstream's pool (for CPU-converted frames) and whether it reads GstVideoMeta (zero-copy frames); in GL
+// memory, whether downstream takes the engine's textures. Throws render::Error.
+static void decide_allocation(Private& priv, State& state, GstPad* srcpad, GstCaps* caps) {
   GstQuery* query = gst_query_new_allocation(caps, TRUE);
   gst_pad_peer_query(srcpad, query);  // unanswered: our own pool
+  if (state.gl_memory) {
+    try {
+      priv.core.decide_gl_output(query, state.video);
+    } catch (...) {
+      gst_query_unref(query);
+      throw;
+    }
+    gst_query_unref(query);
+    return;
+  }
   state.video_meta = gstglue::configure_output_pool(query, caps, state.video);
   GstBufferPool* pool = nullptr;
   gst_query_parse_nth_allocation_pool(query, 0, &pool, nullptr, nullptr, nullptr);
@@ -311,7 +322,7 @@ static void negotiate_video(GstShaderflowVisualizer* self) {
   }
   configure_inputs(priv, state, settings.audio);
   gst_pad_set_caps(priv.srcpad, caps);
-  if (!state.gl_memory) decide_allocation(state, priv.srcpad, caps);  // GL memory wraps the engine's textures
+  decide_allocation(priv, state, priv.srcpad, caps);
   GST_INFO_OBJECT(self, "audio %d Hz x %d -> video %" GST_PTR_FORMAT, GST_AUDIO_INFO_RATE(&state.audio),
                   GST_AUDIO_INFO_CHANNELS(&state.audio), static_cast<void*>(caps));
   gst_caps_unref(caps);

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <functional>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -134,7 +135,7 @@ TEST(GlMemory, TheFilterTakesAndGivesEitherMemory) {
 }
 
 // The mixer and the visualizer give GL memory too, with the pixels of their system-memory output, to
-// gldownload and to a GstGL element that processes it (glcolorconvert).
+// gldownload, to a GstGL element that processes it (glcolorconvert) and to a shaderflow filter.
 TEST(GlMemory, TheMixerAndTheVisualizerGiveGlMemory) {
   const std::string mixer = "shaderflowmixer name=m fragment=\"" + std::string(kSwap) + "\" ! ";
   const std::string mixer_input = " " + src() + " ! " + system_caps() + " ! m.sink_0";
@@ -146,6 +147,10 @@ TEST(GlMemory, TheMixerAndTheVisualizerGiveGlMemory) {
        swapped},
       {visualizer + gl_caps() + " ! gldownload" + kOut, gradient},
       {visualizer + gl_caps() + " ! glcolorconvert ! " + gl_caps("BGRA") + " ! gldownload ! videoconvert" + kOut, gradient},
+      // Into a shaderflow filter: the engines' textures (gst/engine_textures.h).
+      {mixer + gl_caps() + " ! " + filter(kInvertRed) + " ! " + gl_caps() + " ! gldownload" + kOut + mixer_input,
+       swapped_then_inverted},
+      {visualizer + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! gldownload" + kOut, swapped},
   };
   for (const auto& [description, expected] : cases) {
     const std::vector<Picture> pictures = run(description);
@@ -162,6 +167,78 @@ TEST(GlMemory, ThreeShaderflowElementsChainTextures) {
   const std::string chain = src() + " ! " + gl_caps() + " ! " + filter(kSwap) + " ! " + gl_caps() + " ! " +
                             filter(kInvertRed) + " ! " + gl_caps() + " ! gldownload";
   EXPECT_LE(worst_difference(run(chain + kOut), swapped_then_inverted), 1);
+}
+
+// What reaches an element's sink pad: buffers counted by the kind of their memory.
+struct MemoryKinds {
+  std::mutex mutex;
+  int engine_textures = 0, mappable = 0, gl_memory = 0, buffers = 0;
+};
+
+void count_memory_at(GstElement* pipeline, const char* element_name, MemoryKinds& kinds) {
+  GstElement* element = gst_bin_get_by_name(GST_BIN(pipeline), element_name);
+  ASSERT_NE(element, nullptr) << element_name;
+  GstPad* pad = gst_element_get_static_pad(element, "sink");
+  gst_pad_add_probe(
+      pad, GST_PAD_PROBE_TYPE_BUFFER,
+      [](GstPad*, GstPadProbeInfo* info, gpointer data) {
+        auto& kinds = *static_cast<MemoryKinds*>(data);
+        GstMemory* memory = gst_buffer_peek_memory(GST_PAD_PROBE_INFO_BUFFER(info), 0);
+        GstMapInfo map;
+        const bool mapped = gst_memory_map(memory, &map, GST_MAP_READ);
+        if (mapped) gst_memory_unmap(memory, &map);
+        std::lock_guard<std::mutex> lock(kinds.mutex);
+        ++kinds.buffers;
+        kinds.engine_textures += gst_memory_is_type(memory, "ShaderflowEngineTexture") ? 1 : 0;
+        kinds.mappable += mapped ? 1 : 0;
+        kinds.gl_memory += gst_is_gl_memory(memory) ? 1 : 0;
+        return GST_PAD_PROBE_OK;
+      },
+      &kinds, nullptr);
+  gst_object_unref(pad);
+  gst_object_unref(element);
+}
+
+// Between shaderflow elements GL memory is the engines' own textures, on every renderer: nothing is read
+// back (the buffers have no bytes to map) until the chain's end, where gldownload gets GL memory of
+// GstGL's kind; the pixels are the system-memory chain's.
+TEST(GlMemory, ShaderflowElementsHandEachOtherTexturesAndNoBytes) {
+  const std::string chain = src(4) + " ! " + gl_caps() + " ! " + filter(kSwap) + " name=f1 ! " + gl_caps() + " ! " +
+                            filter(kInvertRed) + " name=f2 ! " + gl_caps() + " ! gldownload name=down" + kOut;
+  MemoryKinds into_f1, into_f2, into_download;
+  const std::vector<Picture> pictures = collect(chain, nullptr, [&](GstElement* pipeline) {
+    use_display(pipeline);
+    count_memory_at(pipeline, "f1", into_f1);
+    count_memory_at(pipeline, "f2", into_f2);
+    count_memory_at(pipeline, "down", into_download);
+  });
+  EXPECT_EQ(pictures.size(), 4u);
+  EXPECT_LE(worst_difference(pictures, swapped_then_inverted), 1);
+  for (MemoryKinds* kinds : {&into_f1, &into_f2}) {
+    EXPECT_EQ(kinds->buffers, 4);
+    EXPECT_EQ(kinds->engine_textures, kinds->buffers) << "a frame between shaderflow elements was not a texture";
+    EXPECT_EQ(kinds->mappable, 0) << "a frame between shaderflow elements had bytes: it was read back";
+  }
+  EXPECT_EQ(into_download.buffers, 4);
+  EXPECT_EQ(into_download.gl_memory, into_download.buffers) << "gldownload got memory that is not GstGL's";
+  EXPECT_EQ(into_download.engine_textures, 0);
+}
+
+// A tee that feeds a shaderflow filter and a GstGL element: engine textures only go where every branch
+// takes them, so here both branches get GL memory GstGL can read, and both see the right pixels.
+TEST(GlMemory, ATeeBeforeAFilterAndAGstGlElementGivesBothGlMemory) {
+  const std::string tee = src(3) + " ! " + gl_caps() + " ! tee name=t t. ! queue ! " + filter(kSwap) + " ! " +
+                          gl_caps() + " ! gldownload" + kOut + " t. ! queue ! gldownload ! " + system_caps() +
+                          " ! appsink name=plain sync=false";
+  MemoryKinds plain;
+  const std::vector<Picture> pictures = collect(tee, nullptr, [&](GstElement* pipeline) {
+    use_display(pipeline);
+    count_memory_at(pipeline, "plain", plain);
+  });
+  EXPECT_EQ(pictures.size(), 3u);
+  EXPECT_LE(worst_difference(pictures, swapped), 1);
+  EXPECT_EQ(plain.buffers, 3);
+  EXPECT_EQ(plain.mappable, 3) << "gldownload's branch did not get readable frames";
 }
 
 TEST(GlMemory, GstGlElementsTakeAndGiveOurTextures) {
