@@ -108,14 +108,15 @@ bool downstream_takes_engine_textures(GstQuery* query, const render::Engine& eng
   return params && gst_structure_get_uint64(params, kShareGroupField, &group) && group == group_value(engine.share_group());
 }
 
-GstBuffer* engine_texture_buffer(const render::Frame& frame, const render::Engine& engine, const GstVideoInfo& info) {
+GstBuffer* engine_texture_buffer(const render::Frame& frame, const void* share_group, const gchar* renderer,
+                                 const GstVideoInfo& info) {
   auto* texture = static_cast<EngineTextureMemory*>(g_malloc0(sizeof(EngineTextureMemory)));
   const gsize size = GST_VIDEO_INFO_SIZE(&info);
   gst_memory_init(&texture->memory, static_cast<GstMemoryFlags>(GST_MEMORY_FLAG_READONLY | GST_MEMORY_FLAG_NOT_MAPPABLE),
                   allocator(), nullptr, size, 0, 0, size);
   texture->frame = new render::Frame(frame);
-  texture->share_group = engine.share_group();
-  texture->renderer = g_intern_string(engine.info().renderer.c_str());
+  texture->share_group = share_group;
+  texture->renderer = renderer;
   GstBuffer* buffer = gst_buffer_new();
   gst_buffer_append_memory(buffer, &texture->memory);
   return buffer;

@@ -22,8 +22,10 @@ namespace shaderflow::gstglue {
 void propose_engine_textures(GstQuery* query, const render::Engine& engine);
 // Producer: whether the allocation query's downstream takes engine textures of `engine`'s share group.
 bool downstream_takes_engine_textures(GstQuery* query, const render::Engine& engine);
-// Producer: the buffer for a frame of OutputMemory::EngineTexture (it holds the frame until freed).
-GstBuffer* engine_texture_buffer(const render::Frame& frame, const render::Engine& engine, const GstVideoInfo& info);
+// Producer: the buffer for a frame of OutputMemory::EngineTexture of an engine in `share_group` on
+// `renderer` (an interned string, for errors); it holds the frame until freed.
+GstBuffer* engine_texture_buffer(const render::Frame& frame, const void* share_group, const gchar* renderer,
+                                 const GstVideoInfo& info);
 // Consumer: when `buffer` is such a buffer, its texture as the input frame of `engine` (holding the
 // buffer until the engine is done with it). False for other buffers. Throws render::Error when the
 // texture is of another share group than `engine`'s (it cannot be read here).

@@ -58,8 +58,11 @@ std::string renderer_of(int device_index) {
 }  // namespace
 
 bool caps_want_gl_memory(const GstCaps* caps) {
-  if (!caps || gst_caps_is_empty(caps) || gst_caps_is_any(caps)) return false;
-  GstCapsFeatures* features = gst_caps_get_features(caps, 0);
+  return caps && !gst_caps_is_empty(caps) && !gst_caps_is_any(caps) && caps_structure_in_gl_memory(caps, 0);
+}
+
+bool caps_structure_in_gl_memory(const GstCaps* caps, guint index) {
+  const GstCapsFeatures* features = gst_caps_get_features(caps, index);
   return features && gst_caps_features_contains(features, kGlMemoryFeature);
 }
 
@@ -286,6 +289,7 @@ void GlInterop::detach() {
   wrapped_bytes_.close();  // frees GL memories, which takes GstGL's thread: not under our lock
   std::lock_guard<std::mutex> lock(mutex_);
   engine_ = nullptr;
+  engine_renderer_ = nullptr;
   clear(context_);
   clear(wrapped_engine_);
 }
@@ -341,8 +345,12 @@ GstBuffer* GlInterop::gl_buffer(const render::Frame& frame, const GstVideoInfo& 
 
 GstBuffer* GlInterop::buffer_of_engine_texture(const render::Frame& frame, const GstVideoInfo& info) {
   std::lock_guard<std::mutex> lock(mutex_);
-  if (!engine_) throw render::Error(render::ErrorKind::Gl, "a texture frame after the engine stopped");
-  return engine_texture_buffer(frame, *engine_, info);
+  if (!engine_) {
+    throw render::Error(render::ErrorKind::Gl, "a texture frame was pushed after the engine stopped",
+                        "This is an engine problem; run with GST_DEBUG=shaderflow*:6 and report it.");
+  }
+  if (!engine_renderer_) engine_renderer_ = g_intern_string(engine_->info().renderer.c_str());
+  return engine_texture_buffer(frame, engine_->share_group(), engine_renderer_, info);
 }
 
 bool GlInterop::downstream_takes_engine_textures(GstQuery* query) const {

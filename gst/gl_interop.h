@@ -26,6 +26,8 @@ namespace shaderflow::gstglue {
 // The caps feature of GL memory, and whether caps ask for it.
 inline constexpr const char* kGlMemoryFeature = GST_CAPS_FEATURE_MEMORY_GL_MEMORY;
 bool caps_want_gl_memory(const GstCaps* caps);
+// Whether structure `index` of `caps` has the GL memory feature.
+bool caps_structure_in_gl_memory(const GstCaps* caps, guint index);
 
 class GlInterop {
  public:
@@ -97,6 +99,7 @@ class GlInterop {
   render::Engine* engine_ = nullptr;
   bool warned_unshared_ = false;
   bool shares_textures_ = true;
+  const gchar* engine_renderer_ = nullptr;  // the engine's renderer, interned once for its texture frames
   WrappedBytes wrapped_bytes_;  // GL memories of read-back frames, reused (not sharing)
 };
 

@@ -163,8 +163,7 @@ static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, Gs
                                                       GstCaps* filter) {
   GstCaps* result = gst_caps_new_empty();
   for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
-    const GstCapsFeatures* features = gst_caps_get_features(caps, i);
-    const bool gl = features && gst_caps_features_contains(features, gstglue::kGlMemoryFeature);
+    const bool gl = gstglue::caps_structure_in_gl_memory(caps, i);
     for (const bool other_memory : {false, true}) {
       for (const bool same_size : {true, false}) {
         result = add_transformed(result, gst_caps_get_structure(caps, i), gl != other_memory, same_size);
@@ -186,9 +185,7 @@ static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, Gs
 static GstCaps* first_in_same_memory(GstCaps* caps, GstCaps* othercaps) {
   const bool gl_in = gstglue::caps_want_gl_memory(caps);
   for (guint i = 0; i < gst_caps_get_size(othercaps); ++i) {
-    const GstCapsFeatures* features = gst_caps_get_features(othercaps, i);
-    const bool gl = features && gst_caps_features_contains(features, gstglue::kGlMemoryFeature);
-    if (gl != gl_in) continue;
+    if (gstglue::caps_structure_in_gl_memory(othercaps, i) != gl_in) continue;
     GstCaps* chosen = gst_caps_copy_nth(othercaps, i);
     gst_caps_unref(othercaps);
     return chosen;

@@ -522,9 +522,11 @@ void configure_output(GlState& gl, const FrameLayout& layout, int supersample, O
 
 std::future<void> Engine::set_output(const FrameLayout& layout, OutputMemory memory) {
   check_output_layout(layout, core_->caps, core_->info.renderer);
-  if (memory != OutputMemory::System && (layout.format.layout != VideoLayout::Packed ||
-                                         layout.format.order != PixelOrder::RGBA || layout.format.opaque)) {
-    throw Error(ErrorKind::InvalidArgument, "frames stay on the GPU in RGBA only",
+  // A texture frame is its texture, a texel per pixel: the image pass writes it in place (OutputStage).
+  if (memory != OutputMemory::System &&
+      (layout.format.layout != VideoLayout::Packed || layout.format.order != PixelOrder::RGBA || layout.format.opaque ||
+       layout.strides[0] != static_cast<std::size_t>(layout.format.width) * 4)) {
+    throw Error(ErrorKind::InvalidArgument, "frames stay on the GPU in RGBA only, with rows of width x 4 bytes",
                 "Negotiate video/x-raw(memory:GLMemory),format=RGBA, or system memory for other formats.");
   }
   return queue_with_result<void>(*core_, [layout, memory](GlState& gl) {
