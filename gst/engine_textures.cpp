@@ -135,6 +135,7 @@ bool engine_texture_input(GstBuffer* buffer, const render::Engine& engine, rende
   }
   frame.texture = texture->frame->texture();
   frame.bottom_up = texture->frame->bottom_up();
+  frame.fence = texture->frame->fence();
   frame.owner = std::shared_ptr<const void>(gst_buffer_ref(buffer), [](const void* held) {
     gst_buffer_unref(static_cast<GstBuffer*>(const_cast<void*>(held)));
   });

@@ -111,6 +111,9 @@ void upload_inputs(GlState& gl, FrameRequest& request, std::vector<std::shared_p
                   "Call Engine::set_input for the slot first.");
     }
     if (frame.texture) {
+      // Orders this context's draw after the producer's on the GPU; no thread waits (llvmpipe runs the
+      // scenes of every context of a display in the order they were flushed, so it needs no wait at all).
+      if (frame.fence) glWaitSync(static_cast<GLsync>(const_cast<void*>(frame.fence)), 0, GL_TIMEOUT_IGNORED);
       input->second->use_texture(frame.texture, frame.bottom_up);
       held.push_back(std::move(frame.owner));
     } else {

@@ -50,6 +50,9 @@ struct InputFrame {
   // The texture is in GL orientation (row 0 at the bottom: another engine's OutputMemory::EngineTexture
   // frame): sampled as it is, with no conversion pass.
   bool bottom_up = false;
+  // The GLsync (of the share group) that passes once the texture is complete (Frame::fence): the engine
+  // waits for it on the GPU before the draw that samples the texture; null for a complete texture.
+  const void* fence = nullptr;
 };
 
 struct FrameRequest {
@@ -62,7 +65,10 @@ struct FrameRequest {
 // Texture keeps the top row first, as GstGL's memory does, for any consumer that shares the engine's
 // context; EngineTexture keeps GL orientation (row 0 at the bottom), for another engine of the same
 // share group (Engine::share_group), which samples it as its input with no pass to turn it upright
-// (InputFrame::bottom_up): a chain of engines renders one pass an engine and nothing else.
+// (InputFrame::bottom_up): a chain of engines renders one pass an engine and nothing else. EngineTexture
+// frames are handed out as soon as their passes are submitted, with the fence that follows them
+// (Frame::fence), as GstGL's sync meta hands textures on: the next engine waits for it on the GPU, so no
+// CPU thread waits between the engines of a chain.
 enum class OutputMemory { System, Texture, EngineTexture };
 
 struct FrameStorage;  // engine internal: the readback buffer a frame lives in
@@ -75,11 +81,15 @@ class Frame {
   Frame() = default;
   // The bytes; null for a frame that stays on the GPU (OutputMemory::Texture).
   const std::uint8_t* data() const;
-  // The GL texture of a frame that stays on the GPU (RGBA8, in the engine context's share group;
-  // complete: its fence has passed); 0 for a frame in memory. Top row first, unless bottom_up().
+  // The GL texture of a frame that stays on the GPU (RGBA8, in the engine context's share group);
+  // 0 for a frame in memory. Top row first and complete (its fence has passed), unless bottom_up().
   unsigned texture() const;
-  // The texture is in GL orientation (OutputMemory::EngineTexture).
+  // The texture is in GL orientation (OutputMemory::EngineTexture) and may still be rendering: sample it
+  // only on a context of the share group, after waiting for fence() there (InputFrame::fence does).
   bool bottom_up() const;
+  // The GLsync that passes when a bottom_up() texture is complete; null for every other frame. It lives
+  // as long as the frame.
+  const void* fence() const;
   std::size_t size() const;
   // The bytes are the GPU's readback buffer itself (persistent mapping) rather than a copy the engine
   // thread made (drivers without GL_ARB_buffer_storage).

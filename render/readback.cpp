@@ -15,6 +15,7 @@ const std::uint8_t* Frame::data() const {
 }
 unsigned Frame::texture() const { return storage_ ? storage_->texture : 0; }
 bool Frame::bottom_up() const { return storage_ && storage_->bottom_up; }
+const void* Frame::fence() const { return storage_ && storage_->bottom_up ? storage_->fence : nullptr; }
 std::size_t Frame::size() const { return storage_ ? storage_->bytes : 0; }
 bool Frame::in_place() const { return storage_ && storage_->mapped; }
 const FrameTiming& Frame::timing() const {
@@ -208,6 +209,11 @@ void copy_out(FrameStorage& storage) {
 }  // namespace
 
 bool FramePool::try_finish(FrameStorage& storage, std::chrono::nanoseconds timeout) {
+  if (storage.bottom_up) {
+    // Finished once submitted: the engine that samples it waits for the fence on the GPU (Frame::fence).
+    storage.timer_started = false;
+    return true;
+  }
   if (storage.fence) {
     const auto start = std::chrono::steady_clock::now();
     const GLenum result =

@@ -76,7 +76,8 @@ class FramePool {
   // the row above (layouts whose size is not a whole number of rows), then fences.
   void start_read(FrameStorage& storage, int width, int rows, int last_row_texels);
   // Waits at most `timeout` for the fence. True once the frame is complete (timer collected, bytes copied
-  // out where they cannot be read in place); throws Error(Gl) when waiting fails.
+  // out where they cannot be read in place), and at once for a texture for another engine (bottom_up),
+  // which keeps its fence for that engine; throws Error(Gl) when waiting fails.
   bool try_finish(FrameStorage& storage, std::chrono::nanoseconds timeout);
   // A finished frame handed out: from now on it comes back through the ReturnQueue.
   Frame publish(std::unique_ptr<FrameStorage> storage);

@@ -343,6 +343,7 @@ Frame sample_engine_texture(const char* code, const Frame& texture, const VideoF
   InputFrame frame;
   frame.texture = texture.texture();
   frame.bottom_up = texture.bottom_up();
+  frame.fence = texture.fence();
   request.inputs.push_back(frame);
   return engine->submit(std::move(request)).wait();
 }
@@ -385,4 +386,56 @@ TEST(TextureFrames, EnginesOfOneShareGroupPassGlOrientedTexturesWithNoPassBetwee
   EXPECT_TRUE(inverted.bottom_up());
   EXPECT_LE(worst_difference(sample_engine_texture(kCopy, inverted, rgba, OutputMemory::System, copier), true), 1)
       << "the chain's frame is not the first frame inverted";
+}
+
+// EngineTexture frames are handed on before they are complete (their ticket does not wait for the GPU):
+// the engine sampling one must still see it finished. A slow producer (its frame takes tens of ms on
+// llvmpipe) renders a grey that differs every frame into textures the pool recycles; each is sampled at
+// once by a second engine and read back there. A texture sampled before the producer's draw is done
+// gives the grey of an earlier frame (or garbage), never the one asked for.
+TEST(TextureFrames, ATextureHandedOnBeforeItIsCompleteIsSampledComplete) {
+  const char* slow_grey =
+      "void mainImage(out vec4 c, in vec2 p) {\n"
+      "  float sum = 0.0;\n"
+      "  for (int i = 0; i < 3000; ++i) sum += sin(float(i) * 0.001 * p.x + p.y);\n"
+      "  c = vec4(vec3(iTime) + 1e-30 * sum, 1.0);\n"
+      "}\n";
+  auto producer = Engine::create({});
+  producer->load_scene(parse_scene({"slow.frag", slow_grey}, "")).get();
+  const VideoFormat rgba = packed(32, 32);
+  producer->set_output(default_layout(rgba), OutputMemory::EngineTexture).get();
+  auto consumer = Engine::create({});
+  consumer->load_scene(parse_scene({"copy.frag", kCopy}, "")).get();
+  VideoFormat input = rgba;
+  input.layout = VideoLayout::Texture;
+  consumer->set_input(0, input).get();
+  consumer->set_output(default_layout(rgba), OutputMemory::System).get();
+
+  constexpr int kFrames = 6;
+  std::vector<Ticket> copies;
+  for (int k = 0; k < kFrames; ++k) {
+    FrameUniforms at;
+    at.time = (40.0 + 30.0 * k) / 255.0;
+    const Frame texture = producer->submit(FrameRequest{at, {}}).wait();
+    ASSERT_TRUE(texture.bottom_up());
+    ASSERT_NE(texture.fence(), nullptr) << "a texture frame for another engine carries the fence it waits for";
+    FrameRequest request;
+    InputFrame frame;
+    frame.texture = texture.texture();
+    frame.bottom_up = true;
+    frame.fence = texture.fence();
+    frame.owner = std::make_shared<Frame>(texture);  // the texture stays out of the pool until sampled
+    request.inputs.push_back(std::move(frame));
+    copies.push_back(consumer->submit(std::move(request)));
+  }
+  for (int k = 0; k < kFrames; ++k) {
+    const Frame copy = copies[static_cast<std::size_t>(k)].wait();
+    const int want = 40 + 30 * k;
+    int worst = 0;
+    for (std::size_t i = 0; i < copy.size(); ++i) {
+      worst = std::max(worst, std::abs(copy.data()[i] - (i % 4 == 3 ? 255 : want)));
+    }
+    EXPECT_LE(worst, 1) << "frame " << k << " was sampled before its texture was complete";
+    EXPECT_EQ(copy.fence(), nullptr) << "a frame read back is complete: it has no fence to wait for";
+  }
 }
