@@ -192,8 +192,17 @@ int device_index_for(const std::string& device) {
 int device_index_of_display(void* display) {
   load_egl();
   EGLAttrib device = 0;
-  if (!eglQueryDisplayAttribEXT || !eglQueryDisplayAttribEXT(static_cast<EGLDisplay>(display), EGL_DEVICE_EXT, &device)) {
-    return -1;
+  if (!eglQueryDisplayAttribEXT) return -1;
+  const auto egl_display = static_cast<EGLDisplay>(display);
+  if (!eglQueryDisplayAttribEXT(egl_display, EGL_DEVICE_EXT, &device)) {
+    // GstGL makes its display before its first context, and a display not initialised yet answers no
+    // query (so a software display passed for a GPU, and a context was made on it for nothing). Its
+    // owner initialises it before any use anyway; for an initialised display this is a no-op.
+    EGLint major = 0, minor = 0;
+    if (eglGetError() != EGL_NOT_INITIALIZED || !eglInitialize(egl_display, &major, &minor) ||
+        !eglQueryDisplayAttribEXT(egl_display, EGL_DEVICE_EXT, &device)) {
+      return -1;
+    }
   }
   const std::vector<EGLDeviceEXT> devices = query_egl_devices();
   for (std::size_t i = 0; i < devices.size(); ++i) {

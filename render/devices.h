@@ -36,7 +36,8 @@ bool has_extension(const std::string& list, const char* name);
 
 // The EGL device index a device string picks (auto: the first hardware device), -1 when none.
 int device_index_for(const std::string& device);
-// The EGL device an initialised EGL display renders on (EGL_EXT_device_query), -1 when unknown.
+// The EGL device an EGL display renders on (EGL_EXT_device_query), -1 when unknown. A display not
+// initialised yet is initialised first, as its owner does before any use (its owner still terminates it).
 int device_index_of_display(void* display);
 
 }  // namespace shaderflow::render
