@@ -1,4 +1,5 @@
 #include "gst/frame_buffers.h"
+#include "gst/thread_handoff.h"
 
 #include "gst/gl_interop.h"
 
@@ -69,6 +70,7 @@ GstBuffer* finished_buffer(const render::Ticket& ticket, GstBuffer* metadata, Ou
   gst_buffer_copy_into(out, metadata,
                        static_cast<GstBufferCopyFlags>(GST_BUFFER_COPY_FLAGS | GST_BUFFER_COPY_TIMESTAMPS | GST_BUFFER_COPY_META),
                        0, static_cast<gsize>(-1));
+  mark_handed_on(out);
   return out;
 }
 

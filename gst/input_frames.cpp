@@ -4,6 +4,7 @@
 
 #include "gst/formats.h"
 #include "gst/gl_interop.h"
+#include "gst/thread_handoff.h"
 #include "render/error.h"
 
 namespace shaderflow::gstglue {
@@ -40,6 +41,7 @@ bool wrapped_input(GstBuffer* buffer, const GstVideoInfo& info, render::InputFra
 
 render::InputFrame input_frame_for(GstBuffer* buffer, const GstVideoInfo& info, int slot, double time,
                                    GlInterop* gl) {
+  mark_taken(buffer);  // filled on upstream's thread (appsrc: the application's)
   render::InputFrame texture;
   if (gl && gl->input_texture(buffer, texture)) {
     texture.slot = slot;

@@ -37,6 +37,7 @@
 #include "gst/element_core.h"
 #include "gst/formats.h"
 #include "gst/frame_buffers.h"
+#include "gst/thread_handoff.h"
 #include "render/builtin_scenes.h"
 #include "render/engine.h"
 #include "render/error.h"
@@ -448,6 +449,7 @@ static GstFlowReturn gst_shaderflow_src_create(GstPushSrc* push, GstBuffer** out
   }
   gstglue::set_frame_fields(buffer, pending.pts, pending.duration, pending.offset, pending.discont);
   state.processed += 1;
+  gstglue::mark_handed_on(buffer);
   *out = buffer;
   return GST_FLOW_OK;
 }

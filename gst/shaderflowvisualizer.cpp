@@ -51,6 +51,7 @@
 #include "gst/element_core.h"
 #include "gst/formats.h"
 #include "gst/frame_buffers.h"
+#include "gst/thread_handoff.h"
 #include "render/audio_analysis.h"
 #include "render/engine.h"
 #include "render/error.h"
@@ -346,6 +347,7 @@ static GstFlowReturn push_oldest(GstShaderflowVisualizer* self) {
     return GST_FLOW_ERROR;
   }
   gstglue::set_frame_fields(buffer, pending.pts, pending.duration, pending.offset, pending.discont);
+  gstglue::mark_handed_on(buffer);
   return gst_pad_push(priv.srcpad, buffer);
 }
 

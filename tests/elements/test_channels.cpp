@@ -23,6 +23,7 @@
 #include "tests/support/pipeline_run.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_files.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -73,7 +74,7 @@ struct Pulled {
     GstSample* sample = nullptr;
     // In slices, so that a pipeline that failed (a compile error) ends the wait at once.
     for (int slice = 0; slice < 600 && !sample && error.empty(); ++slice) {
-      sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 100 * GST_MSECOND);
+      sample = try_pull_sample(GST_APP_SINK(sink), 100 * GST_MSECOND);
       collect_messages();
       if (!sample && gst_app_sink_is_eos(GST_APP_SINK(sink))) break;
     }

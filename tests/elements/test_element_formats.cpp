@@ -11,6 +11,7 @@
 
 #include "tests/support/gst_test_env.h"
 #include "tests/support/yuv_reference.h"
+#include "tests/support/app_handoff.h"
 
 using namespace yuv_reference;
 
@@ -46,7 +47,7 @@ void pull(Pulled& pulled, const std::string& head, int count, const char* fragme
   GstElement* sink = gst_bin_get_by_name(GST_BIN(pulled.pipeline), "out");
   gst_element_set_state(pulled.pipeline, GST_STATE_PLAYING);
   for (int i = 0; i < count; ++i) {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND);
     if (!sample) break;
     pulled.samples.push_back(sample);
   }

@@ -14,6 +14,7 @@
 #include "tests/support/gst_test_env.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_files.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -115,7 +116,7 @@ GstClockTime filter_latency(guint depth) {
       nullptr);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
-  GstSample* first = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);  // a sink answers once it has data
+  GstSample* first = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);  // a sink answers once it has data
   EXPECT_NE(first, nullptr);
   if (first) gst_sample_unref(first);
   gst_object_unref(sink);
@@ -161,7 +162,7 @@ TEST(EngineThread, HotReloadWithASlowDecodeDoesNotStallALiveStream) {
   const auto start = std::chrono::steady_clock::now();
   while (std::chrono::steady_clock::now() - start < std::chrono::milliseconds(4500)) {
     if (frames == 10) write_file(scene, std::string("// @channel0 slow.png\n") + kShader);
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), GST_SECOND);
     ASSERT_NE(sample, nullptr) << "the stream stalled after " << frames << " frames";
     GstBuffer* buffer = gst_sample_get_buffer(sample);
     GstClock* clock = gst_element_get_clock(pipeline);

@@ -26,6 +26,7 @@
 #include "tests/support/collect_frames.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -299,7 +300,7 @@ TEST(GlMemory, GlMemoryFramesAreTheEngineTextureOrItsReadbackBytes) {
   GstElement* source = gst_bin_get_by_name(GST_BIN(pipeline), "src");
   GstElement* out = gst_bin_get_by_name(GST_BIN(pipeline), "out");
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 30 * GST_SECOND);
+  GstSample* sample = try_pull_sample(GST_APP_SINK(out), 30 * GST_SECOND);
   ASSERT_NE(sample, nullptr);
   gchar* renderer = nullptr;
   g_object_get(source, "renderer", &renderer, nullptr);
@@ -350,10 +351,10 @@ TEST(GlMemory, TexturesOfAContextWeDoNotShareWithAreDownloaded) {
   gst_element_set_state(producer, GST_STATE_PLAYING);
   gst_element_set_state(consumer, GST_STATE_PLAYING);
   int frames = 0, worst = 0;
-  while (GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(a), 30 * GST_SECOND)) {
-    ASSERT_EQ(gst_app_src_push_buffer(GST_APP_SRC(in), gst_buffer_ref(gst_sample_get_buffer(sample))), GST_FLOW_OK);
+  while (GstSample* sample = try_pull_sample(GST_APP_SINK(a), 30 * GST_SECOND)) {
+    ASSERT_EQ(push_buffer(GST_APP_SRC(in), gst_buffer_ref(gst_sample_get_buffer(sample))), GST_FLOW_OK);
     gst_sample_unref(sample);
-    GstSample* result = gst_app_sink_try_pull_sample(GST_APP_SINK(out), 30 * GST_SECOND);
+    GstSample* result = try_pull_sample(GST_APP_SINK(out), 30 * GST_SECOND);
     ASSERT_NE(result, nullptr) << "no output for input frame " << frames;
     GstMapInfo map;
     ASSERT_TRUE(gst_buffer_map(gst_sample_get_buffer(result), &map, GST_MAP_READ));

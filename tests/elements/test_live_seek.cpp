@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "tests/support/gst_test_env.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -36,7 +37,7 @@ struct Pipeline {
     gst_object_unref(sink);
     gst_object_unref(pipeline);
   }
-  GstSample* pull() { return gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND); }
+  GstSample* pull() { return try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND); }
 };
 
 struct Pixel {

@@ -17,6 +17,7 @@
 #include "tests/support/pipeline_run.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_files.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -45,7 +46,7 @@ struct Playing {
     gst_object_unref(pipeline);
   }
   std::array<int, 3> pixel() {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 10 * GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 10 * GST_SECOND);
     if (!sample) return {-1, -1, -1};
     GstMapInfo map;
     gst_buffer_map(gst_sample_get_buffer(sample), &map, GST_MAP_READ);

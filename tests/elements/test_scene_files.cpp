@@ -22,6 +22,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_files.h"
 #include "render/error.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -58,7 +59,7 @@ struct Running {
   }
   // The pixel at (x, y from the BOTTOM) of the next frame; empty when the pipeline ended or failed.
   std::vector<Rgba> next(const std::vector<std::pair<int, int>>& points) {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 20 * GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 20 * GST_SECOND);
     if (!sample) return {};
     GstMapInfo map;
     GstBuffer* buffer = gst_sample_get_buffer(sample);

@@ -12,6 +12,7 @@
 
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -141,7 +142,7 @@ TEST(SceneProperties, RealtimeFollowsIsLiveAndALiveUpstream) {
       GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
       gst_element_set_state(pipeline, GST_STATE_PLAYING);
       GstSample* sample = nullptr;
-      g_signal_emit_by_name(sink, "pull-sample", &sample);
+      sample = try_pull_sample(GST_APP_SINK(sink), GST_CLOCK_TIME_NONE);
       ASSERT_NE(sample, nullptr);
       const std::array<int, 4> pixel = first_pixel(gst_sample_get_buffer(sample));
       EXPECT_EQ(pixel[0], live ? 255 : 0) << (filter ? "upstream " : "") << is_live;

@@ -14,6 +14,7 @@
 #include "render/builtin_scenes.h"
 #include "tests/support/collect_frames.h"
 #include "tests/support/unorm8.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -116,7 +117,7 @@ TEST(ShaderflowFilter, TimeComesFromTheInputAndTimestampsAreKept) {
   GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   for (guint64 k = 0; k < 6; ++k) {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
     ASSERT_NE(sample, nullptr);
     GstBuffer* buffer = gst_sample_get_buffer(sample);
     const GstClockTime pts = gst_util_uint64_scale(k * GST_SECOND, 1001, 30000);
@@ -156,7 +157,7 @@ TEST(ShaderflowFilter, OrientationIsNotFlipped) {
   g_object_set(filter, "fragment", fragment.c_str(), nullptr);
   GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+  GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
   ASSERT_NE(sample, nullptr);
   GstMapInfo map;
   gst_buffer_map(gst_sample_get_buffer(sample), &map, GST_MAP_READ);

@@ -16,6 +16,7 @@
 #include "tests/support/temp_dir.h"
 #include "tests/support/unorm8.h"
 #include "tests/support/yuv_reference.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -30,7 +31,7 @@ void feed(GstElement* pipeline, const char* name, const std::vector<std::uint8_t
     GstBuffer* buffer = gst_buffer_new_memdup(bytes.data(), bytes.size());
     GST_BUFFER_PTS(buffer) = static_cast<GstClockTime>(k) * GST_SECOND / 10;
     GST_BUFFER_DURATION(buffer) = GST_SECOND / 10;
-    gst_app_src_push_buffer(GST_APP_SRC(source), buffer);
+    push_buffer(GST_APP_SRC(source), buffer);
   }
   gst_app_src_end_of_stream(GST_APP_SRC(source));
   gst_object_unref(source);

@@ -15,6 +15,7 @@
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
 #include "tests/support/unorm8.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -325,7 +326,7 @@ TEST(ShaderflowPipeline, TwoSourcesInOneProcess) {
   for (const char* name : {"sa", "sb"}) {
     GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), name);
     for (int i = 0; i < 5; ++i) {
-      GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND);
+      GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND);
       ASSERT_NE(sample, nullptr) << name << " frame " << i;
       GstMapInfo map;
       gst_buffer_map(gst_sample_get_buffer(sample), &map, GST_MAP_READ);
@@ -362,7 +363,7 @@ TEST(ShaderflowPipeline, EncodesToMp4AndDecodesBackFrameForFrame) {
   GstElement* sink = gst_bin_get_by_name(GST_BIN(decode), "out");
   gst_element_set_state(decode, GST_STATE_PLAYING);
   int frames = 0;
-  while (GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND)) {
+  while (GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND)) {
     GstVideoInfo info;
     ASSERT_TRUE(gst_video_info_from_caps(&info, gst_sample_get_caps(sample)));
     EXPECT_EQ(GST_VIDEO_INFO_WIDTH(&info), 320);

@@ -14,6 +14,7 @@
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
 #include "tests/support/temp_dir.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -57,7 +58,7 @@ VisualizerRun run_visualizer(const std::string& audio, const std::string& props,
   GstBus* bus = gst_element_get_bus(pipeline);
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   for (;;) {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND);
     if (!sample) break;
     GstVideoInfo info;
     gst_video_info_from_caps(&info, gst_sample_get_caps(sample));
@@ -271,7 +272,7 @@ TEST(Visualizer, BadAudioIsAClearError) {
   GstElement* pipeline = parse("appsrc name=src format=time caps=\"audio/x-raw,format=F32LE,layout=interleaved,rate=44100,channels=0\" ! "
                                "shaderflowvisualizer device=software ! fakesink name=sink");
   GstElement* src = gst_bin_get_by_name(GST_BIN(pipeline), "src");
-  gst_app_src_push_buffer(GST_APP_SRC(src), gst_buffer_new_allocate(nullptr, 4096, nullptr));
+  push_buffer(GST_APP_SRC(src), gst_buffer_new_allocate(nullptr, 4096, nullptr));
   gst_app_src_end_of_stream(GST_APP_SRC(src));
   gst_object_unref(src);
   const Outcome zero = run_until_end(pipeline);
@@ -301,7 +302,7 @@ TEST(Visualizer, SeekStartsTheFramesAtTheNewPosition) {
   ASSERT_TRUE(gst_element_seek_simple(pipeline, GST_FORMAT_TIME,
                                       static_cast<GstSeekFlags>(GST_SEEK_FLAG_FLUSH | GST_SEEK_FLAG_ACCURATE), 2 * GST_SECOND));
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+  GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
   ASSERT_NE(sample, nullptr);
   GstBuffer* buffer = gst_sample_get_buffer(sample);
   EXPECT_EQ(GST_BUFFER_PTS(buffer), 2 * GST_SECOND);
@@ -312,7 +313,7 @@ TEST(Visualizer, SeekStartsTheFramesAtTheNewPosition) {
   gst_buffer_unmap(buffer, &map);
   gst_sample_unref(sample);
   int frames = 1;
-  while (GstSample* next = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND)) {
+  while (GstSample* next = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND)) {
     ++frames;
     gst_sample_unref(next);
   }

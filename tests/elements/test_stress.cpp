@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "tests/support/gst_test_env.h"
+#include "tests/support/app_handoff.h"
 
 namespace {
 
@@ -96,7 +97,7 @@ TEST(Stress, PauseResumeAndFlushingSeeksWhilePlaying) {
                                         static_cast<gint64>(target)));
   }
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
-  GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+  GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
   ASSERT_NE(sample, nullptr) << "still flowing after pauses and seeks";
   gst_sample_unref(sample);
   std::string error;
@@ -122,7 +123,7 @@ TEST(Stress, FilterRenegotiatesWhilePlaying) {
     gst_caps_unref(new_caps);
     bool seen = false;
     for (int pulls = 0; pulls < 30 && !seen; ++pulls) {
-      GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+      GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
       ASSERT_NE(sample, nullptr);
       GstStructure* s = gst_caps_get_structure(gst_sample_get_caps(sample), 0);
       int w = 0, h = 0;
@@ -160,7 +161,7 @@ TEST(Stress, UniformsChangedFromAnotherThreadWhilePlaying) {
     }
   });
   for (int i = 0; i < 50; ++i) {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 30 * GST_SECOND);
     ASSERT_NE(sample, nullptr);
     gst_sample_unref(sample);
   }
@@ -188,7 +189,7 @@ TEST(Stress, EightPipelinesAtOnceMatchTheirResultsAlone) {
     GstElement* pipeline = parse(description(i));
     GstElement* sink = gst_bin_get_by_name(GST_BIN(pipeline), "out");
     gst_element_set_state(pipeline, GST_STATE_PLAYING);
-    while (GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND)) {
+    while (GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 60 * GST_SECOND)) {
       sums.push_back(checksum(sample));
       gst_sample_unref(sample);
     }

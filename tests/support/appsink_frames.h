@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <vector>
+#include "tests/support/app_handoff.h"
 
 struct SinkFrame {
   GstVideoInfo info;
@@ -46,7 +47,7 @@ inline SinkRun collect_frames(GstElement* pipeline, const std::function<void(Gst
       gst_message_unref(message);
       break;
     }
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 50 * GST_MSECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 50 * GST_MSECOND);
     if (!sample) {
       if (gst_app_sink_is_eos(GST_APP_SINK(sink))) break;
       continue;

@@ -10,6 +10,7 @@
 #include <functional>
 #include <string>
 #include <vector>
+#include "tests/support/app_handoff.h"
 
 struct Picture {
   int width = 0, height = 0;
@@ -39,7 +40,7 @@ inline std::vector<Picture> collect(const std::string& description, std::string*
   GstBus* bus = gst_element_get_bus(pipeline);
   const gint64 deadline = g_get_monotonic_time() + 60 * G_USEC_PER_SEC;
   for (;;) {
-    GstSample* sample = gst_app_sink_try_pull_sample(GST_APP_SINK(sink), 50 * GST_MSECOND);
+    GstSample* sample = try_pull_sample(GST_APP_SINK(sink), 50 * GST_MSECOND);
     if (!sample) {
       // Stop at EOS, at an error (appsink never sees EOS then) or at the deadline.
       if (gst_app_sink_is_eos(GST_APP_SINK(sink)) || g_get_monotonic_time() > deadline) break;

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 #include <vector>
+#include "tests/support/app_handoff.h"
 
 inline void write_file(const std::string& path, const std::string& text) {
   // Write then rename, as editors do, so a reader never sees half a file.
@@ -34,7 +35,7 @@ inline void write_png(const std::string& path, int width, int height, const std:
   GstBuffer* buffer = gst_buffer_new_memdup(rgba.data(), rgba.size());
   GST_BUFFER_PTS(buffer) = 0;
   GST_BUFFER_DURATION(buffer) = GST_SECOND;
-  gst_app_src_push_buffer(GST_APP_SRC(src), buffer);
+  push_buffer(GST_APP_SRC(src), buffer);
   gst_app_src_end_of_stream(GST_APP_SRC(src));
   GstBus* bus = gst_element_get_bus(pipeline);
   GstMessage* message = gst_bus_timed_pop_filtered(bus, 10 * GST_SECOND,
