@@ -1,7 +1,7 @@
 #include "gst/frame_buffers.h"
-#include "gst/thread_handoff.h"
 
 #include "gst/gl_interop.h"
+#include "gst/thread_handoff.h"
 
 #include "render/error.h"
 

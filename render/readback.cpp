@@ -154,7 +154,8 @@ std::unique_ptr<FrameStorage> FramePool::acquire(std::size_t bytes) {
 }
 
 void FramePool::begin_timer(FrameStorage& storage) {
-  if (!storage.timer) return;
+  // A texture for another engine is handed on before it is done: its query would never be read.
+  if (!storage.timer || storage.bottom_up) return;
   glBeginQuery(GL_TIME_ELAPSED, storage.timer);
   storage.timer_started = true;
   storage.timer_begun = std::chrono::steady_clock::now();
@@ -209,11 +210,8 @@ void copy_out(FrameStorage& storage) {
 }  // namespace
 
 bool FramePool::try_finish(FrameStorage& storage, std::chrono::nanoseconds timeout) {
-  if (storage.bottom_up) {
-    // Finished once submitted: the engine that samples it waits for the fence on the GPU (Frame::fence).
-    storage.timer_started = false;
-    return true;
-  }
+  // Finished once submitted: the engine that samples it waits for the fence on the GPU (Frame::fence).
+  if (storage.bottom_up) return true;
   if (storage.fence) {
     const auto start = std::chrono::steady_clock::now();
     const GLenum result =

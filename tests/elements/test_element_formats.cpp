@@ -9,9 +9,9 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/yuv_reference.h"
-#include "tests/support/app_handoff.h"
 
 using namespace yuv_reference;
 

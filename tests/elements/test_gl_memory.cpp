@@ -23,10 +23,10 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/collect_frames.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/support/gst_test_env.h"
 #include "tests/support/app_handoff.h"
+#include "tests/support/gst_test_env.h"
 
 namespace {
 

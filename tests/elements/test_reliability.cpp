@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "render/engine.h"
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_files.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

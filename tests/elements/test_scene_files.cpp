@@ -18,11 +18,11 @@
 
 #include "gst/picture_decoder.h"
 #include "render/scene_loader.h"
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/test_files.h"
 #include "render/error.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

@@ -10,9 +10,9 @@
 #include <cmath>
 #include <string>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

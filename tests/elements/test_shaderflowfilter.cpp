@@ -10,11 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "render/builtin_scenes.h"
 #include "tests/support/collect_frames.h"
 #include "tests/support/unorm8.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

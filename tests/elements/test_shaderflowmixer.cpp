@@ -11,12 +11,12 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/appsink_frames.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/unorm8.h"
 #include "tests/support/yuv_reference.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

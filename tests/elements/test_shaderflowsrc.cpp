@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
 #include "tests/support/unorm8.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

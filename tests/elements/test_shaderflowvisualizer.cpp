@@ -11,10 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/app_handoff.h"
 #include "tests/support/gst_test_env.h"
 #include "tests/support/pipeline_run.h"
 #include "tests/support/temp_dir.h"
-#include "tests/support/app_handoff.h"
 
 namespace {
 

@@ -11,8 +11,8 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/gst_test_env.h"
 #include "tests/support/app_handoff.h"
+#include "tests/support/gst_test_env.h"
 
 namespace {
 

@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <vector>
+
 #include "tests/support/app_handoff.h"
 
 struct SinkFrame {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
 #include "tests/support/app_handoff.h"
 
 inline void write_file(const std::string& path, const std::string& text) {
