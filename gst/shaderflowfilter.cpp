@@ -48,19 +48,23 @@ GST_DEBUG_CATEGORY_STATIC(shaderflowfilter_debug);
 
 using namespace shaderflow;
 
-// System memory first; GL memory (RGBA textures, what glupload and glcolorconvert give) in and out.
-#define SHADERFLOW_FILTER_CAPS                                                                    \
-  "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "                                \
-  "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "                          \
-  "framerate = (fraction) [ 0/1, 2147483647/1 ]; "                                               \
-  "video/x-raw(memory:GLMemory), format = (string) RGBA, texture-target = (string) 2D, "        \
+// System memory first, then GL memory: out as RGBA textures (what glupload and glcolorconvert give);
+// in as RGBA textures the engine samples where it shares GstGL's context, or in any of our formats
+// (glupload gives the format it was given), whose bytes GstGL hands over when the frame is mapped.
+#define SHADERFLOW_FILTER_FIELDS                                                                  \
   "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "                          \
   "framerate = (fraction) [ 0/1, 2147483647/1 ]"
+#define SHADERFLOW_FILTER_CAPS(gl_formats)                                                        \
+  "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", " SHADERFLOW_FILTER_FIELDS "; "  \
+  "video/x-raw(memory:GLMemory), format = (string) " gl_formats ", texture-target = (string) 2D, " \
+  SHADERFLOW_FILTER_FIELDS
+#define SHADERFLOW_FILTER_GL_INPUT_FORMATS SHADERFLOW_VIDEO_FORMATS
+#define SHADERFLOW_FILTER_GL_OUTPUT_FORMATS "RGBA"
 
-static GstStaticPadTemplate sink_template =
-    GST_STATIC_PAD_TEMPLATE("sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS));
-static GstStaticPadTemplate src_template =
-    GST_STATIC_PAD_TEMPLATE("src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS));
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_FILTER_GL_INPUT_FORMATS)));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_FILTER_GL_OUTPUT_FORMATS)));
 
 namespace {
 
@@ -81,7 +85,8 @@ struct State {
   bool live = false;  // upstream is live: frames are paced by a clock (iRealtime)
   GstVideoInfo out_info;
   bool negotiated = false;
-  bool gl_input = false, gl_output = false;  // frames arrive / leave as GL memory
+  bool texture_input = false;  // frames arrive as RGBA textures (other GL memory is mapped, as system memory is)
+  bool gl_output = false;      // frames leave as GL memory
   std::deque<PendingFrame> pending;  // oldest first
   gstglue::OutputConversion conversion;
 
@@ -139,16 +144,14 @@ static gboolean gst_shaderflow_filter_stop(GstBaseTransform* trans) {
 // memory (system or GL, either way): the other side gets our formats for each memory, any size, and the
 // same framerate and pixel aspect ratio. The same memory and then the same size come first, so that
 // fixation keeps them when downstream does not care (a GL chain stays on the GPU).
-static GstCaps* add_transformed(GstCaps* result, const GstStructure* given, bool gl, bool same_size) {
+static GstCaps* add_transformed(GstCaps* result, const GstStructure* given, bool gl, bool same_size,
+                                const char* gl_formats) {
   GstStructure* structure = gst_structure_copy(given);
   gst_structure_remove_fields(structure, "format", "colorimetry", "chroma-site", "texture-target", nullptr);
-  if (gl) {
-    gst_structure_set(structure, "format", G_TYPE_STRING, "RGBA", "texture-target", G_TYPE_STRING, "2D", nullptr);
-  } else {
-    GstCaps* formats = gst_caps_from_string("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS);
-    gst_structure_set_value(structure, "format", gst_structure_get_value(gst_caps_get_structure(formats, 0), "format"));
-    gst_caps_unref(formats);
-  }
+  GstCaps* formats = gst_caps_from_string(gl ? gl_formats : "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS);
+  gst_structure_set_value(structure, "format", gst_structure_get_value(gst_caps_get_structure(formats, 0), "format"));
+  gst_caps_unref(formats);
+  if (gl) gst_structure_set(structure, "texture-target", G_TYPE_STRING, "2D", nullptr);
   if (!same_size) {
     gst_structure_set(structure, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT, "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, nullptr);
   }
@@ -159,14 +162,17 @@ static GstCaps* add_transformed(GstCaps* result, const GstStructure* given, bool
   return result;
 }
 
-static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, GstPadDirection, GstCaps* caps,
+static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, GstPadDirection direction, GstCaps* caps,
                                                       GstCaps* filter) {
+  // Caps on the source pad give what the sink takes, and the other way round.
+  const char* gl_formats = direction == GST_PAD_SRC ? "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_INPUT_FORMATS
+                                                    : "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_OUTPUT_FORMATS;
   GstCaps* result = gst_caps_new_empty();
   for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
     const bool gl = gstglue::caps_structure_in_gl_memory(caps, i);
     for (const bool other_memory : {false, true}) {
       for (const bool same_size : {true, false}) {
-        result = add_transformed(result, gst_caps_get_structure(caps, i), gl != other_memory, same_size);
+        result = add_transformed(result, gst_caps_get_structure(caps, i), gl != other_memory, same_size, gl_formats);
       }
     }
   }
@@ -218,12 +224,18 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* 
                           "Inputs and outputs: " SHADERFLOW_VIDEO_FORMATS ".");
     }
     State& state = *priv.state;
-    state.gl_input = gstglue::caps_want_gl_memory(in_caps);
+    state.texture_input =
+        gstglue::caps_want_gl_memory(in_caps) && GST_VIDEO_INFO_FORMAT(in_info) == GST_VIDEO_FORMAT_RGBA;
     state.gl_output = gstglue::caps_want_gl_memory(out_caps);
     render::VideoFormat input_format = *input;
-    if (state.gl_input) input_format.layout = render::VideoLayout::Texture;
+    if (state.texture_input) input_format.layout = render::VideoLayout::Texture;
     priv.core.engine().set_input(input_format).get();
-    if (state.gl_input) priv.core.gl().context();  // the GstGL context, before the first frame
+    if (state.texture_input) priv.core.gl().context();  // the GstGL context, before the first frame
+    if (gstglue::caps_want_gl_memory(in_caps) && !state.texture_input) {
+      GST_INFO_OBJECT(self, "GL memory in %s: each frame is mapped as system memory and uploaded (caps "
+                      "video/x-raw(memory:GLMemory),format=RGBA before the filter keep it on the GPU)",
+                      gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)));
+    }
     priv.core.configure_output(*out_info, state.gl_output, state.conversion);
     state.out_info = *out_info;
     state.negotiated = true;
@@ -289,7 +301,7 @@ static GstFlowReturn gst_shaderflow_filter_submit_input_buffer(GstBaseTransform*
   try {
     // The engine holds the input (mapped, or its texture) until it is done with it; upstream gets it back then.
     request.inputs.push_back(gstglue::input_frame_for(input, GST_VIDEO_FILTER(self)->in_info, 0, 0.0,
-                                                      state.gl_input ? &priv.core.gl() : nullptr));
+                                                      state.texture_input ? &priv.core.gl() : nullptr));
   } catch (const render::Error& error) {
     gst_buffer_unref(input);
     priv.core.post_error(error);

@@ -83,8 +83,8 @@ std::string gl_caps(const char* format = "RGBA", int width = kWidth, int height 
   return "video/x-raw(memory:GLMemory),format=" + std::string(format) + ",width=" + std::to_string(width) +
          ",height=" + std::to_string(height) + ",framerate=30/1";
 }
-std::string system_caps(int width = kWidth, int height = kHeight) {
-  return "video/x-raw,format=RGBA,width=" + std::to_string(width) + ",height=" + std::to_string(height) +
+std::string system_caps(int width = kWidth, int height = kHeight, const char* format = "RGBA") {
+  return "video/x-raw,format=" + std::string(format) + ",width=" + std::to_string(width) + ",height=" + std::to_string(height) +
          ",framerate=30/1";
 }
 std::string src(int frames = 2) {
@@ -133,6 +133,38 @@ TEST(GlMemory, TheFilterTakesAndGivesEitherMemory) {
   for (const auto& [name, chain] : chains) {
     EXPECT_LE(worst_difference(run(chain + kOut), swapped), 1) << name << ": " << chain;
   }
+}
+
+// glupload gives GL memory in the format it was given: the filter takes every format it takes in system
+// memory that way, with the pixels of the system-memory path (GstGL hands over the bytes where the
+// texture cannot be sampled as it is). YUV loses a little to its chroma subsampling on both paths.
+TEST(GlMemory, TheFilterTakesGlMemoryInEveryFormatGluploadGives) {
+  const std::pair<const char*, int> formats[] = {{"BGRA", 1}, {"RGBx", 1}, {"ARGB", 1}, {"xBGR", 1}, {"GRAY8", 256},
+                                                 {"NV12", 4}, {"NV21", 4}, {"I420", 4}, {"YV12", 4}, {"Y444", 3},
+                                                 {"Y42B", 4}};
+  for (const auto& [format, tolerance] : formats) {
+    const std::string upstream = src() + " ! " + system_caps(kWidth, kHeight, format);
+    const std::vector<Picture> gl = run(upstream + " ! glupload ! " + gl_caps(format) + " ! " + filter(kSwap) + kOut);
+    const std::vector<Picture> system = run(upstream + " ! " + filter(kSwap) + kOut);
+    ASSERT_EQ(gl.size(), 2u) << format;
+    ASSERT_EQ(system.size(), gl.size()) << format;
+    if (tolerance < 256) EXPECT_LE(worst_difference(gl, swapped), tolerance) << format;
+    for (std::size_t i = 0; i < gl.size(); ++i) {
+      int worst = 0;
+      for (std::size_t byte = 0; byte < gl[i].rgba.size(); ++byte) {
+        worst = std::max(worst, std::abs(gl[i].rgba[byte] - system[i].rgba[byte]));
+      }
+      EXPECT_LE(worst, 1) << format << " frame " << i << ": GL memory against system memory";
+    }
+  }
+  // Gray keeps only a luma: red and green of the swap both carry it, blue its inverse.
+  const std::vector<Picture> gray =
+      run(src() + " ! " + system_caps(kWidth, kHeight, "GRAY8") + " ! glupload ! " + gl_caps("GRAY8") + " ! " +
+          filter(kSwap) + kOut);
+  ASSERT_FALSE(gray.empty());
+  const guint8* pixel = gray[0].at(kWidth / 2, kHeight / 2);
+  EXPECT_EQ(pixel[0], pixel[1]);
+  EXPECT_NEAR(pixel[0] + pixel[2], 255, 1);
 }
 
 // The mixer and the visualizer give GL memory too, with the pixels of their system-memory output, to
