@@ -159,6 +159,18 @@ const gl::Shader& FullscreenVertices::get(GlslDialect dialect, bool upside_down)
   return shader;
 }
 
+std::shared_ptr<const gl::Program> LinkedPrograms::find(const std::string& key) const {
+  const auto it = programs_.find(key);
+  return it == programs_.end() ? nullptr : it->second.lock();
+}
+
+void LinkedPrograms::add(const std::string& key, const std::shared_ptr<const gl::Program>& program) {
+  for (auto it = programs_.begin(); it != programs_.end();) {
+    it = it->second.expired() ? programs_.erase(it) : std::next(it);
+  }
+  programs_[key] = program;
+}
+
 namespace {
 
 // Appended to the user's code alone (EntryPoint::None): compiles only if the code has no main() of
@@ -226,15 +238,34 @@ Definitions definitions(const SourceText& common, const SourceText& pass, GlslDi
   return found;
 }
 
-PassProgram link_pass(gl::Shader fragment, AssembledShader assembled, const ImageOutput& output,
-                      FullscreenVertices& vertices, const std::string& where, std::string note) {
+// A pass's fragment stage ready to link: compiled now, or found linked already (see LinkedPrograms).
+struct Compiled {
+  gl::Shader shader;
+  std::shared_ptr<const gl::Program> linked;
+  explicit operator bool() const { return shader || linked; }
+};
+
+// What a pass's program is linked from: its fragment text and the vertex shader it gets. Comments do
+// not count (a scene file names its pictures in them), except in code with a backslash, which may
+// continue a comment onto the next line where strip_comments would see code.
+std::string program_key(const AssembledShader& assembled, const ImageOutput& output) {
+  const bool backslash = assembled.text.find('\\') != std::string::npos;
+  return std::string(assembled.dialect == GlslDialect::Es300 ? "es" : "gl") + (output.upright ? "+upright\n" : "\n") +
+         (backslash ? assembled.text : strip_comments(assembled.text));
+}
+
+PassProgram link_pass(Compiled fragment, AssembledShader assembled, const ImageOutput& output,
+                      FullscreenVertices& vertices, LinkedPrograms& linked, const std::string& where, std::string note) {
+  if (fragment.linked) return {std::move(fragment.linked), std::move(assembled), std::move(note)};
   std::string log;
-  gl::Program program = link(vertices.get(assembled.dialect, output.upright), fragment, log);
+  gl::Program program = link(vertices.get(assembled.dialect, output.upright), fragment.shader, log);
   if (!program) {
     throw Error(ErrorKind::ShaderCompile, "GLSL link error in " + where + ":\n" + map_shader_log(log, assembled),
                 "Check that main()/mainImage() is defined once and writes the output colour.");
   }
-  return {std::move(program), std::move(assembled), std::move(note)};
+  auto shared = std::make_shared<const gl::Program>(std::move(program));
+  linked.add(program_key(assembled, output), shared);
+  return {std::move(shared), std::move(assembled), std::move(note)};
 }
 
 // Why a pass compiled in `used` rather than its first dialect (empty when it did not have to).
@@ -249,44 +280,46 @@ std::string fallback_note(const std::vector<Failure>& failures, GlslDialect firs
 }  // namespace
 
 PassProgram build_pass_program(const SourceText& common, const SourceText& pass, const ImageOutput& output,
-                               const GlslSupport& glsl, FullscreenVertices& vertices, const std::string& where,
-                               const UniformValues& given, const ChannelTypes& channels,
+                               const GlslSupport& glsl, FullscreenVertices& vertices, LinkedPrograms& linked,
+                               const std::string& where, const UniformValues& given, const ChannelTypes& channels,
                                const std::vector<FrameTextures>& frames) {
   const std::string code = common.code + "\n" + pass.code;
   const bool names_main_image = names_identifier(code, "mainImage");
   std::vector<Failure> failures;
   auto attempt = [&](EntryPoint entry, GlslDialect dialect, AssembledShader& assembled) {
     assembled = assemble_fragment_shader(common, pass, dialect, output, entry, given, channels, frames);
+    // Linked from this text before, so it compiled: it would again, with the same outcome.
+    if (auto found = linked.find(program_key(assembled, output))) return Compiled{{}, std::move(found)};
     std::string log;
-    gl::Shader shader = compile(GL_FRAGMENT_SHADER, assembled.text, log);
-    if (!shader) failures.push_back({assembled, log});
-    return shader;
+    Compiled compiled{compile(GL_FRAGMENT_SHADER, assembled.text, log), nullptr};
+    if (!compiled) failures.push_back({assembled, log});
+    return compiled;
   };
   if (names_main_image) {
     const std::vector<GlslDialect> dialects = glsl.dialects(EntryPoint::MainImage, code);
     for (const GlslDialect dialect : dialects) {
       AssembledShader assembled;
-      if (gl::Shader shader = attempt(EntryPoint::MainImage, dialect, assembled)) {
+      if (Compiled shader = attempt(EntryPoint::MainImage, dialect, assembled)) {
         std::string note = fallback_note(failures, dialects.front(), dialect, where);
-        return link_pass(std::move(shader), std::move(assembled), output, vertices, where, std::move(note));
+        return link_pass(std::move(shader), std::move(assembled), output, vertices, linked, where, std::move(note));
       }
     }
   }
   const std::vector<GlslDialect> dialects = glsl.dialects(EntryPoint::Main, code);
   for (const GlslDialect dialect : dialects) {
     AssembledShader assembled;
-    gl::Shader shader = attempt(EntryPoint::Main, dialect, assembled);
+    Compiled shader = attempt(EntryPoint::Main, dialect, assembled);
     if (!shader) continue;
     if (names_main_image) {
       // Shadertoy style failed to compile but the code compiles with its own main(): find out why.
       const Definitions found = definitions(common, pass, dialect, output, given, channels, frames);
       if (found.main && found.main_image) throw_both(where);
       if (!found.main) throw_neither(where);
-      return link_pass(std::move(shader), std::move(assembled), output, vertices, where, {});
+      return link_pass(std::move(shader), std::move(assembled), output, vertices, linked, where, {});
     }
     std::string note = fallback_note(failures, dialects.front(), dialect, where);
     try {
-      return link_pass(std::move(shader), std::move(assembled), output, vertices, where, std::move(note));
+      return link_pass(std::move(shader), std::move(assembled), output, vertices, linked, where, std::move(note));
     } catch (const Error&) {
       const Definitions found = definitions(common, pass, dialect, output, given, channels, frames);
       if (found.compiles && !found.main) throw_neither(where);  // the driver's "lacks main" otherwise

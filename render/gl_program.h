@@ -3,6 +3,8 @@
 
 #include <glad/gl.h>
 
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -55,9 +57,24 @@ class FullscreenVertices {
   gl::Shader shaders_[2][2];
 };
 
+// The user passes' programs that are alive, by the text they were linked from: a scene loaded again with
+// a pass unchanged (a hot reload that binds another picture, or edits another pass) takes its program
+// as it is. Why: a driver makes a program's machine code at its first draw (llvmpipe: 20-150 ms for a
+// small pass, measured), on the engine thread, while a live stream waits for its next frame. Sharing is
+// safe because everything a scene sets on a program once (sampler units) follows from that text, and
+// it sets every other uniform before its first draw. Engine thread only.
+class LinkedPrograms {
+ public:
+  std::shared_ptr<const gl::Program> find(const std::string& key) const;
+  void add(const std::string& key, const std::shared_ptr<const gl::Program>& program);
+
+ private:
+  std::map<std::string, std::weak_ptr<const gl::Program>> programs_;
+};
+
 // A user pass compiled and linked, with the shader text as compiled (for uniform defaults and logs).
 struct PassProgram {
-  gl::Program program;
+  std::shared_ptr<const gl::Program> program;
   AssembledShader assembled;
   std::string note;  // set when the pass compiled only in a fallback dialect, and why
 };
@@ -70,7 +87,8 @@ struct PassProgram {
 // `given`: the uniform values in force, `channels` the channels' sampler types, `frames`: the scene's kept
 // frames (see assemble_fragment_shader).
 PassProgram build_pass_program(const SourceText& common, const SourceText& pass, const ImageOutput& output,
-                               const GlslSupport& glsl, FullscreenVertices& vertices, const std::string& where,
+                               const GlslSupport& glsl, FullscreenVertices& vertices, LinkedPrograms& linked,
+                               const std::string& where,
                                const UniformValues& given = {}, const ChannelTypes& channels = {},
                                const std::vector<FrameTextures>& frames = {});
 

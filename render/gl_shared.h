@@ -23,6 +23,7 @@ struct GlShared {
   // User passes' vertex shaders, per dialect and orientation (compiled on first use; the only member that
   // changes after creation, on the engine thread).
   std::unique_ptr<FullscreenVertices> pass_vertices = std::make_unique<FullscreenVertices>();
+  std::unique_ptr<LinkedPrograms> linked_programs = std::make_unique<LinkedPrograms>();  // (engine thread)
   // Desktop GL: the image pass renders top row first (see ImageOutput); GLSL ES has no
   // origin_upper_left, so there the image pass renders in GL orientation and the output pass turns it.
   bool upright = false;

@@ -336,7 +336,7 @@ struct ScenePrograms::Pass {
   int index = 0;    // in render order (the buffers, then the image pass)
   int own_width = 0, own_height = 0;  // `#pass ... size=`; 0: the scene's render size
   int width = 0, height = 0;          // what it renders at
-  gl::Program program;
+  std::shared_ptr<const gl::Program> program;  // shared with a scene of the same pass text (LinkedPrograms)
   BuiltinLocations builtins;
   std::map<std::string, ActiveUniform> custom_uniforms;  // active, user-declared
   std::vector<std::pair<GLint, CoercedUniform>> pending_uniforms;
@@ -451,7 +451,8 @@ void ScenePrograms::compile_pass(const render::Pass& pass, int index, const Imag
   pass_output.ignore_alpha = pass.buffer < 0 && scene_.opaque_image;
   PassProgram built;
   try {
-    built = build_pass_program(scene_.common, pass.source, pass_output, shared_.glsl, *shared_.pass_vertices, where,
+    built = build_pass_program(scene_.common, pass.source, pass_output, shared_.glsl, *shared_.pass_vertices,
+                               *shared_.linked_programs, where,
                                given, channel_types(pass.channels), frames_);
   } catch (const Error& error) {
     if (error.kind() == ErrorKind::ShaderCompile) check_frame_units(pass, given, where, error);
@@ -461,7 +462,7 @@ void ScenePrograms::compile_pass(const render::Pass& pass, int index, const Imag
   compiled.given_uniforms = built.assembled.given_uniforms;
   compiled.dialect = built.assembled.dialect;
   compiled.program = std::move(built.program);
-  const GLuint id = compiled.program.get();
+  const GLuint id = compiled.program->get();
   compiled.builtins = BuiltinLocations(id);
   compiled.audio = audio_locations(id);
   compiled.custom_uniforms = active_custom_uniforms(id, built.assembled.frame_names);
@@ -515,7 +516,7 @@ void ScenePrograms::check_frame_units(const render::Pass& pass, const UniformVal
 // before a pass could read every frame of a large texture.
 void ScenePrograms::assign_frame_units(Pass& pass, const std::vector<FrameTextures>& used, const std::string& where) {
   const GLint max_units = max_texture_units();
-  const GLuint id = pass.program.get();
+  const GLuint id = pass.program->get();
   glUseProgram(id);
   GLint unit = kFirstFrameUnit;
   for (const FrameTextures& texture : used) {
@@ -785,7 +786,7 @@ std::vector<std::string> ScenePrograms::resolve_uniforms(const UniformValues& re
     if (!warning.empty()) warnings.push_back(warning);
   }
   for (Pass& pass : passes_) {
-    pass.scene_values = SceneValueLocations(pass.program.get(), accepted);
+    pass.scene_values = SceneValueLocations(pass.program->get(), accepted);
     pass.pending_uniforms.clear();
     for (const auto& [name, uniform] : pass.custom_uniforms) {
       if (auto it = accepted.find(name); it != accepted.end()) {
@@ -944,7 +945,7 @@ void ScenePrograms::draw_pass(Pass& pass, const FrameUniforms& frame, const Draw
     feedback->drawn_layers = 0;
   }
   glViewport(0, 0, pass.width, pass.height);
-  glUseProgram(pass.program.get());
+  glUseProgram(pass.program->get());
   if (uniforms_dirty_) {
     for (const auto& [location, value] : pass.pending_uniforms) apply_uniform(location, value);
   }

@@ -746,3 +746,64 @@ TEST(Scenes, SeveralInputSlotsAndTheirTimes) {
   EXPECT_NEAR(frame.data()[2], unorm8(0.3), 1);
   EXPECT_NEAR(frame.data()[3], unorm8(0.5), 1);
 }
+
+namespace {
+
+std::shared_ptr<const Picture> solid_picture(std::uint8_t r, std::uint8_t g, std::uint8_t b) {
+  auto picture = std::make_shared<Picture>();
+  picture->width = picture->height = 1;
+  picture->rgba = {r, g, b, 255};
+  return picture;
+}
+
+void bind_picture(Pass& pass, int channel, std::shared_ptr<const Picture> picture) {
+  pass.channels[static_cast<std::size_t>(channel)].kind = Channel::Kind::Picture;
+  pass.channels[static_cast<std::size_t>(channel)].path = "solid.png";
+  pass.channels[static_cast<std::size_t>(channel)].picture = std::move(picture);
+}
+
+}  // namespace
+
+// A scene loaded again with its code unchanged but for comments (a hot reload that binds another picture)
+// may run on the programs it had (LinkedPrograms): it shows its new picture and the values it was given,
+// not those the scene before it left on the program.
+TEST(Reload, TheSameCodeLoadedAgainTakesItsNewPictureAndItsOwnValues) {
+  const std::string code =
+      "uniform float gain = 0.25;\n"
+      "void mainImage(out vec4 c, in vec2 p) { vec4 t = texture(iChannel0, vec2(0.5)); c = vec4(gain, t.g, t.b, 1.0); }\n";
+  auto renderer = SyncRenderer::create("auto");
+  Scene first = parse("// @channel0 green.png\n" + code, "reload.frag");
+  bind_picture(first.image, 0, solid_picture(0, 255, 0));
+  renderer->set_scene(first);
+  renderer->set_uniforms({{"gain", UniformValue::of_float({0.75})}});
+  const Image before = render_frame(*renderer, 2, 2);
+  EXPECT_EQ(before.at(1, 1)[0], unorm8(0.75));
+  EXPECT_EQ(before.at(1, 1)[1], 255);
+  EXPECT_EQ(before.at(1, 1)[2], 0);
+
+  renderer->set_uniforms({});  // back to the declared value; nothing drawn before the reload
+  Scene second = parse("// @channel0 blue.png\n" + code, "reload.frag");
+  bind_picture(second.image, 0, solid_picture(0, 0, 255));
+  renderer->set_scene(second);
+  const Image after = render_frame(*renderer, 2, 2);
+  EXPECT_EQ(after.at(1, 1)[0], unorm8(0.25)) << "the initialiser's value, not the first scene's";
+  EXPECT_EQ(after.at(1, 1)[1], 0);
+  EXPECT_EQ(after.at(1, 1)[2], 255);
+}
+
+// Two buffer passes with the same code may share one program: each still reads its own channels.
+TEST(Multipass, PassesWithTheSameCodeReadTheirOwnChannels) {
+  const std::string same = "void mainImage(out vec4 c, in vec2 p) { c = texture(iChannel0, vec2(0.5)); }\n";
+  Scene scene = parse("#pass A\n" + same + "#pass B\n" + same +
+                      "#pass image\n// @channel0 A\n// @channel1 B\n"
+                      "void mainImage(out vec4 c, in vec2 p) {\n"
+                      "  c = vec4(texture(iChannel0, vec2(0.5)).r, texture(iChannel1, vec2(0.5)).g, 0.0, 1.0); }\n");
+  ASSERT_EQ(scene.buffers.size(), 2u);
+  bind_picture(scene.buffers[0], 0, solid_picture(200, 0, 0));
+  bind_picture(scene.buffers[1], 0, solid_picture(0, 100, 0));
+  auto renderer = SyncRenderer::create("auto");
+  renderer->set_scene(scene);
+  const Image image = render_frame(*renderer, 2, 2);
+  EXPECT_EQ(image.at(0, 0)[0], 200) << "buffer A read its picture";
+  EXPECT_EQ(image.at(0, 0)[1], 100) << "buffer B read its own, not A's";
+}
