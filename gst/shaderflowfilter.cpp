@@ -446,7 +446,11 @@ static void gst_shaderflow_filter_init(GstShaderflowFilter* self) {
 // pool for other caps) is not what upstream should allocate from.
 static gboolean gst_shaderflow_filter_propose_allocation(GstBaseTransform* trans, GstQuery* decide_query,
                                                          GstQuery* query) {
-  if (decide_query &&
+  GstCaps* caps = nullptr;
+  gst_query_parse_allocation(query, &caps, nullptr);
+  // GstVideoFilter would offer a system-memory video pool, which a GstGL upstream such as glvideomixer
+  // takes as it is for GL memory caps (its frames then are no textures): GL upstreams bring their own.
+  if (decide_query && !gstglue::caps_want_gl_memory(caps) &&
       !GST_BASE_TRANSFORM_CLASS(gst_shaderflow_filter_parent_class)->propose_allocation(trans, decide_query, query)) {
     return FALSE;
   }

@@ -297,6 +297,17 @@ TEST(GlMemory, GstGlElementsTakeAndGiveOurTextures) {
                                      " ! " + gl_caps() + " ! gldownload" + kOut),
                              [](int, int) { return Rgba{0, 255, 255, 255}; }),
             1);
+  // GstGL elements that draw into buffers of the pool they are offered (glvideomixer takes any pool):
+  // the filter, giving GL memory itself, offers none of system memory for GL caps, so they draw into
+  // textures of their own.
+  for (const std::string& drawer : {std::string("glvideomixer"), std::string("glvideomixer ! glcolorconvert"),
+                                    std::string("gltransformation")}) {
+    EXPECT_LE(worst_difference(run(src() + " ! " + gl_caps() + " ! " + drawer + " ! " + gl_caps() + " ! " +
+                                   filter(kSwap) + " ! " + gl_caps() + " ! gldownload" + kOut),
+                               swapped),
+              1)
+        << drawer << " before the filter";
+  }
 }
 
 // Every frame's own pixels reach a GstGL element that draws our texture, over more frames than the
