@@ -39,6 +39,14 @@ std::optional<render::VideoFormat> video_format_for(const GstVideoInfo& info) {
       input.layout = render::VideoLayout::SemiPlanar;
       input.swap_uv = format == GST_VIDEO_FORMAT_NV21;
       break;
+    case GST_VIDEO_FORMAT_YUY2:
+    case GST_VIDEO_FORMAT_UYVY:
+    case GST_VIDEO_FORMAT_YVYU:
+    case GST_VIDEO_FORMAT_VYUY:
+      input.layout = render::VideoLayout::PackedYuv;
+      input.chroma_first = format == GST_VIDEO_FORMAT_UYVY || format == GST_VIDEO_FORMAT_VYUY;
+      input.swap_uv = format == GST_VIDEO_FORMAT_YVYU || format == GST_VIDEO_FORMAT_VYUY;
+      break;
     case GST_VIDEO_FORMAT_I420:
     case GST_VIDEO_FORMAT_YV12:
     case GST_VIDEO_FORMAT_Y444:

@@ -14,6 +14,11 @@ namespace shaderflow::gstglue {
 #define SHADERFLOW_VIDEO_FORMATS \
   "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8 }"
 
+// What the filter and the mixer take in besides: packed 4:2:2 YUV, as webcams give it.
+#define SHADERFLOW_INPUT_FORMATS \
+  "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8, " \
+  "YUY2, UYVY, YVYU, VYUY }"
+
 // What a rendering element gives: the formats above in system memory, then (chosen when downstream asks
 // for it: gldownload, glimagesink, ...) RGBA textures in GL memory, 2D as glupload and glcolorconvert
 // give them; any size, a framerate above 0, square pixels.

@@ -54,17 +54,17 @@ using namespace shaderflow;
 #define SHADERFLOW_FILTER_FIELDS                                                                  \
   "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "                          \
   "framerate = (fraction) [ 0/1, 2147483647/1 ]"
-#define SHADERFLOW_FILTER_CAPS(gl_formats)                                                        \
-  "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", " SHADERFLOW_FILTER_FIELDS "; "  \
+#define SHADERFLOW_FILTER_CAPS(formats, gl_formats)                                               \
+  "video/x-raw, format = (string) " formats ", " SHADERFLOW_FILTER_FIELDS "; "                   \
   "video/x-raw(memory:GLMemory), format = (string) " gl_formats ", texture-target = (string) 2D, " \
   SHADERFLOW_FILTER_FIELDS
-#define SHADERFLOW_FILTER_GL_INPUT_FORMATS SHADERFLOW_VIDEO_FORMATS
+#define SHADERFLOW_FILTER_GL_INPUT_FORMATS SHADERFLOW_INPUT_FORMATS
 #define SHADERFLOW_FILTER_GL_OUTPUT_FORMATS "RGBA"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_FILTER_GL_INPUT_FORMATS)));
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_INPUT_FORMATS, SHADERFLOW_FILTER_GL_INPUT_FORMATS)));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
-    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_FILTER_GL_OUTPUT_FORMATS)));
+    "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_VIDEO_FORMATS, SHADERFLOW_FILTER_GL_OUTPUT_FORMATS)));
 
 namespace {
 
@@ -144,13 +144,14 @@ static gboolean gst_shaderflow_filter_stop(GstBaseTransform* trans) {
 // memory (system or GL, either way): the other side gets our formats for each memory, any size, and the
 // same framerate and pixel aspect ratio. The same memory and then the same size come first, so that
 // fixation keeps them when downstream does not care (a GL chain stays on the GPU).
+// `formats` and `gl_formats`: caps naming the formats of the other side in each memory.
 static GstCaps* add_transformed(GstCaps* result, const GstStructure* given, bool gl, bool same_size,
-                                const char* gl_formats) {
+                                const char* formats, const char* gl_formats) {
   GstStructure* structure = gst_structure_copy(given);
   gst_structure_remove_fields(structure, "format", "colorimetry", "chroma-site", "texture-target", nullptr);
-  GstCaps* formats = gst_caps_from_string(gl ? gl_formats : "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS);
-  gst_structure_set_value(structure, "format", gst_structure_get_value(gst_caps_get_structure(formats, 0), "format"));
-  gst_caps_unref(formats);
+  GstCaps* listed = gst_caps_from_string(gl ? gl_formats : formats);
+  gst_structure_set_value(structure, "format", gst_structure_get_value(gst_caps_get_structure(listed, 0), "format"));
+  gst_caps_unref(listed);
   if (gl) gst_structure_set(structure, "texture-target", G_TYPE_STRING, "2D", nullptr);
   if (!same_size) {
     gst_structure_set(structure, "width", GST_TYPE_INT_RANGE, 1, G_MAXINT, "height", GST_TYPE_INT_RANGE, 1, G_MAXINT, nullptr);
@@ -165,14 +166,17 @@ static GstCaps* add_transformed(GstCaps* result, const GstStructure* given, bool
 static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, GstPadDirection direction, GstCaps* caps,
                                                       GstCaps* filter) {
   // Caps on the source pad give what the sink takes, and the other way round.
-  const char* gl_formats = direction == GST_PAD_SRC ? "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_INPUT_FORMATS
-                                                    : "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_OUTPUT_FORMATS;
+  const bool to_sink = direction == GST_PAD_SRC;
+  const char* formats = to_sink ? "video/x-raw, format = (string) " SHADERFLOW_INPUT_FORMATS
+                                : "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS;
+  const char* gl_formats = to_sink ? "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_INPUT_FORMATS
+                                   : "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_OUTPUT_FORMATS;
   GstCaps* result = gst_caps_new_empty();
   for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
     const bool gl = gstglue::caps_structure_in_gl_memory(caps, i);
     for (const bool other_memory : {false, true}) {
       for (const bool same_size : {true, false}) {
-        result = add_transformed(result, gst_caps_get_structure(caps, i), gl != other_memory, same_size, gl_formats);
+        result = add_transformed(result, gst_caps_get_structure(caps, i), gl != other_memory, same_size, formats, gl_formats);
       }
     }
   }
@@ -221,7 +225,7 @@ static gboolean gst_shaderflow_filter_set_info(GstVideoFilter* filter, GstCaps* 
       throw render::Error(render::ErrorKind::Negotiation,
                           std::string("cannot convert ") + gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(in_info)) +
                               " to " + gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(out_info)),
-                          "Inputs and outputs: " SHADERFLOW_VIDEO_FORMATS ".");
+                          "Inputs: " SHADERFLOW_INPUT_FORMATS "; outputs: " SHADERFLOW_VIDEO_FORMATS ".");
     }
     State& state = *priv.state;
     state.texture_input =

@@ -49,7 +49,7 @@ using namespace shaderflow;
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
     "sink_%u", GST_PAD_SINK, GST_PAD_REQUEST,
-    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS ", "
+    GST_STATIC_CAPS("video/x-raw, format = (string) " SHADERFLOW_INPUT_FORMATS ", "
                     "width = (int) [ 1, 2147483647 ], height = (int) [ 1, 2147483647 ], "
                     "framerate = (fraction) [ 0/1, 2147483647/1 ]"));
 static GstStaticPadTemplate src_template =
@@ -387,7 +387,7 @@ void gather_input(render::Engine& engine, State& state, GstVideoAggregatorPad* p
       throw render::Error(render::ErrorKind::Negotiation,
                           std::string("input ") + GST_OBJECT_NAME(pad) + " has the unsupported format " +
                               gst_video_format_to_string(GST_VIDEO_INFO_FORMAT(&pad->info)),
-                          "Inputs: " SHADERFLOW_VIDEO_FORMATS ".");
+                          "Inputs: " SHADERFLOW_INPUT_FORMATS ".");
     }
     engine.set_input(number, *format);  // throws at once for a size beyond the GPU's limit
     slot.info = pad->info;

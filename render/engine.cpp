@@ -355,8 +355,8 @@ void Engine::Core::serve(GlState& gl) {
 void check_output_layout(const FrameLayout& layout, const Caps& caps, const std::string& renderer) {
   const int width = layout.format.width, height = layout.format.height;
   const int max_size = caps.max_texture_size;
-  if (layout.format.layout == VideoLayout::Data) {
-    throw Error(ErrorKind::InvalidArgument, "the data layout is for inputs only, not for output frames");
+  if (layout.format.layout == VideoLayout::Data || layout.format.layout == VideoLayout::PackedYuv) {
+    throw Error(ErrorKind::InvalidArgument, "this layout is for inputs only, not for output frames");
   }
   if (width < 1 || height < 1 || width > max_size || height > max_size) {
     throw Error(ErrorKind::InvalidArgument,

@@ -125,7 +125,8 @@ std::string output_program_text(GlslDialect dialect, const FrameLayout& layout, 
         call = i == 0 ? "luma_bytes(row, column, " + columns + ")"
                       : "pair_bytes(row, column, " + columns + ", " + (format.swap_uv ? "false" : "true") + ")";
         break;
-      case VideoLayout::Data: break;  // inputs only: check_output_layout refuses it
+      case VideoLayout::Data:
+      case VideoLayout::PackedYuv: break;  // inputs only: check_output_layout refuses them
     }
     text += "  if (o >= " + offset + " && o < " + end + ") {\n"
             "    int row = (o - " + offset + ") / " + stride + ";\n"

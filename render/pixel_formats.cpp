@@ -20,6 +20,7 @@ std::vector<PlaneShape> plane_shapes(const VideoFormat& format) {
     case VideoLayout::SemiPlanar: return {{w, h, 1}, {cw, ch, 2}};
     case VideoLayout::Planar: return {{w, h, 1}, {cw, ch, 1}, {cw, ch, 1}};
     case VideoLayout::Texture: return {};
+    case VideoLayout::PackedYuv: return {{cw, h, 4}};
   }
   return {};
 }

@@ -27,6 +27,9 @@ enum class VideoLayout {
   SemiPlanar,  // Y plane, then interleaved chroma (NV12: U first; NV21: V first, see swap_uv)
   Gray,        // one plane of 8-bit luma (GRAY8: the matrix's luma, in the format's range)
   Texture,     // no planes: each frame is an RGBA texture of the engine's share group (GstGL memory)
+  // Inputs only: one plane of 4:2:2 luma pairs sharing one chroma pair, 4 bytes each (YUY2: Y0 U Y1 V;
+  // chroma_first: UYVY, U Y0 V Y1; swap_uv: V before U, YVYU / VYUY), as webcams give it.
+  PackedYuv,
   // Inputs only: one plane of values sampled exactly as given (no range, matrix or orientation): memory
   // row 0 is texture row 0 (t near 0). data_components (1: R, 2: RG) of 8-bit unorm or 32-bit float
   // (data_float). The audio textures are these.
@@ -39,7 +42,8 @@ struct VideoFormat {
   PixelOrder order = PixelOrder::RGBA;  // Packed: byte order
   bool opaque = false;                  // Packed x formats: alpha reads as 1
   int chroma_shift_x = 1, chroma_shift_y = 1;  // Planar/SemiPlanar: log2 of the chroma subsampling
-  bool swap_uv = false;                 // SemiPlanar: V comes first (NV21)
+  bool swap_uv = false;                 // SemiPlanar, PackedYuv: V comes first (NV21, YVYU)
+  bool chroma_first = false;            // PackedYuv: each chroma sample before its luma sample (UYVY)
   // Chroma siting: cosited with the first luma sample of its block (MPEG-2 style horizontally), or
   // centred between the luma samples it covers (JPEG/MPEG-1).
   bool chroma_cosited_h = false, chroma_cosited_v = false;

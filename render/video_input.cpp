@@ -22,14 +22,22 @@ const char kConvertBody[] =
     "uniform vec4 chroma_position;  // chroma texel = luma texel * xy + zw\n"
     "out vec4 outColor;\n"
     "void main() {\n"
-    "  ivec2 size = textureSize(plane0, 0);\n"
-    "  ivec2 texel = ivec2(int(gl_FragCoord.x), size.y - 1 - int(gl_FragCoord.y));\n"
+    "  int rows = textureSize(plane0, 0).y;\n"
+    "  ivec2 texel = ivec2(int(gl_FragCoord.x), rows - 1 - int(gl_FragCoord.y));\n"
     "#if LAYOUT_PACKED\n"
     "  vec4 c = texelFetch(plane0, texel, 0).SWIZZLE;\n"
     "#if OPAQUE\n"
     "  c.a = 1.0;\n"
     "#endif\n"
     "  outColor = c;\n"
+    "#elif LAYOUT_PACKED_YUV\n"
+    // A texel holds a pair of luma samples and their chroma pair; chroma is sampled bilinearly across
+    // pairs where this luma sample sits (per the caps' siting), as for the planar formats.
+    "  vec4 pair = texelFetch(plane0, ivec2(texel.x / 2, texel.y), 0);\n"
+    "  float y = (texel.x % 2 == 0) ? pair.LUMA_EVEN : pair.LUMA_ODD;\n"
+    "  vec2 chroma = vec2(texel) * chroma_position.xy + chroma_position.zw;\n"
+    "  vec2 cbcr = texture(plane0, (chroma + 0.5) / vec2(textureSize(plane0, 0))).CHROMA_SWIZZLE;\n"
+    "  outColor = vec4(clamp(yuv_matrix * (vec3(y, cbcr) - yuv_offset), 0.0, 1.0), 1.0);\n"
     "#elif LAYOUT_GRAY\n"
     "  float y = texelFetch(plane0, texel, 0).r;\n"
     "  y = clamp((yuv_matrix * vec3(y - yuv_offset.x, 0.0, 0.0)).r, 0.0, 1.0);  // studio range stretched\n"
@@ -59,6 +67,20 @@ const char* input_swizzle(PixelOrder order) {
   return "rgba";
 }
 
+// Where luma and chroma sit in a texel: CHROMA_SWIZZLE gives (Cb, Cr) of a chroma texel (SemiPlanar) or
+// of a luma pair (PackedYuv, whose LUMA_EVEN and LUMA_ODD pick its two luma samples).
+std::string yuv_swizzles(const VideoFormat& format) {
+  std::string chroma = format.swap_uv ? "gr" : "rg";
+  std::string luma_even = "r", luma_odd = "b";
+  if (format.layout == VideoLayout::PackedYuv) {
+    chroma = format.chroma_first ? (format.swap_uv ? "br" : "rb") : (format.swap_uv ? "ag" : "ga");
+    luma_even = format.chroma_first ? "g" : "r";
+    luma_odd = format.chroma_first ? "a" : "b";
+  }
+  return "#define CHROMA_SWIZZLE " + chroma + "\n#define LUMA_EVEN " + luma_even + "\n#define LUMA_ODD " + luma_odd +
+         "\n";
+}
+
 struct TexelFormat {
   GLenum internal = GL_R8, format = GL_RED, type = GL_UNSIGNED_BYTE;
 };
@@ -86,11 +108,11 @@ VideoInput::VideoInput(const VideoFormat& format, GlslDialect dialect, const gl:
   const char* layout = format.layout == VideoLayout::Packed || format.layout == VideoLayout::Texture ? "PACKED"
                        : format.layout == VideoLayout::Gray       ? "GRAY"
                        : format.layout == VideoLayout::SemiPlanar ? "SEMIPLANAR"
+                       : format.layout == VideoLayout::PackedYuv  ? "PACKED_YUV"
                                                                   : "PLANAR";
   const std::string text = version_header(dialect) + "#define LAYOUT_" + layout + " 1\n" +
                            "#define SWIZZLE " + input_swizzle(format.order) + "\n" +
-                           "#define OPAQUE " + (format.opaque ? "1" : "0") + "\n" +
-                           "#define CHROMA_SWIZZLE " + (format.swap_uv ? "gr" : "rg") + "\n" + kConvertBody;
+                           "#define OPAQUE " + (format.opaque ? "1" : "0") + "\n" + yuv_swizzles(format) + kConvertBody;
   program_ = build_internal_program(fullscreen_vertex, text, "input conversion");
   glUseProgram(program_.get());
   for (int i = 0; i < 3; ++i) {

@@ -75,8 +75,11 @@ std::string videoconvert_reference(const std::string& format) {
 }
 
 TEST(ShaderflowFilter, IdentityReproducesYuvInputsWithinConversionError) {
-  for (const char* format : {"I420", "YV12", "NV12", "NV21", "Y444", "Y42B", "GRAY8"}) {
+  for (const char* format : {"I420", "YV12", "NV12", "NV21", "Y444", "Y42B", "GRAY8", "YUY2", "UYVY", "YVYU", "VYUY"}) {
     for (auto [w, h] : std::vector<std::pair<int, int>>{{64, 48}, {33, 17}, {161, 91}}) {
+      // GStreamer 1.22 packs (and unpacks) the half pair that ends an odd VYUY row in UYVY's order
+      // (videotestsrc writes U Y V there): not the format, so no reference for that column.
+      if (std::string(format) == "VYUY" && w % 2 == 1) continue;
       const auto expected = collect(source(format, w, h) + videoconvert_reference(format) + kSink);
       const auto actual = collect(source(format, w, h) + "shaderflowfilter scene=identity" + kSink);
       ASSERT_EQ(actual.size(), 1u) << format;
