@@ -237,9 +237,9 @@ TEST(ShaderflowFilterErrors, BrokenGlslAndMissingFileAndBadCaps) {
   EXPECT_NE(error.find("identity"), std::string::npos) << "lists the effects: " << error;
 
   error.clear();
-  pictures = collect(source("UYVY", 16, 16) + "shaderflowfilter" + kSink, &error);
+  pictures = collect(source("v210", 16, 16) + "shaderflowfilter" + kSink, &error);
   EXPECT_TRUE(pictures.empty());
-  EXPECT_NE(error.find("UYVY"), std::string::npos) << "unsupported input caps must be a clear error: " << error;
+  EXPECT_NE(error.find("v210"), std::string::npos) << "unsupported input caps must be a clear error: " << error;
 }
 
 TEST(ShaderflowFilterErrors, BrokenGlslNamesTheLine) {

@@ -229,8 +229,8 @@ TEST(Mixer, AnEndedInputIsBlackOrItsLastFrame) {
 TEST(Mixer, AnInputFormatItCannotTakeIsRefusedAtLinkTime) {
   GError* error = nullptr;
   GstElement* pipeline = gst_parse_launch(
-      "videotestsrc num-buffers=1 ! video/x-raw,format=UYVY ! shaderflowmixer ! fakesink", &error);
-  EXPECT_NE(error, nullptr) << "UYVY is not an input format";
+      "videotestsrc num-buffers=1 ! video/x-raw,format=v210 ! shaderflowmixer ! fakesink", &error);
+  EXPECT_NE(error, nullptr) << "v210 is not an input format";
   if (error) g_error_free(error);
   if (pipeline) gst_object_unref(pipeline);
 }
