@@ -11,13 +11,12 @@ namespace shaderflow::gstglue {
 
 // The formats both elements produce and shaderflowfilter takes in: RGB orders (the preferred ones
 // first), YUV converted on the GPU in either direction, and gray.
-#define SHADERFLOW_VIDEO_FORMATS \
-  "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8 }"
+#define SHADERFLOW_FORMAT_NAMES \
+  "RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8"
+#define SHADERFLOW_VIDEO_FORMATS "{ " SHADERFLOW_FORMAT_NAMES " }"
 
 // What the filter and the mixer take in besides: packed 4:2:2 YUV, as webcams give it.
-#define SHADERFLOW_INPUT_FORMATS \
-  "{ RGBA, BGRA, RGBx, BGRx, ARGB, ABGR, xRGB, xBGR, NV12, NV21, I420, YV12, Y444, Y42B, Y41B, GRAY8, " \
-  "YUY2, UYVY, YVYU, VYUY }"
+#define SHADERFLOW_INPUT_FORMATS "{ " SHADERFLOW_FORMAT_NAMES ", YUY2, UYVY, YVYU, VYUY }"
 
 // What a rendering element gives: the formats above in system memory, then (chosen when downstream asks
 // for it: gldownload, glimagesink, ...) RGBA textures in GL memory, 2D as glupload and glcolorconvert

@@ -58,11 +58,10 @@ using namespace shaderflow;
   "video/x-raw, format = (string) " formats ", " SHADERFLOW_FILTER_FIELDS "; "                   \
   "video/x-raw(memory:GLMemory), format = (string) " gl_formats ", texture-target = (string) 2D, " \
   SHADERFLOW_FILTER_FIELDS
-#define SHADERFLOW_FILTER_GL_INPUT_FORMATS SHADERFLOW_INPUT_FORMATS
 #define SHADERFLOW_FILTER_GL_OUTPUT_FORMATS "RGBA"
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE(
-    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_INPUT_FORMATS, SHADERFLOW_FILTER_GL_INPUT_FORMATS)));
+    "sink", GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_INPUT_FORMATS, SHADERFLOW_INPUT_FORMATS)));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE(
     "src", GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS(SHADERFLOW_FILTER_CAPS(SHADERFLOW_VIDEO_FORMATS, SHADERFLOW_FILTER_GL_OUTPUT_FORMATS)));
 
@@ -169,8 +168,7 @@ static GstCaps* gst_shaderflow_filter_transform_caps(GstBaseTransform* trans, Gs
   const bool to_sink = direction == GST_PAD_SRC;
   const char* formats = to_sink ? "video/x-raw, format = (string) " SHADERFLOW_INPUT_FORMATS
                                 : "video/x-raw, format = (string) " SHADERFLOW_VIDEO_FORMATS;
-  const char* gl_formats = to_sink ? "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_INPUT_FORMATS
-                                   : "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_OUTPUT_FORMATS;
+  const char* gl_formats = to_sink ? formats : "video/x-raw, format = (string) " SHADERFLOW_FILTER_GL_OUTPUT_FORMATS;
   GstCaps* result = gst_caps_new_empty();
   for (guint i = 0; i < gst_caps_get_size(caps); ++i) {
     const bool gl = gstglue::caps_structure_in_gl_memory(caps, i);

@@ -242,6 +242,7 @@ Definitions definitions(const SourceText& common, const SourceText& pass, GlslDi
 struct Compiled {
   gl::Shader shader;
   std::shared_ptr<const gl::Program> linked;
+  std::string key;  // program_key
   explicit operator bool() const { return shader || linked; }
 };
 
@@ -264,7 +265,7 @@ PassProgram link_pass(Compiled fragment, AssembledShader assembled, const ImageO
                 "Check that main()/mainImage() is defined once and writes the output colour.");
   }
   auto shared = std::make_shared<const gl::Program>(std::move(program));
-  linked.add(program_key(assembled, output), shared);
+  linked.add(fragment.key, shared);
   return {std::move(shared), std::move(assembled), std::move(note)};
 }
 
@@ -288,10 +289,11 @@ PassProgram build_pass_program(const SourceText& common, const SourceText& pass,
   std::vector<Failure> failures;
   auto attempt = [&](EntryPoint entry, GlslDialect dialect, AssembledShader& assembled) {
     assembled = assemble_fragment_shader(common, pass, dialect, output, entry, given, channels, frames);
+    std::string key = program_key(assembled, output);
     // Linked from this text before, so it compiled: it would again, with the same outcome.
-    if (auto found = linked.find(program_key(assembled, output))) return Compiled{{}, std::move(found)};
+    if (auto found = linked.find(key)) return Compiled{{}, std::move(found), {}};
     std::string log;
-    Compiled compiled{compile(GL_FRAGMENT_SHADER, assembled.text, log), nullptr};
+    Compiled compiled{compile(GL_FRAGMENT_SHADER, assembled.text, log), nullptr, std::move(key)};
     if (!compiled) failures.push_back({assembled, log});
     return compiled;
   };
